@@ -1,0 +1,175 @@
+"""Dagster assets, checks, job, schedule and sensor of the ogi code location.
+
+Layers (PUDL style): raw (the report files found), staged (each report extracted:
+decoded, normalised, sectioned, cells read — cached by content hash), core (the
+published tables as DataFrames, one asset each, each validated by its pandera schema in
+an asset check) and out (the warehouse: Parquet + DuckDB written by one step). All the
+work is in plain modules (batch, extract, publish); this file only wires them.
+"""
+
+import hashlib
+import os
+import pathlib
+
+import pandas as pd
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetExecutionContext,
+    AssetOut,
+    ConfigurableResource,
+    DefaultScheduleStatus,
+    DefaultSensorStatus,
+    MaterializeResult,
+    Output,
+    RunRequest,
+    ScheduleDefinition,
+    SensorEvaluationContext,
+    SkipReason,
+    asset,
+    asset_check,
+    define_asset_job,
+    multi_asset,
+    sensor,
+)
+
+import schemas
+from . import PARSER_VERSION
+from .batch import discover, extract_all
+from .model import ReportResult
+from .publish import frames_from_results, write_warehouse
+
+CORE_TABLES = ("dim_reports", "fct_applications", "fct_outcomes", "fct_proactive_disclosures",
+               "fct_review_litigation", "check_results", "report_texts")
+
+
+class OgiSettings(ConfigurableResource):
+    """Where reports are read from and the warehouse is written to (env: OGI_RAW_DIR,
+    OGI_WAREHOUSE_DIR, OGI_WORKERS, OGI_CACHE)."""
+
+    raw_dir: str = "raw"
+    warehouse_dir: str = "warehouse"
+    workers: int = 1
+    use_cache: bool = True
+    progress: bool = True
+
+    @property
+    def raw_path(self) -> pathlib.Path:
+        return pathlib.Path(self.raw_dir)
+
+    @property
+    def warehouse_path(self) -> pathlib.Path:
+        return pathlib.Path(self.warehouse_dir)
+
+
+def settings_from_env(**overrides) -> OgiSettings:
+    env = os.environ
+    base = dict(raw_dir=env.get("OGI_RAW_DIR", "raw"), warehouse_dir=env.get("OGI_WAREHOUSE_DIR", "warehouse"),
+                workers=int(env.get("OGI_WORKERS", str(min(2, os.cpu_count() or 1)))),
+                use_cache=env.get("OGI_CACHE", "1") != "0")
+    base.update({k: v for k, v in overrides.items() if v is not None})
+    return OgiSettings(**base)
+
+
+@asset(group_name="raw", description="Report files found under the raw folder: path, size, sha256.")
+def raw_report_files(context: AssetExecutionContext, ogi: OgiSettings) -> pd.DataFrame:
+    df = discover(ogi.raw_path)
+    context.add_output_metadata({"files": len(df), "raw_dir": str(ogi.raw_path)})
+    return df
+
+
+@asset(group_name="staged", description="Each report decoded, normalised, split into sections and its "
+                                         "table cells and prose figures read (cached by content hash).")
+def extracted_reports(context: AssetExecutionContext, ogi: OgiSettings,
+                      raw_report_files: pd.DataFrame) -> list[ReportResult]:
+    cache = ogi.warehouse_path / "cache" if ogi.use_cache else None
+    results, stats = extract_all(raw_report_files, cache, ogi.workers, ogi.progress)
+    failed = sum(1 for r in results if r.report["parse_status"] == "failed")
+    context.add_output_metadata({**stats, "failed": failed, "parser_version": PARSER_VERSION})
+    return results
+
+
+@multi_asset(
+    group_name="core",
+    outs={t: AssetOut(description=schemas.tables()[t].description) for t in CORE_TABLES},
+    description="The published tables as frames, built from the extracted reports.",
+)
+def core_tables(extracted_reports: list[ReportResult]):
+    frames = frames_from_results(extracted_reports)
+    for t in CORE_TABLES:
+        yield Output(frames[t], output_name=t, metadata={"rows": len(frames[t])})
+
+
+def _pandera_check(table: str):
+    @asset_check(asset=table, name=f"{table}_schema", blocking=True,
+                 description=f"pandera schema of {table}, built from schemas/tables.yaml and codes.csv")
+    def _check(frame: pd.DataFrame) -> AssetCheckResult:
+        import pandera.errors
+
+        try:
+            schemas.pandera_schema(table).validate(frame, lazy=True)
+        except pandera.errors.SchemaErrors as e:
+            fc = e.failure_cases
+            return AssetCheckResult(passed=False, metadata={"failures": len(fc),
+                                                            "first": str(fc.head(10).to_dict("records"))})
+        return AssetCheckResult(passed=True, metadata={"rows": len(frame)})
+
+    return _check
+
+
+schema_checks = [_pandera_check(t) for t in CORE_TABLES]
+
+
+@asset_check(asset="check_results", name="report_identities",
+             description="Share of reports whose printed tables break an arithmetic identity (a warning: the "
+                         "reports are wrong, and check_results says where).")
+def report_identities(check_results: pd.DataFrame) -> AssetCheckResult:
+    ident = check_results[check_results["check"].isin(["t3.row_total", "t3.balance", "t3.outcome_sum", "t4.total"])]
+    bad = ident[~ident["passed"].astype(bool)]
+    n_bad = bad["report_id"].nunique()
+    return AssetCheckResult(passed=n_bad == 0, severity=AssetCheckSeverity.WARN,
+                            metadata={"reports_with_failures": int(n_bad), "failing_checks": int(len(bad))})
+
+
+@asset(group_name="out", deps=list(CORE_TABLES),
+       description="warehouse/ogi.duckdb and warehouse/parquet/, written by one step and renamed into place.")
+def warehouse(context: AssetExecutionContext, ogi: OgiSettings, dim_reports: pd.DataFrame,
+              fct_applications: pd.DataFrame, fct_outcomes: pd.DataFrame, fct_proactive_disclosures: pd.DataFrame,
+              fct_review_litigation: pd.DataFrame, check_results: pd.DataFrame,
+              report_texts: pd.DataFrame) -> MaterializeResult:
+    frames = {"dim_reports": dim_reports, "fct_applications": fct_applications, "fct_outcomes": fct_outcomes,
+              "fct_proactive_disclosures": fct_proactive_disclosures, "fct_review_litigation": fct_review_litigation,
+              "check_results": check_results, "report_texts": report_texts}
+    counts = write_warehouse(frames, ogi.warehouse_path)
+    return MaterializeResult(metadata={f"rows_{k}": v for k, v in counts.items()}
+                             | {"duckdb": str(ogi.warehouse_path / "ogi.duckdb")})
+
+
+ogi_job = define_asset_job("ogi_job", description="Read every report under the raw folder and publish the warehouse.")
+
+daily_schedule = ScheduleDefinition(job=ogi_job, cron_schedule="0 3 * * *", name="ogi_daily",
+                                    default_status=DefaultScheduleStatus.STOPPED)
+
+
+def _listing_fingerprint(raw: pathlib.Path) -> str:
+    h = hashlib.sha256()
+    for root, dirs, files in os.walk(raw):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            st = (pathlib.Path(root) / name).stat()
+            h.update(f"{root}/{name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+@sensor(job=ogi_job, minimum_interval_seconds=300, default_status=DefaultSensorStatus.STOPPED,
+        description="Starts a run when files under the raw folder are added, changed or removed.")
+def new_report_files(context: SensorEvaluationContext, ogi: OgiSettings):
+    if not ogi.raw_path.is_dir():
+        return SkipReason(f"raw folder {ogi.raw_path} does not exist")
+    fp = _listing_fingerprint(ogi.raw_path)
+    if fp == context.cursor:
+        return SkipReason("no change under the raw folder")
+    context.update_cursor(fp)
+    return RunRequest(run_key=fp)

@@ -1,0 +1,93 @@
+"""The `ogi` command line: run the pipeline, show one report's facts, evaluate on gold.
+
+    ogi run [--raw DIR] [--warehouse DIR]    build DIR/ogi.duckdb and DIR/parquet/
+    ogi extract FILE                          one report's facts and checks as JSON
+    ogi eval                                  seeds and dev corpus scored against gold
+"""
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import click
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SHARED = pathlib.Path(os.environ.get("OGI_SHARED", ROOT.parent / "shared"))
+
+
+@click.group()
+def main() -> None:
+    """ogi: government information disclosure annual reports → analytic tables."""
+
+
+@main.command()
+@click.option("--raw", default=lambda: os.environ.get("OGI_RAW_DIR", "raw"), show_default="raw",
+              help="Folder of reports, read recursively.")
+@click.option("--warehouse", default=lambda: os.environ.get("OGI_WAREHOUSE_DIR", "warehouse"),
+              show_default="warehouse", help="Output folder: ogi.duckdb and parquet/.")
+@click.option("--workers", type=int, default=None, help="Parsing processes (default: OGI_WORKERS or 2).")
+@click.option("--no-cache", is_flag=True, help="Parse every file again, ignoring cached results.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def run(raw: str, warehouse: str, workers: int | None, no_cache: bool, quiet: bool) -> None:
+    """Read every report under RAW and publish the warehouse."""
+    from .runner import format_summary, run_pipeline
+
+    if not pathlib.Path(raw).is_dir():
+        raise click.ClickException(f"raw folder not found: {raw}")
+    s = run_pipeline(raw, warehouse, workers=workers, use_cache=not no_cache, progress=not quiet)
+    click.echo(format_summary(s))
+    click.echo(f"warehouse: {pathlib.Path(warehouse) / 'ogi.duckdb'} and {pathlib.Path(warehouse) / 'parquet'}/")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--all-checks", is_flag=True, help="Also list the checks that passed.")
+def extract(file: str, all_checks: bool) -> None:
+    """Print one report's metadata, facts and checks as JSON, with the evidence text."""
+    from .extract import extract_path
+
+    res = extract_path(pathlib.Path(file))
+    text = res.text
+
+    def ev(s, e):
+        return None if s is None else text[s:e]
+
+    out = {
+        "report": res.report,
+        "facts": [{"table": f.table, "key1": f.key1, "key2": f.key2, "value": f.value, "source": f.source,
+                   "span": [f.span_start, f.span_end], "flags": list(f.flags), "evidence": ev(f.span_start, f.span_end)}
+                  for f in res.facts],
+        "checks": [{"check": c.check, "subject": c.subject, "passed": c.passed, "severity": c.severity,
+                    "detail": c.detail, "evidence": ev(c.span_start, c.span_end)}
+                   for c in res.checks if all_checks or not c.passed],
+    }
+    click.echo(json.dumps(out, ensure_ascii=False, indent=1))
+
+
+def _score(gold: pathlib.Path, db: pathlib.Path) -> str:
+    r = subprocess.run([sys.executable, str(SHARED / "tools" / "score.py"), "--gold", str(gold), "--db", str(db)],
+                       capture_output=True, text=True)
+    return r.stdout + r.stderr
+
+
+@main.command("eval")
+@click.option("--warehouse", default="warehouse/eval", show_default=True)
+def eval_(warehouse: str) -> None:
+    """Build warehouses for the seeds and the dev corpus and score them against gold."""
+    from .runner import run_pipeline
+
+    if not (SHARED / "tools" / "score.py").exists():
+        raise click.ClickException(f"shared folder not found at {SHARED} (set OGI_SHARED)")
+    for name, raw, gold in (("seeds", ROOT / "raw" / "samples", SHARED / "gold"),
+                            ("dev", SHARED / "corpus" / "dev", SHARED / "gold" / "dev")):
+        wh = pathlib.Path(warehouse) / name
+        run_pipeline(raw, wh, progress=False)
+        click.echo(f"== {name}: {raw}")
+        click.echo(_score(gold, wh / "ogi.duckdb"))
+
+
+if __name__ == "__main__":
+    main()

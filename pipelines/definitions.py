@@ -1,0 +1,40 @@
+"""The Dagster code location: `build_defs(overrides)` assembles the Definitions; tests
+and the CLI call it with their own settings, `dagster dev` loads `defs`."""
+from __future__ import annotations
+
+import pathlib
+
+from dagster import Definitions, FilesystemIOManager
+
+from .assets import (
+    core_tables,
+    daily_schedule,
+    extracted_reports,
+    new_report_files,
+    ogi_job,
+    raw_report_files,
+    report_identities,
+    schema_checks,
+    settings_from_env,
+    warehouse,
+)
+
+
+def build_defs(overrides: dict | None = None) -> Definitions:
+    """Definitions with resources from the environment, replaced by `overrides`
+    (keys: 'ogi' an OgiSettings, 'io_manager' an IO manager)."""
+    overrides = dict(overrides or {})
+    ogi = overrides.pop("ogi", None) or settings_from_env()
+    io = overrides.pop("io_manager", None) or FilesystemIOManager(
+        base_dir=str(pathlib.Path(ogi.warehouse_dir) / ".dagster_storage"))
+    return Definitions(
+        assets=[raw_report_files, extracted_reports, core_tables, warehouse],
+        asset_checks=[*schema_checks, report_identities],
+        jobs=[ogi_job],
+        schedules=[daily_schedule],
+        sensors=[new_report_files],
+        resources={"ogi": ogi, "io_manager": io, **overrides},
+    )
+
+
+defs = build_defs()

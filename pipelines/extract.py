@@ -1,0 +1,200 @@
+"""One report, start to finish: bytes → text → sections → table cells and prose figures →
+facts, checks and metadata (a ReportResult). Plain functions; the Dagster assets and the
+CLI call `extract_report` and nothing below it.
+
+A file that cannot be read (empty, binary, unknown encoding, a PDF without a text
+layer) or that holds no recognisable table or figure still gives a result: a report row
+with parse_status 'failed' and a check that says why.
+"""
+from __future__ import annotations
+
+import hashlib
+import pathlib
+
+from . import PARSER_VERSION
+from .decode import DecodeError, decode_bytes
+from .labels import templates
+from .metadata import agency_key, detect_format, read_metadata
+from .model import Check, Fact, ReportResult
+from .narrative import read_narrative
+from .sections import split_sections
+from .table2 import read_t2
+from .table3 import read_t3
+from .table4 import read_t4
+from .textnorm import normalize_text
+
+T3_APPLICATION_ROWS = ("new_received", "carried_over", "carried_to_next")
+
+
+def report_id_of(data: bytes) -> tuple[str, str]:
+    sha = hashlib.sha256(data).hexdigest()
+    return sha[:16], sha
+
+
+def _base_report(data: bytes, source_path: str) -> dict:
+    rid, sha = report_id_of(data)
+    return {
+        "report_id": rid, "source_path": source_path, "agency": None, "agency_key": None, "year": None,
+        "format_version": None, "province": None, "city": None, "county": None, "region_code": None,
+        "parse_status": "failed", "status_detail": None, "file_format": None, "encoding": None,
+        "size_bytes": len(data), "sha256": sha, "tables_found": "", "n_cells": 0,
+        "parser_version": PARSER_VERSION,
+    }
+
+
+def _failed(report: dict, reason: str, text: str = "") -> ReportResult:
+    report["parse_status"] = "failed"
+    report["status_detail"] = reason
+    return ReportResult(report, [], [Check("parse", "file", False, reason, "error")], text)
+
+
+def to_text(data: bytes, source_path: str) -> tuple[str, str, str | None]:
+    """(raw text, file format, encoding). Raises DecodeError / formats.FormatError."""
+    try:
+        from . import formats
+    except ImportError:  # pragma: no cover - formats ship with the package
+        formats = None
+    kind = formats.sniff(data, source_path) if formats else "text"
+    if kind == "empty" or not data.strip():
+        raise DecodeError("empty file")
+    if kind == "binary":
+        raise DecodeError("binary content, not a report in a known format")
+    if kind in ("pdf", "docx", "html"):
+        return formats.to_text(data, kind), kind, None
+    text, enc = decode_bytes(data)
+    return text, "text", enc
+
+
+def extract_report(data: bytes, source_path: str) -> ReportResult:
+    report = _base_report(data, source_path)
+    try:
+        raw, kind, enc = to_text(data, source_path)
+    except Exception as e:  # noqa: BLE001 - every reading failure is recorded, never raised
+        name = type(e).__name__
+        reason = str(e) if name in ("DecodeError",) else f"{name}: {e}"
+        report["file_format"] = "binary" if "binary" in reason else ("empty" if "empty" in reason else None)
+        return _failed(report, reason)
+    report["file_format"], report["encoding"] = kind, enc
+    text = normalize_text(raw)
+    try:
+        return _extract_text(report, text)
+    except Exception as e:  # noqa: BLE001 - a parser bug must not stop the run
+        return _failed(report, f"internal error while parsing: {type(e).__name__}: {e}", text)
+
+
+def _extract_text(report: dict, text: str) -> ReportResult:
+    secs = split_sections(text)
+    fmt = detect_format(text, secs.found())
+    facts: list[Fact] = []
+    checks: list[Check] = []
+    found: list[str] = []
+    complete = True
+
+    if secs.t2 and fmt in ("f2019", "f2021"):
+        r2 = read_t2(text, secs.t2, fmt)
+        checks.extend(r2.checks)
+        for (item, measure), c in r2.cells.items():
+            facts.append(Fact("fct_proactive_disclosures", item, measure, c.value, c.source, c.start, c.end, c.flags))
+        if r2.cells:
+            found.append("t2")
+        complete &= bool(r2.cells) and not any(not c.passed for c in r2.checks)
+    t3_read = False
+    if secs.t3:
+        r3 = read_t3(text, secs.t3)
+        if r3 is not None:
+            checks.extend(r3.checks)
+            n_rows = 0
+            for code, cells in r3.rows.items():
+                if cells is None:
+                    complete = False
+                    continue
+                n_rows += 1
+                table = "fct_applications" if code in T3_APPLICATION_ROWS else "fct_outcomes"
+                for col, c in zip(r3.columns, cells):
+                    facts.append(Fact(table, code, col, c.value, c.source, c.start, c.end, c.flags))
+            if n_rows:
+                found.append("t3")
+                t3_read = True
+    elif fmt in ("f2019", "f2021"):
+        complete = False
+    t4_read = False
+    if secs.t4:
+        r4 = read_t4(text, secs.t4)
+        checks.extend(r4.checks)
+        for proc, cells in r4.groups.items():
+            for res, c in zip(templates()["t4"]["results"], cells):
+                facts.append(Fact("fct_review_litigation", proc, res, c.value, c.source, c.start, c.end, c.flags))
+        if r4.groups:
+            found.append("t4")
+            t4_read = True
+        else:
+            complete = False
+    elif fmt in ("f2019", "f2021"):
+        complete = False
+
+    prose = secs.prose if fmt in ("f2019", "f2021") else [(0, len(text))]
+    nfacts, nchecks = read_narrative(text, prose)
+    checks.extend(nchecks)
+    facts, more = _merge_narrative(facts, nfacts, t3_read, t4_read)
+    checks.extend(more)
+    if any(f.source == "narrative" for f in facts):
+        found.append("prose")
+
+    md = read_metadata(text, found)
+    report.update(agency=md.agency, agency_key=agency_key(md.agency), year=md.year, format_version=md.format_version,
+                  province=md.province, city=md.city, county=md.county, region_code=md.region_code,
+                  tables_found=",".join(found), n_cells=len(facts))
+    if not facts:
+        reason = "no recognisable tables or figures" if not secs.found() else \
+            f"tables found ({', '.join(secs.found())}) but no cell could be read"
+        return _failed(report, reason, text) if not checks else \
+            ReportResult({**report, "parse_status": "failed", "status_detail": reason}, [],
+                         checks + [Check("parse", "file", False, reason, "error")], text)
+    if md.format_version in ("f2019", "f2021"):
+        missing = [t for t in ("t2", "t3", "t4") if t not in found]
+        if missing or not complete:
+            report["parse_status"] = "partial"
+            why = []
+            if missing:
+                why.append("not read: " + ", ".join(missing))
+            if not complete:
+                why.append("some cells withheld (see check_results)")
+            report["status_detail"] = "; ".join(why)
+        else:
+            report["parse_status"] = "ok"
+    else:
+        report["parse_status"] = "ok"
+    if md.year is None:
+        checks.append(Check("metadata.year", "file", False, "statistics year not found in the text", "warning"))
+    if md.agency is None:
+        checks.append(Check("metadata.agency", "file", False, "agency not found in the title, signature or contact line", "warning"))
+    return ReportResult(report, facts, checks, text)
+
+
+def _merge_narrative(facts: list[Fact], nfacts: list[Fact], t3_read: bool, t4_read: bool):
+    """Table cells win; prose figures fill what no table gave and are checked against it."""
+    have = {f.key: f for f in facts}
+    out = list(facts)
+    checks: list[Check] = []
+    for nf in nfacts:
+        t = have.get(nf.key)
+        if t is not None:
+            same = t.value is not None and abs(t.value - nf.value) < 1e-9
+            checks.append(Check("narrative_vs_table", f"{nf.key1}/{nf.key2}", same,
+                                f"prose says {nf.value:g}, table says {t.value if t.value is None else format(t.value, 'g')}",
+                                "info" if same else "warning", nf.table, nf.key1, nf.key2, nf.value, t.value,
+                                nf.span_start, nf.span_end))
+            continue
+        if nf.table == "fct_review_litigation" and t4_read:
+            continue
+        if nf.table in ("fct_applications", "fct_outcomes") and t3_read:
+            continue
+        out.append(nf)
+        have[nf.key] = nf
+    return out, checks
+
+
+def extract_path(path: pathlib.Path, root: pathlib.Path | None = None) -> ReportResult:
+    data = path.read_bytes()
+    rel = str(path.relative_to(root)) if root else str(path)
+    return extract_report(data, rel)

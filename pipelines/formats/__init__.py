@@ -1,0 +1,230 @@
+"""Input-format converters: raw report bytes of a non-text format -> plain text.
+
+What belongs here: deciding what kind of file some bytes are (``sniff``), turning
+PDF / DOCX / HTML bytes into the plain text the text parser reads (``to_text`` and
+the ``pdf``, ``docx`` and ``html`` modules), the exceptions they raise, and the small
+helpers that keep the three converters' output identical in shape. Parsing the text
+into tables (labels, numbers, template rows) does NOT belong here: that is the text
+parser's job (``pipelines/textnorm.py``, ``pipelines/tables.py``, ...).
+
+Output text contract (all converters):
+
+* plain text, one paragraph per line, in reading order;
+* every table row is ONE line, cells joined by a single TAB (``'\\t'``); empty cells
+  are empty strings, so a row whose first cell is merged/empty starts with a TAB;
+* a blank line before and after each table;
+* rowspan / vMerge: the text is in the first row only, ``''`` in the spanned rows;
+  colspan / gridSpan: the text is in the first cell, ``''`` in the others, so every
+  row of a table has the table's full width;
+* cell text: internal newlines and runs of whitespace collapsed to a single space
+  (a line break *between two CJK characters* is dropped instead, so ``商业\\n企业``
+  reads ``商业企业``), stripped;
+* prose never contains a TAB (tabs become spaces), so a TAB always means a table row;
+* numbers are kept exactly as printed (no unit conversion, ``+`` kept).
+
+No Dagster imports here: these are pure functions of bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import zipfile
+from typing import Iterable, Sequence
+
+__all__ = [
+    "FormatError",
+    "NeedsOCR",
+    "sniff",
+    "to_text",
+    "clean_cell",
+    "clean_line",
+    "table_lines",
+    "join_blocks",
+]
+
+KINDS = ("pdf", "docx", "html", "text", "binary")
+
+
+class FormatError(Exception):
+    """The bytes cannot be converted (corrupt, encrypted, unsupported content)."""
+
+
+class NeedsOCR(FormatError):
+    """The document has no text layer (e.g. a scanned PDF): it needs OCR first."""
+
+
+# ---------------------------------------------------------------------------
+# sniffing
+
+_HTML_STRONG = (b"<!doctype html", b"<html")
+_HTML_WEAK = (b"<table", b"<body", b"<head", b"<meta", b"<div", b"<p>", b"<p ", b"<tr", b"<td")
+_EXT_KIND = {
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".html": "html",
+    ".htm": "html",
+    ".shtml": "html",
+    ".xhtml": "html",
+    ".txt": "text",
+    ".md": "text",
+    ".text": "text",
+    ".csv": "text",
+}
+
+
+def _looks_binary(head: bytes) -> bool:
+    if not head:
+        return False
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+        return False  # BOM: text in some Unicode encoding
+    if b"\x00" in head:
+        # UTF-16 without BOM has NULs in every other byte: treat as text only
+        # when it decodes cleanly and is mostly printable.
+        for enc in ("utf-16-le", "utf-16-be"):
+            try:
+                s = head[: len(head) // 2 * 2].decode(enc)
+            except UnicodeDecodeError:
+                continue
+            printable = sum(1 for c in s if c.isprintable() or c in "\r\n\t")
+            if s and printable / len(s) > 0.95 and "\x00" not in s:
+                return False
+        return True
+    ctrl = sum(1 for b in head if b < 0x20 and b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B))
+    return ctrl / len(head) > 0.05
+
+
+def _decode_head(head: bytes) -> bytes:
+    """Lower-cased ASCII-ish view of the first bytes (for tag sniffing)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return head.decode("utf-16", errors="ignore").encode("ascii", "ignore").lower()
+        except Exception:  # pragma: no cover - defensive
+            return b""
+    return head.lower()
+
+
+def sniff(data: bytes, name: str = "") -> str:
+    """Return 'pdf', 'docx', 'html', 'text' or 'binary' for these bytes.
+
+    Decided by content (magic bytes, markup in the first KB, NUL / control-char
+    density); the file name's extension is only a fall-back for content that says
+    nothing either way (e.g. an HTML fragment without tags named ``x.html``).
+    """
+    data = data or b""
+    ext = os.path.splitext(name or "")[1].lower()
+    head = data[:8192]
+    if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                names = set(zf.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return "binary"
+        return "docx" if "word/document.xml" in names else "binary"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "binary"  # OLE2: legacy .doc / .xls
+    if not data:
+        return "html" if _EXT_KIND.get(ext) == "html" else "text"
+    if _looks_binary(head):
+        return "binary"
+    low = _decode_head(head)
+    if any(m in low for m in _HTML_STRONG):
+        return "html"
+    stripped = low.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith(b"<") and any(m in low for m in _HTML_WEAK):
+        return "html"
+    # content is plain text; the extension may still say it is markup
+    if _EXT_KIND.get(ext) == "html" and b"<" in low:
+        return "html"
+    return "text"
+
+
+def to_text(data: bytes, kind: str) -> str:
+    """Convert bytes of the given kind ('pdf', 'docx', 'html') to contract text.
+
+    Kind 'text' is decoded by the text parser, not here; 'binary' is unsupported.
+    """
+    if kind == "pdf":
+        from .pdf import pdf_to_text
+
+        return pdf_to_text(data)
+    if kind == "docx":
+        from .docx import docx_to_text
+
+        return docx_to_text(data)
+    if kind == "html":
+        from .html import html_to_text
+
+        return html_to_text(data)
+    if kind == "text":
+        raise ValueError("kind 'text' is decoded by the text parser, not by pipelines.formats")
+    if kind == "binary":
+        raise FormatError("unsupported binary content (not PDF, DOCX, HTML or text)")
+    raise ValueError(f"unknown kind {kind!r}; expected one of {KINDS}")
+
+
+# ---------------------------------------------------------------------------
+# shared text helpers (keep the three converters' output identical in shape)
+
+# CJK ideographs, CJK punctuation, full-width forms, kana, hangul.
+_CJK = (
+    "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3190-\u31ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+    "\u201c\u201d\u2018\u2019\u2014\u2026"
+)
+_CJK_BREAK_RE = re.compile(rf"(?<=[{_CJK}])[^\S\n]*\n\s*(?=[{_CJK}])")
+_WS_RE = re.compile(r"\s+")
+
+
+def clean_cell(text: str | None) -> str:
+    """One-line cell text: whitespace runs -> one space; a line break between two
+    CJK characters is dropped (wrapped label ``商业\\n企业`` -> ``商业企业``)."""
+    if not text:
+        return ""
+    text = text.replace("\u00a0", " ").replace("\u3000", " ").replace("\u200b", "")
+    text = _CJK_BREAK_RE.sub("", text)
+    return _WS_RE.sub(" ", text).strip()
+
+
+def clean_line(text: str | None) -> str:
+    """A prose line: same collapsing as a cell (so it never holds a TAB)."""
+    return clean_cell(text)
+
+
+def table_lines(rows: Iterable[Sequence[str | None]], *, drop_empty_rows: bool = False) -> list[str]:
+    """Rows of cells -> TAB-joined lines, padded to the table's full width."""
+    cleaned = [[clean_cell(c) for c in row] for row in rows]
+    if drop_empty_rows:
+        cleaned = [r for r in cleaned if any(r)]
+    if not cleaned:
+        return []
+    width = max(len(r) for r in cleaned)
+    return ["\t".join(r + [""] * (width - len(r))) for r in cleaned]
+
+
+def join_blocks(blocks: Iterable[tuple[str, object]]) -> str:
+    """Assemble ('p', line) and ('table', [row lines]) blocks into contract text.
+
+    Paragraph lines that are empty are dropped; each table is surrounded by one
+    blank line (never two in a row, none at the start or end).
+    """
+    out: list[str] = []
+    for kind, payload in blocks:
+        if kind == "table":
+            rows = list(payload)  # type: ignore[arg-type]
+            if not rows:
+                continue
+            if out and out[-1] != "":
+                out.append("")
+            out.extend(rows)
+            out.append("")
+        else:
+            line = clean_line(payload)  # type: ignore[arg-type]
+            if line:
+                out.append(line)
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + ("\n" if out else "")

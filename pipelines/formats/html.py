@@ -1,0 +1,317 @@
+"""HTML -> contract text (see ``pipelines.formats`` for the output contract).
+
+What belongs here: decoding HTML bytes (``<meta charset>`` / ``http-equiv`` / XML
+declaration / BOM, else detection; the GB2312/GBK family is read as GB18030, its
+superset), parsing with lxml (scripts are never run), dropping what a reader does not
+see as the report (``<script>``, ``<style>``, ``<nav>``, page-level
+``<header>``/``<footer>``, navigation/breadcrumb/footer blocks, hidden elements), and
+walking the tree in reading order: block elements become lines, ``<br>`` breaks a
+line, data tables become TAB-joined rows with rowspan/colspan expanded into a grid.
+
+Layout tables (a table whose cells contain other tables, a one-column table, or one
+with a long prose cell) are not emitted as grids: their cells are read as ordinary
+blocks, so the innermost data tables come out as grids.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from typing import Any
+
+from . import FormatError, clean_cell, clean_line, join_blocks, table_lines
+
+__all__ = ["html_to_text", "decode_html"]
+
+# ---------------------------------------------------------------------------
+# decoding
+
+_GB_FAMILY = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "ms936", "euc-cn", "euccn", "csgb2312", "gb18030", "windows-936", "hz-gb-2312", "iso-ir-58", "chinese"}
+_META_CHARSET_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
+_XML_ENC_RE = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_\-.]+)""", re.I)
+
+
+def _norm_encoding(name: str | None) -> str | None:
+    if not name:
+        return None
+    n = name.strip().lower()
+    if n in _GB_FAMILY:
+        return "gb18030"
+    if n in ("utf8", "utf-8", "unicode-1-1-utf-8"):
+        return "utf-8"
+    if n in ("big5", "big5-hkscs", "cn-big5", "x-x-big5"):
+        return "big5hkscs"
+    try:
+        return codecs.lookup(n).name
+    except LookupError:
+        return None
+
+
+def decode_html(data: bytes) -> tuple[str, str]:
+    """Decode HTML bytes; returns (text, encoding used)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    head = data[:4096]
+    declared = None
+    m = _META_CHARSET_RE.search(head) or _XML_ENC_RE.search(head)
+    if m:
+        declared = _norm_encoding(m.group(1).decode("ascii", "ignore"))
+    non_ascii = any(b > 0x7F for b in data)
+    if declared:
+        if declared == "gb18030" and non_ascii:
+            # mislabelled UTF-8 pages are common; valid multi-byte UTF-8 is a
+            # very strong signal, much stronger than the label
+            try:
+                return data.decode("utf-8"), "utf-8"
+            except UnicodeDecodeError:
+                pass
+        try:
+            return data.decode(declared), declared
+        except (UnicodeDecodeError, LookupError):
+            pass  # wrong label: detect below
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        pass
+    enc = None
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        enc = _norm_encoding(best.encoding) if best is not None else None
+    except Exception:  # pragma: no cover - detector failure
+        enc = None
+    enc = enc or "gb18030"
+    return data.decode(enc, errors="replace"), enc
+
+
+# ---------------------------------------------------------------------------
+# tree walking
+
+_SKIP_TAGS = {
+    "script", "style", "noscript", "template", "head", "title", "meta", "link", "base",
+    "nav", "iframe", "frame", "frameset", "object", "embed", "applet", "svg", "math",
+    "canvas", "select", "option", "button", "input", "textarea", "map", "area",
+    "audio", "video", "source", "track", "picture", "img", "dialog", "aside",
+}
+_BLOCK_TAGS = {
+    "p", "div", "section", "article", "main", "body", "html", "h1", "h2", "h3", "h4",
+    "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "address",
+    "center", "figure", "figcaption", "form", "fieldset", "legend", "hr", "header",
+    "footer", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "details",
+    "summary", "menu",
+}
+_NAV_TOKENS = {
+    "nav", "navbar", "navigation", "menu", "mainmenu", "topmenu", "submenu",
+    "breadcrumb", "breadcrumbs", "crumb", "crumbs", "bread", "position", "location",
+    "header", "footer", "foot", "copyright", "sidebar", "share", "bdsharebuttonbox",
+    "skip", "search", "topbar", "toolbar", "friendlink", "links",
+}
+_NAV_ROLES = {"navigation", "banner", "contentinfo", "search", "menu", "menubar"}
+_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_BR = "\u2028"  # internal line-break marker (<br>, <pre> newlines)
+_LONG_CELL = 400  # a cell with more text than this is prose: its table is layout
+
+
+def _tag(el) -> str | None:
+    t = el.tag
+    if not isinstance(t, str):
+        return None  # comment / processing instruction / entity
+    if "}" in t:
+        t = t.rsplit("}", 1)[1]
+    return t.lower()
+
+
+def _text_len(el) -> int:
+    try:
+        return len(re.sub(r"\s+", "", el.text_content()))
+    except Exception:  # pragma: no cover
+        return 0
+
+
+class _Walker:
+    def __init__(self, body_len: int):
+        self.blocks: list[tuple[str, Any]] = []
+        self.buf: list[str] = []
+        self.body_len = max(body_len, 1)
+
+    # -- dropping ---------------------------------------------------------
+    def dropped(self, el, tag: str) -> bool:
+        if tag in _SKIP_TAGS:
+            return True
+        if el.get("hidden") is not None:
+            return True
+        style = el.get("style")
+        if style and _HIDDEN_STYLE_RE.search(style):
+            return True
+        if tag in ("header", "footer"):
+            # page-level header/footer = site navigation; an <article>'s own
+            # header (holding the report title) stays
+            if not any(_tag(a) in ("article", "main") for a in el.iterancestors()):
+                return self._small(el)
+        role = (el.get("role") or "").lower()
+        tokens = set((el.get("class") or "").lower().split())
+        ident = (el.get("id") or "").lower()
+        if role in _NAV_ROLES or tokens & _NAV_TOKENS or ident in _NAV_TOKENS:
+            return self._small(el)
+        return False
+
+    def _small(self, el) -> bool:
+        # never drop a "navigation" block that holds most of the page's text
+        return _text_len(el) <= 0.4 * self.body_len
+
+    # -- output -------------------------------------------------------------
+    def flush(self) -> None:
+        if not self.buf:
+            return
+        text = "".join(self.buf)
+        self.buf = []
+        for piece in text.split(_BR):
+            line = clean_line(piece)
+            if line:
+                self.blocks.append(("p", line))
+
+    def text(self, s: str | None, pre: bool) -> None:
+        if not s:
+            return
+        s = s.replace(_BR, " ")
+        if pre:
+            s = s.replace("\r\n", "\n").replace("\n", _BR)
+        self.buf.append(s)
+
+    # -- walking --------------------------------------------------------------
+    def walk(self, el, pre: bool = False) -> None:
+        tag = _tag(el)
+        if tag is None:
+            return
+        if self.dropped(el, tag):
+            return
+        if tag == "br":
+            self.buf.append(_BR)
+            return
+        if tag == "table":
+            self.flush()
+            self.table(el, pre)
+            self.flush()
+            return
+        block = tag in _BLOCK_TAGS
+        if block:
+            self.flush()
+        pre = pre or tag in ("pre", "textarea", "listing", "plaintext", "xmp")
+        self.text(el.text, pre)
+        for child in el:
+            self.walk(child, pre)
+            self.text(child.tail, pre)
+        if block:
+            self.flush()
+        elif tag in ("td", "th"):
+            self.buf.append(" ")
+
+    # -- tables -----------------------------------------------------------------
+    def table(self, table, pre: bool) -> None:
+        rows = _table_rows(table)
+        caption = next((c for c in table if _tag(c) == "caption"), None)
+        if caption is not None:
+            self.walk(caption, pre)
+            self.flush()
+        nested = any(_tag(d) == "table" for d in table.iterdescendants())
+        grid = None if nested else _grid(rows, self)
+        width = max((len(r) for r in grid), default=0) if grid is not None else 0
+        long_cell = grid is not None and any(len(c) > _LONG_CELL for r in grid for c in r)
+        if grid is None or width <= 1 or long_cell:
+            # layout table: read its cells as ordinary blocks
+            for tr in rows:
+                for cell in tr:
+                    if _tag(cell) in ("td", "th"):
+                        self.flush()
+                        self.walk(cell, pre)
+                        self.flush()
+            return
+        lines = table_lines(grid, drop_empty_rows=True)
+        if lines:
+            self.blocks.append(("table", lines))
+
+
+def _table_rows(table) -> list:
+    """The table's own <tr> elements in rendering order (thead, body, tfoot)."""
+    head, body, foot = [], [], []
+    for child in table:
+        t = _tag(child)
+        if t == "tr":
+            body.append(child)
+        elif t in ("thead", "tbody", "tfoot"):
+            trs = [tr for tr in child if _tag(tr) == "tr"]
+            {"thead": head, "tbody": body, "tfoot": foot}[t].extend(trs)
+    return head + body + foot
+
+
+def _span(el, name: str, default: int = 1) -> int:
+    try:
+        v = int(re.match(r"\s*(\d+)", el.get(name) or "").group(1))  # type: ignore[union-attr]
+    except (AttributeError, ValueError):
+        return default
+    return min(v, 1000)
+
+
+def _cell_text(cell, walker: _Walker) -> str:
+    sub = _Walker(walker.body_len)
+    sub.walk(cell)
+    sub.flush()
+    parts = [p for k, p in sub.blocks if k == "p"]
+    return clean_cell("\n".join(parts))
+
+
+def _grid(rows: list, walker: _Walker) -> list[list[str]]:
+    """rowspan/colspan expanded: text in the top-left slot, '' in the others."""
+    nrows = len(rows)
+    taken: dict[tuple[int, int], str] = {}
+    for r, tr in enumerate(rows):
+        c = 0
+        for cell in tr:
+            if _tag(cell) not in ("td", "th"):
+                continue
+            while (r, c) in taken:
+                c += 1
+            rs = _span(cell, "rowspan")
+            cs = max(1, _span(cell, "colspan"))
+            rs = nrows - r if rs == 0 else max(1, min(rs, nrows - r))
+            text = _cell_text(cell, walker)
+            for i in range(rs):
+                for j in range(cs):
+                    taken[(r + i, c + j)] = text if (i == 0 and j == 0) else ""
+            c += cs
+    width = max((c for _, c in taken), default=-1) + 1
+    return [[taken.get((r, c), "") for c in range(width)] for r in range(nrows)]
+
+
+# ---------------------------------------------------------------------------
+# public
+
+_XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+
+
+def html_to_text(data: bytes) -> str:
+    """Text of an HTML page in the contract format (tables as TAB-joined rows)."""
+    import lxml.etree
+    import lxml.html
+
+    text, _enc = decode_html(data or b"")
+    text = _XML_DECL_RE.sub("", text, count=1).replace("\x00", "")
+    if not text.strip():
+        return ""
+    try:
+        doc = lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError) as e:
+        raise FormatError(f"unparseable HTML: {e}") from e
+    body = doc.find("body")
+    root = body if body is not None else doc
+    walker = _Walker(_text_len(root))
+    walker.walk(root)
+    walker.flush()
+    return join_blocks(walker.blocks)

@@ -1,0 +1,76 @@
+"""The arithmetic identities of the standard tables, as plain functions over cell values.
+
+Table 三 (per row): the applicant columns add up to 总计 (and the legal-person columns to
+their 小计 where one is printed). Per column: 一 + 二 = 三(七)总计 + 四 (balance), and
+三(七)总计 = the sum of the outcome rows. Table 四 (per proceeding): the four results add
+up to 总计. Each function returns the failures as (check, subject, expected, found).
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+Failure = tuple[str, str, float, float]
+
+NON_OUTCOME = ("new_received", "carried_over", "total", "carried_to_next")
+
+
+def _v(x):
+    return 0.0 if x is None else float(x)
+
+
+def row_failures(code: str, vec: list, columns: list[str], legal: list[str]) -> list[Failure]:
+    idx = {c: i for i, c in enumerate(columns)}
+    out: list[Failure] = []
+    if "legal_person_total" in idx:
+        legal_sum = sum(_v(vec[idx[c]]) for c in legal)
+        if abs(legal_sum - _v(vec[idx["legal_person_total"]])) > 1e-6:
+            out.append(("t3.row_subtotal", code, legal_sum, _v(vec[idx["legal_person_total"]])))
+        parts = _v(vec[idx["natural_person"]]) + _v(vec[idx["legal_person_total"]])
+    else:
+        parts = sum(_v(vec[idx[c]]) for c in columns if c != "total")
+    if abs(parts - _v(vec[idx["total"]])) > 1e-6:
+        out.append(("t3.row_total", code, parts, _v(vec[idx["total"]])))
+    return out
+
+
+def column_failures(rows: dict[str, list], columns: list[str]) -> list[Failure]:
+    """Balance and outcome-sum identities, for the columns where every term is known."""
+    out: list[Failure] = []
+    outcome_rows = [r for r in rows if r not in NON_OUTCOME]
+    for i, col in enumerate(columns):
+        need = ("new_received", "carried_over", "total", "carried_to_next")
+        if all(r in rows and rows[r] is not None for r in need):
+            lhs = _v(rows["new_received"][i]) + _v(rows["carried_over"][i])
+            rhs = _v(rows["total"][i]) + _v(rows["carried_to_next"][i])
+            if abs(lhs - rhs) > 1e-6:
+                out.append(("t3.balance", col, lhs - _v(rows["carried_to_next"][i]), _v(rows["total"][i])))
+        if "total" in rows and rows["total"] is not None and outcome_rows and all(rows[r] is not None for r in outcome_rows):
+            s = sum(_v(rows[r][i]) for r in outcome_rows)
+            if abs(s - _v(rows["total"][i])) > 1e-6:
+                out.append(("t3.outcome_sum", col, s, _v(rows["total"][i])))
+    return out
+
+
+def t3_failures(rows: dict[str, list], columns: list[str], legal: list[str]) -> list[Failure]:
+    out: list[Failure] = []
+    for code, vec in rows.items():
+        if vec is not None:
+            out.extend(row_failures(code, vec, columns, legal))
+    out.extend(column_failures(rows, columns))
+    return out
+
+
+def t4_failures(groups: dict[str, list], results: list[str]) -> list[Failure]:
+    out: list[Failure] = []
+    ti = results.index("total")
+    for g, vec in groups.items():
+        if vec is None:
+            continue
+        s = sum(_v(vec[i]) for i in range(len(results)) if i != ti)
+        if abs(s - _v(vec[ti])) > 1e-6:
+            out.append(("t4.total", g, s, _v(vec[ti])))
+    return out
+
+
+def count_failures(failures: Iterable[Failure]) -> int:
+    return sum(1 for _ in failures)

@@ -1,0 +1,141 @@
+"""Report metadata read from the text: the agency as the title names it, the statistics
+year, the template (pre2019 / f2019 / f2021, from the tables' labels, not the year) and
+the region (regions.py).
+
+Agency: the title (`<agency><year>年政府信息公开工作年度报告`, or `<year>年<agency>政府
+信息公开工作年度报告`), else the signature above the closing date, else the office named in
+`请与…联系`. Year: the title's year, else the statistics period (统计期限自2017年1月1日),
+else the year before the closing date.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .labels import templates
+from .regions import resolve_region
+from .textnorm import label_key
+
+_TITLE_WORDS = r"(?:政府)?信息公开(?:工作)?(?:年度报告|年报|工作报告|情况报告|报告)"
+_TITLE_A = re.compile(r"^(?P<agency>[^\d,。;:()《》]{2,40}?)[ ]*(?P<year>(?:19|20)\d{2})[ ]*年(?:度)?[ ]*" + _TITLE_WORDS)
+_TITLE_B = re.compile(r"^(?P<year>(?:19|20)\d{2})[ ]*年(?:度)?[ ]*(?P<agency>[^\d,。;:()《》]{2,40}?)[ ]*" + _TITLE_WORDS)
+_PERIOD = re.compile(r"(?:统计|时限|期限|周期|期间)[^。]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+_DATE_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+_CONTACT = re.compile(r"请与([^,。;:()]{2,40}?)(?:党政办公室|政务公开办公室|综合办公室|办公室|办公厅|政务服务中心)(?:联系|反映)")
+_NOISE = re.compile(r"^(?:正文|标题|首页|当前位置.*|来源.*)$")
+_AGENCY_SUFFIX_OK = re.compile(r"(政府|委员会|委|局|厅|办公室|办公厅|院|区|县|市|镇|乡|街道|管委会|中心|处|所|署|部|会)$")
+
+
+@dataclass
+class Metadata:
+    agency: str | None
+    year: int | None
+    format_version: str | None
+    province: str | None
+    city: str | None
+    county: str | None
+    region_code: str | None
+    title: str | None
+
+
+def _clean_agency(a: str) -> str:
+    a = re.sub(r"\s+", "", a).strip("　 :：,，、·-—")
+    a = re.sub(r"^(?:关于|印发)", "", a)
+    return a
+
+
+def _title(lines: list[str]) -> tuple[str, int, bool] | None:
+    """(agency, year, is_full_title) from the first lines; prefers 年度报告 over 年报."""
+    cands = []
+    heads = [ln.strip() for ln in lines[:25] if ln.strip() and not _NOISE.match(ln.strip())]
+    for i in range(len(heads)):
+        for j in (1, 2, 3):
+            window = "".join(heads[i:i + j])
+            window = re.sub(r"\s+", "", window) if j > 1 else window
+            for pat in (_TITLE_A, _TITLE_B):
+                m = pat.match(window.replace(" ", ""))
+                if m:
+                    ag = _clean_agency(m.group("agency"))
+                    full = "年度报告" in m.group(0)
+                    if ag and _AGENCY_SUFFIX_OK.search(ag) or (ag and len(ag) <= 20):
+                        cands.append((0 if full else 1, i, ag, int(m.group("year"))))
+            # title split as agency line + year-title line: agency is the line before
+            m = re.match(r"^((?:19|20)\d{2})\s*年(?:度)?\s*" + _TITLE_WORDS, heads[i].replace(" ", ""))
+            if m and i > 0 and j == 1:
+                prev = _clean_agency(heads[i - 1])
+                if 2 <= len(prev) <= 40 and not re.search(r"[。,;:\d]", prev) and _AGENCY_SUFFIX_OK.search(prev):
+                    cands.append((0 if "年度报告" in heads[i] else 1, i - 1, prev, int(m.group(1))))
+    if not cands:
+        return None
+    cands.sort()
+    _, _, ag, yr = cands[0]
+    return ag, yr, True
+
+
+def _signature(lines: list[str]) -> tuple[str, int] | None:
+    tail = [ln.strip() for ln in lines[-12:] if ln.strip()]
+    for i in range(len(tail) - 1, 0, -1):
+        m = _DATE_LINE.match(tail[i])
+        if m:
+            prev = _clean_agency(tail[i - 1])
+            if 2 <= len(prev) <= 40 and _AGENCY_SUFFIX_OK.search(prev) and not re.search(r"[。,;\d]", prev):
+                return prev, int(m.group(1))
+    return None
+
+
+def detect_format(text: str, tables_found: list[str]) -> str | None:
+    k = label_key(text)
+    marks = templates()["format_markers"]
+    f21 = sum(1 for w in marks["f2021"] if w in k)
+    f19 = sum(1 for w in marks["f2019"] if w in k)
+    tmpl = sum(1 for w in marks["template"] if w in k)
+    if f21 or f19:
+        if f21 > f19:
+            return "f2021"
+        if f19 > f21:
+            return "f2019"
+    if tmpl >= 3 and ("t3" in tables_found or "t2" in tables_found):
+        # template tables without a table-2 marker: the 2021 sub-rows of (六) decide
+        return "f2021" if "逾期不补正" in k else "f2019"
+    return "pre2019"
+
+
+def read_metadata(text: str, tables_found: list[str]) -> Metadata:
+    lines = text.split("\n")
+    agency = year = None
+    t = _title(lines)
+    if t:
+        agency, year, _ = t
+    sig = _signature(lines)
+    if agency is None and sig:
+        agency = sig[0]
+    if agency is None:
+        m = _CONTACT.search(text)
+        if m:
+            agency = _clean_agency(m.group(1))
+    if year is None:
+        m = _PERIOD.search(text)
+        if m:
+            year = int(m.group(1))
+    if year is None and sig:
+        year = sig[1] - 1
+    if year is None:
+        m = re.search(r"((?:19|20)\d{2})\s*年(?:度)?(?:政府)?信息公开", text)
+        if m:
+            year = int(m.group(1))
+    fmt = detect_format(text, tables_found)
+    reg = resolve_region(agency)
+    if reg.corrected_name:
+        agency = reg.corrected_name
+    return Metadata(agency, year, fmt, reg.province, reg.city, reg.county, reg.code, t[0] if t else None)
+
+
+def agency_key(agency: str | None) -> str | None:
+    """Name key to match one agency across years: full-width, spaces, brackets and the
+    人民政府/政府 variants unified."""
+    if not agency:
+        return None
+    k = label_key(agency)
+    k = re.sub(r"[()\[\]【】（）《》\"'“”]", "", k)
+    k = k.replace("人民政府", "政府")
+    return k

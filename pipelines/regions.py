@@ -1,0 +1,127 @@
+"""Resolve province / city / county and the 6-digit division code from an agency name,
+through the shipped snapshot of the national code list (data/regions.csv, source and
+date in data/regions.meta.yaml) plus a few zones that are not divisions
+(data/region_aliases.csv, e.g. 平潭综合实验区 → 福建省).
+
+Full names are found anywhere in the name; short names (石家庄, 福州, 河北) only at its
+start. A county name shared by several cities (新华区) counts only when the city is
+named too. OCR confusions listed in data/ocr_confusions.csv are tried when a name
+does not resolve (沐阳县 → 沭阳县).
+"""
+from __future__ import annotations
+
+import csv
+import functools
+from dataclasses import dataclass
+
+import yaml
+
+from .labels import DATA
+
+_GENERIC = {"城区", "郊区", "矿区", "新区", "市中区", "高新区"}
+_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "地区", "盟", "省", "市")
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    name: str
+    level: str
+    province: str
+    city: str
+
+
+@dataclass
+class Resolved:
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    code: str | None = None
+    corrected_name: str | None = None
+
+
+@functools.cache
+def _regions() -> tuple[Region, ...]:
+    with open(DATA / "regions.csv", encoding="utf-8") as f:
+        return tuple(Region(r["code"], r["name"], r["level"], r["province"], r["city"]) for r in csv.DictReader(f))
+
+
+@functools.cache
+def snapshot_meta() -> dict:
+    return yaml.safe_load((DATA / "regions.meta.yaml").read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _aliases() -> tuple[dict, ...]:
+    with open(DATA / "region_aliases.csv", encoding="utf-8") as f:
+        return tuple(csv.DictReader(f))
+
+
+@functools.cache
+def _confusions() -> tuple[tuple[str, str], ...]:
+    with open(DATA / "ocr_confusions.csv", encoding="utf-8") as f:
+        return tuple((r["seen"], r["meant"]) for r in csv.DictReader(f))
+
+
+def _short(name: str) -> str:
+    for s in _SUFFIXES:
+        if name.endswith(s) and len(name) - len(s) >= 2:
+            return name[: -len(s)]
+    return name
+
+
+def _resolve(name: str) -> Resolved | None:
+    for a in _aliases():
+        if a["name"] in name:
+            return Resolved(a["province"] or None, a["city"] or None, a["county"] or None, a["code"] or None)
+    regs = _regions()
+    provs = [r for r in regs if r.level == "province" and (r.name in name or name.startswith(_short(r.name)))]
+    cities = [r for r in regs if r.level == "city" and (r.name in name or name.startswith(_short(r.name)))]
+    counties = [r for r in regs if r.level == "county" and r.name not in _GENERIC and len(r.name) >= 2 and r.name in name]
+    # a county whose name is also inside a matched city's name is that city (淮安区 vs 淮安市)
+    if cities:
+        counties = [c for c in counties if not any(c.name in x.name for x in cities)]
+        in_city = [c for c in counties if c.city in {x.name for x in cities}]
+        counties = in_city or ([] if len({c.code for c in counties}) != 1 else counties)
+    if provs:
+        counties = [c for c in counties if c.province in {p.name for p in provs}] or counties
+        cities = [c for c in cities if c.province in {p.name for p in provs}] or cities
+    counties = _longest(counties)
+    cities = _longest(cities)
+    res = Resolved()
+    if len(counties) == 1:
+        c = counties[0]
+        res.county, res.city, res.province, res.code = c.name, c.city or None, c.province, c.code
+        return res
+    if len(cities) == 1:
+        c = cities[0]
+        res.city, res.province, res.code = c.name, c.province, c.code
+        return res
+    if len(provs) == 1:
+        p = provs[0]
+        res.province, res.code = p.name, p.code
+        return res
+    return None
+
+
+def _longest(rs: list[Region]) -> list[Region]:
+    if len(rs) <= 1:
+        return rs
+    # drop names contained in a longer matched name (e.g. 新华 inside 新华区)
+    return [r for r in rs if not any(r.name != o.name and r.name in o.name for o in rs)]
+
+
+def resolve_region(agency: str | None) -> Resolved:
+    if not agency:
+        return Resolved()
+    r = _resolve(agency)
+    if r is not None and r.county is not None:
+        return r
+    for seen, meant in _confusions():
+        if seen in agency:
+            fixed = agency.replace(seen, meant)
+            r2 = _resolve(fixed)
+            if r2 is not None and (r is None or (r2.county and not r.county)):
+                r2.corrected_name = fixed
+                return r2
+    return r or Resolved()

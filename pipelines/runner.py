@@ -1,0 +1,64 @@
+"""Run the Dagster job headless, in this process, and summarise the warehouse it wrote.
+Used by `ogi run` and by the integration tests."""
+from __future__ import annotations
+
+import pathlib
+import time
+
+from dagster import DagsterInstance, InMemoryIOManager
+
+from .assets import settings_from_env
+from .definitions import build_defs
+
+QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+
+
+def run_pipeline(raw: str | pathlib.Path, warehouse: str | pathlib.Path, workers: int | None = None,
+                 use_cache: bool = True, progress: bool = True) -> dict:
+    t0 = time.perf_counter()
+    ogi = settings_from_env(raw_dir=str(raw), warehouse_dir=str(warehouse), workers=workers,
+                            use_cache=use_cache, progress=progress)
+    defs = build_defs({"ogi": ogi, "io_manager": InMemoryIOManager()})
+    job = defs.resolve_job_def("ogi_job")
+    res = job.execute_in_process(instance=DagsterInstance.ephemeral(), run_config=QUIET, raise_on_error=True)
+    checks = {}
+    for ev in res.get_asset_check_evaluations():
+        checks[ev.check_name] = bool(ev.passed)
+    summary = summarize(pathlib.Path(warehouse) / "ogi.duckdb")
+    summary["asset_checks"] = checks
+    summary["seconds"] = round(time.perf_counter() - t0, 2)
+    return summary
+
+
+def summarize(db: pathlib.Path) -> dict:
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        out = {"reports": con.execute("select count(*) from dim_reports").fetchone()[0]}
+        out["status"] = dict(con.execute("select parse_status, count(*) from dim_reports group by 1 order by 1").fetchall())
+        out["cells"] = {t: con.execute(f"select count(*) from {t}").fetchone()[0]
+                        for t in ("fct_applications", "fct_outcomes", "fct_proactive_disclosures", "fct_review_litigation")}
+        out["checks_failed"] = con.execute(
+            "select count(*) from check_results where not passed and severity <> 'info'").fetchone()[0]
+        out["failing_checks"] = con.execute(
+            "select d.source_path, c.check, c.subject, c.detail from check_results c join dim_reports d using (report_id) "
+            "where not c.passed and c.severity <> 'info' order by 1, 2, 3").fetchall()
+    finally:
+        con.close()
+    return out
+
+
+def format_summary(s: dict, limit: int = 20) -> str:
+    lines = [f"reports read: {s['reports']}  ({', '.join(f'{k} {v}' for k, v in s['status'].items())})",
+             "cells published: " + ", ".join(f"{k} {v}" for k, v in s["cells"].items()),
+             f"checks failed: {s['checks_failed']}"]
+    for path, check, subject, detail in s["failing_checks"][:limit]:
+        lines.append(f"  {path}: {check} [{subject}] {detail}")
+    if len(s["failing_checks"]) > limit:
+        lines.append(f"  … {len(s['failing_checks']) - limit} more (query check_results)")
+    bad = [k for k, v in s.get("asset_checks", {}).items() if not v]
+    lines.append("asset checks: " + ("all passed" if not bad else "failed: " + ", ".join(bad)))
+    if "seconds" in s:
+        lines.append(f"took {s['seconds']} s")
+    return "\n".join(lines)

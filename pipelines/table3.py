@@ -1,0 +1,316 @@
+"""Read table 三 (收到和处理政府信息公开申请情况) into cells of fct_applications and
+fct_outcomes.
+
+Two readings are made and the identities choose between them:
+- by labels: each row label found (label variants in data/t3_rows.csv) takes the numbers
+  that follow it; a row with a stray extra cell keeps the drops that satisfy its row
+  total; a row with too few cells is derived from the column identities when they
+  determine it, otherwise left out;
+- by template order: all numbers of the table, cut into rows in the template's order
+  (for shredded layouts whose labels drift away from their numbers), dropping up to two
+  stray numbers where exactly one table satisfies every identity.
+A clean label reading that satisfies the identities wins; else a template-order reading
+that satisfies them all; else the label reading as far as it goes, with failing checks.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from .identities import NON_OUTCOME, column_failures, row_failures, t3_failures
+from .labels import find_labels, templates, text_runs
+from .model import Check
+from .textnorm import label_key
+from .tokens import BLANK, NUM, TEXT, Tok, tokenize
+
+MAX_COMBOS = 20000
+
+
+@dataclass
+class Cell:
+    value: float | None
+    start: int | None
+    end: int | None
+    source: str = "table"
+    flags: tuple[str, ...] = ()
+
+
+@dataclass
+class T3Reading:
+    columns: list[str]
+    rows: dict[str, list[Cell] | None]
+    checks: list[Check] = field(default_factory=list)
+    method: str = ""
+    split_other: bool = True
+
+
+def _template_rows(split_other: bool) -> list[str]:
+    t = templates()["t3"]
+    return t["rows_head"] + (t["rows_other_split"] if split_other else t["rows_other_single"]) + t["rows_tail"]
+
+
+def _vals(cells: list[Cell] | None):
+    return None if cells is None else [c.value for c in cells]
+
+
+def _cells_from_toks(toks, flags=()) -> list[Cell]:
+    return [Cell(None if t.kind == BLANK else t.value, t.start, t.end, "table", tuple(flags)) for t in toks]
+
+
+def _detect_columns(header_text: str) -> list[str]:
+    t = templates()["t3"]
+    return list(t["columns_with_subtotal"]) if "小计" in label_key(header_text) else list(t["columns"])
+
+
+def _row_candidates(seg: list[Tok], C: int) -> list[tuple[tuple[Tok, ...], tuple[str, ...]]]:
+    nums = [t for t in seg if t.kind == NUM]
+    n = len(nums)
+    if n == C:
+        return [(tuple(nums), ())]
+    if n < C:
+        cells = [t for t in seg if t.kind in (NUM, BLANK)]
+        if len(cells) >= C and sum(1 for t in cells[:C] if t.kind == NUM) == n and n > 0:
+            return [(tuple(cells[:C]), ())]
+        return []
+    if n - C <= 2:
+        out = []
+        for drop in itertools.combinations(range(n), n - C):
+            kept = tuple(t for i, t in enumerate(nums) if i not in drop)
+            out.append((kept, ("dropped_stray_cell",)))
+        return out
+    return []
+
+
+def read_t3(text: str, region: tuple[int, int]) -> T3Reading | None:
+    toks = tokenize(text, *region)
+    if not toks:
+        return None
+    tpl = templates()["t3"]
+    legal = tpl["legal_columns"]
+    # label events in reading order
+    events = []
+    for run in text_runs(toks):
+        events.extend(find_labels(run, "t3_rows"))
+    first = next((e for e in events if e.code == "new_received"), None)
+    if first is None:
+        first = next((e for e in events if e.kind == "leaf"), None)
+    header_end = first.start if first else region[0]
+    header_text = "".join(t.raw for t in toks if t.start < header_end and t.kind == TEXT)
+    columns = _detect_columns(header_text)
+    C = len(columns)
+    events = [e for e in events if first is not None and e.start >= first.start]
+    split_other = any(e.code.startswith("other.") for e in events)
+    body = [t for t in toks if t.start >= header_end]
+    label_reading = _read_by_labels(body, events, columns, legal, split_other)
+    lab_fail = t3_failures({k: _vals(v) for k, v in label_reading.rows.items()}, columns, legal)
+    lab_complete = all(v is not None for v in label_reading.rows.values())
+    lab_clean = lab_complete and not any("derived" in c.flags for v in label_reading.rows.values() for c in v)
+    if lab_complete and not lab_fail and lab_clean:
+        chosen = label_reading
+    else:
+        order = _read_by_order([t for t in body if t.kind == NUM], columns, legal, split_other, events)
+        if order is not None:
+            chosen = order
+        else:
+            chosen = label_reading
+    chosen.checks.extend(_identity_checks(chosen, legal))
+    return chosen
+
+
+def _read_by_labels(body: list[Tok], events, columns, legal, split_other) -> T3Reading:
+    C = len(columns)
+    rows_tpl = _template_rows(split_other)
+    transparent = {"group", "heading"}
+    segs: dict[str, list[list[Tok]]] = {}
+    label_span: dict[str, tuple[int, int]] = {}
+    cur: str | None = None
+    ei = 0
+    for t in body:
+        while ei < len(events) and events[ei].start <= t.start:
+            e = events[ei]
+            ei += 1
+            if e.kind in transparent or (e.code == "other" and split_other):
+                continue
+            if e.code not in rows_tpl:
+                continue
+            cur = e.code
+            segs.setdefault(cur, []).append([])
+            label_span.setdefault(cur, (e.start, e.end))
+        if cur is None or t.kind == TEXT:
+            continue
+        segs[cur][-1].append(t)
+    reading = T3Reading(columns=columns, rows={}, method="labels", split_other=split_other)
+    options: dict[str, list[tuple[tuple[Tok, ...], tuple[str, ...]]]] = {}
+    for code in rows_tpl:
+        parts = [s for s in segs.get(code, []) if any(t.kind == NUM for t in s)]
+        if len(parts) != 1:
+            if len(parts) > 1:
+                reading.checks.append(Check("t3.row_read", code, False,
+                                            f"row {code} labelled {len(parts)} times with numbers; not read by label",
+                                            "warning", "fct_outcomes", code))
+            options[code] = []
+            continue
+        cands = _row_candidates(parts[0], C)
+        # keep the distinct value vectors that satisfy the row total
+        distinct: dict[tuple, tuple] = {}
+        for toks_, flags in cands:
+            vec = [None if t.kind == BLANK else t.value for t in toks_]
+            if len(cands) > 1 and row_failures(code, vec, columns, legal):
+                continue
+            distinct.setdefault(tuple(vec), (toks_, flags))
+        options[code] = list(distinct.values())
+    # rows with several readings: let the column identities choose
+    multi = [c for c, o in options.items() if len(o) > 1]
+    fixed = {c: list(o[0][0]) for c, o in options.items() if len(o) == 1}
+    chosen_multi: dict[str, tuple] = {}
+    if multi:
+        combos = list(itertools.islice(itertools.product(*[options[c] for c in multi]), MAX_COMBOS))
+        good = []
+        for combo in combos:
+            rows = {c: [t.value if t.kind == NUM else None for t in fixed[c]] for c in fixed}
+            for c, (toks_, _) in zip(multi, combo):
+                rows[c] = [t.value if t.kind == NUM else None for t in toks_]
+            if not column_failures({r: rows.get(r) for r in rows_tpl if r in rows}, columns):
+                good.append(combo)
+        for i, c in enumerate(multi):
+            vecs = {tuple(t.value if t.kind == NUM else None for t in combo[i][0]) for combo in good}
+            if len(vecs) == 1:
+                chosen_multi[c] = good[0][i]
+            else:
+                reading.checks.append(Check("t3.row_read", c, False,
+                                            f"row {c}: {len(options[c])} readings of its cells remain "
+                                            f"({'none' if not good else len(vecs)} fit the column identities); not published",
+                                            "warning", "fct_outcomes", c))
+    for code in rows_tpl:
+        if code in fixed:
+            toks_ = fixed[code]
+            flags = options[code][0][1]
+        elif code in chosen_multi:
+            toks_, flags = chosen_multi[code]
+        else:
+            reading.rows[code] = None
+            continue
+        reading.rows[code] = _cells_from_toks(toks_, flags)
+    _derive_missing(reading, segs, label_span, legal)
+    return reading
+
+
+def _derive_missing(reading: T3Reading, segs, label_span, legal) -> None:
+    """Fill rows that could not be read from the column identities, where they determine them."""
+    columns = reading.columns
+    rows = reading.rows
+    for _ in range(2):
+        missing = [r for r, v in rows.items() if v is None]
+        if not missing:
+            return
+        for code in missing:
+            vals = _solve_row(code, rows, len(columns))
+            if vals is None or any(v < 0 or v != int(v) for v in vals):
+                continue
+            if row_failures(code, vals, columns, legal):
+                continue
+            printed = sorted(t.value for s in segs.get(code, []) for t in s if t.kind == NUM)
+            pool = list(vals)
+            ok = True
+            for p in printed:
+                if p in pool:
+                    pool.remove(p)
+                else:
+                    ok = False
+            if not ok:
+                reading.checks.append(Check("t3.row_read", code, False,
+                                            f"row {code}: identities give {vals} but the printed numbers {printed} "
+                                            "do not fit them; not published", "warning", "fct_outcomes", code))
+                continue
+            a, b = label_span.get(code, (None, None))
+            rows[code] = [Cell(v, a, b, "derived", ("derived",)) for v in vals]
+            reading.checks.append(Check("t3.row_read", code, True,
+                                        f"row {code} printed {len(printed)} numbers for {len(columns)} cells; "
+                                        f"derived {vals} from the column identities", "info", "fct_outcomes", code))
+
+
+def _solve_row(code: str, rows: dict, C: int) -> list[float] | None:
+    known = {r: [0.0 if c.value is None else c.value for c in v] for r, v in rows.items() if v is not None}
+    outcome_rows = [r for r in rows if r not in NON_OUTCOME]
+    if code in outcome_rows:
+        others = [r for r in outcome_rows if r != code]
+        if "total" in known and all(r in known for r in others):
+            return [known["total"][i] - sum(known[r][i] for r in others) for i in range(C)]
+    if code == "total":
+        if all(r in known for r in outcome_rows):
+            return [sum(known[r][i] for r in outcome_rows) for i in range(C)]
+    bal = {"new_received": 1, "carried_over": 1, "total": -1, "carried_to_next": -1}
+    if code in bal and all(r in known for r in bal if r != code):
+        # new + carried = total + next
+        out = []
+        for i in range(C):
+            s = sum(bal[r] * known[r][i] for r in bal if r != code)
+            out.append(-s * bal[code])
+        return out
+    return None
+
+
+def _read_by_order(nums: list[Tok], columns, legal, split_other_hint: bool, events) -> T3Reading | None:
+    C = len(columns)
+    variants = [split_other_hint, not split_other_hint]
+    found: dict[tuple, tuple] = {}
+    for split in variants:
+        rows_tpl = _template_rows(split)
+        R = len(rows_tpl)
+        extra = len(nums) - R * C
+        if extra < 0 or extra > 2:
+            continue
+        n = len(nums)
+        drops = itertools.combinations(range(n), extra)
+        for drop in itertools.islice(drops, MAX_COMBOS):
+            kept = [t for i, t in enumerate(nums) if i not in drop]
+            rows = {rows_tpl[r]: [t.value for t in kept[r * C:(r + 1) * C]] for r in range(R)}
+            if t3_failures(rows, columns, legal):
+                continue
+            key = (split, tuple(tuple(v) for v in rows.values()))
+            found.setdefault(key, (split, rows_tpl, kept, extra))
+    if len(found) != 1:
+        return None
+    split, rows_tpl, kept, extra = next(iter(found.values()))
+    flags = ("template_order",) + (("dropped_stray_cell",) if extra else ())
+    reading = T3Reading(columns=columns, rows={}, method="template_order", split_other=split)
+    for r, code in enumerate(rows_tpl):
+        reading.rows[code] = _cells_from_toks(kept[r * C:(r + 1) * C], flags)
+    reading.checks.append(Check("t3.layout", "t3", True,
+                                f"labels do not line up with the numbers; read {len(rows_tpl)} rows x {C} columns "
+                                f"in template order{f', dropping {extra} stray number(s)' if extra else ''}: "
+                                "the only reading that satisfies every identity", "info"))
+    return reading
+
+
+def _identity_checks(reading: T3Reading, legal) -> list[Check]:
+    rows = {k: _vals(v) for k, v in reading.rows.items()}
+    fails = t3_failures(rows, reading.columns, legal)
+    out: list[Check] = []
+    by_check: dict[str, list] = {}
+    for f in fails:
+        by_check.setdefault(f[0], []).append(f)
+    for name in ("t3.row_total", "t3.balance", "t3.outcome_sum"):
+        fl = by_check.get(name, [])
+        if not fl:
+            n_known = sum(1 for v in rows.values() if v is not None)
+            out.append(Check(name, "t3", True, f"holds ({n_known} rows read)", "info"))
+        for _, subject, exp, found in fl:
+            if name == "t3.row_total":
+                k1, k2 = subject, "total"
+                detail = f"row {subject}: applicant columns sum to {exp:g} but 总计 is {found:g}"
+            else:
+                k1, k2 = "total", subject
+                what = "新收 + 结转 − 结转下年度" if name == "t3.balance" else "sum of the outcome rows"
+                detail = f"column {subject}: {what} = {exp:g} but (七)总计 is {found:g}"
+            table = "fct_applications" if k1 in ("new_received", "carried_over", "carried_to_next") else "fct_outcomes"
+            cell = (reading.rows.get(k1) or [None] * len(reading.columns))
+            ci = reading.columns.index(k2) if k2 in reading.columns else -1
+            c = cell[ci] if cell and ci >= 0 and cell[ci] is not None else None
+            out.append(Check(name, subject, False, detail, "error", table, k1, k2, exp, found,
+                             c.start if c else None, c.end if c else None))
+    for n in ("t3.row_subtotal",):
+        for _, subject, exp, found in by_check.get(n, []):
+            out.append(Check(n, subject, False, f"row {subject}: legal-person columns sum to {exp:g} but 小计 is {found:g}",
+                             "error", None, subject, "legal_person_total", exp, found))
+    return out

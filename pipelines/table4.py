@@ -1,0 +1,67 @@
+"""Read table 四 (行政复议、行政诉讼情况) into fct_review_litigation cells.
+
+The template prints 15 numbers in a fixed order: 行政复议, 未经复议直接起诉 and 复议后起诉,
+each as 结果维持 / 结果纠正 / 其他结果 / 尚未审结 / 总计. With exactly 15 numbers the cells
+are published as printed, and a 总计 that is not the sum of its results is a failing
+check (the report is wrong, not the reading). With one or two numbers too many, the
+drops that satisfy every total are kept when they agree. With fewer, no cell is
+published: the prose may still give the figures (narrative.py).
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from .identities import t4_failures
+from .labels import templates
+from .model import Check
+from .table3 import Cell
+from .tokens import NUM, tokenize
+
+
+@dataclass
+class T4Reading:
+    groups: dict[str, list[Cell]] = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)
+
+
+def read_t4(text: str, region: tuple[int, int]) -> T4Reading:
+    tpl = templates()["t4"]
+    procs, results = tpl["proceedings"], tpl["results"]
+    K = len(results)
+    need = len(procs) * K
+    nums = [t for t in tokenize(text, *region) if t.kind == NUM]
+    out = T4Reading()
+    if not nums:
+        out.checks.append(Check("t4.read", "t4", False, "table 四 has no numbers", "warning"))
+        return out
+    chosen = None
+    flags: tuple[str, ...] = ()
+    if len(nums) == need:
+        chosen = nums
+    elif need < len(nums) <= need + 2:
+        vals = {}
+        for drop in itertools.combinations(range(len(nums)), len(nums) - need):
+            kept = [t for i, t in enumerate(nums) if i not in drop]
+            groups = {p: [t.value for t in kept[i * K:(i + 1) * K]] for i, p in enumerate(procs)}
+            if not t4_failures(groups, results):
+                vals.setdefault(tuple(t.value for t in kept), kept)
+        if len(vals) == 1:
+            chosen = next(iter(vals.values()))
+            flags = ("dropped_stray_cell",)
+    if chosen is None:
+        out.checks.append(Check("t4.read", "t4", False,
+                                f"table 四 prints {len(nums)} numbers for {need} cells and no reading satisfies "
+                                "its totals; no table cell published", "error"))
+        return out
+    for i, p in enumerate(procs):
+        out.groups[p] = [Cell(t.value, t.start, t.end, "table", flags) for t in chosen[i * K:(i + 1) * K]]
+    fails = t4_failures({p: [c.value for c in v] for p, v in out.groups.items()}, results)
+    if not fails:
+        out.checks.append(Check("t4.total", "t4", True, "each 总计 is the sum of its results", "info"))
+    for _, g, exp, found in fails:
+        c = out.groups[g][results.index("total")]
+        out.checks.append(Check("t4.total", g, False,
+                                f"{g}: results sum to {exp:g} but 总计 is printed {found:g}; published as printed",
+                                "error", "fct_review_litigation", g, "total", exp, found, c.start, c.end))
+    return out

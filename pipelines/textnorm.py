@@ -1,0 +1,56 @@
+"""Text normalisation: the one text that every span points into.
+
+NFKC (full-width digits, letters and punctuation to ASCII), traditional characters to
+simplified, pinyin annotations after characters dropped, line endings and odd spaces
+unified, page headers/footers (`-3-`, `— 4 —`, `第3页`) removed. Blank cells, `—` and
+`/` are kept as they are, distinct from 0. Labels are compared through `label_key`,
+which also drops the spaces that PDF extraction puts inside words.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2002\u2003\u2009\u202f\u3000"), " ")
+# Lines that are only a page number: -3-, — 4 —, - 4 -, －5－, 第3页, 第 3 页 共 5 页, 3/5
+_PAGE_LINE = re.compile(
+    r"^[ \t]*(?:[-—–－_~]{1,3}[ \t]*\d{1,3}[ \t]*[-—–－_~]{1,3}"
+    r"|第[ \t]*\d{1,3}[ \t]*页(?:[ \t]*[,，]?[ \t]*共[ \t]*\d{1,3}[ \t]*页)?"
+    r"|\d{1,3}[ \t]*/[ \t]*\d{1,3})[ \t]*$",
+    re.M,
+)
+# Pinyin in brackets right after a character: 政(zhèng)府(fǔ)
+_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,7}[1-5]?[)）]")
+
+# Characters whose presence marks a text as traditional (common ones that differ).
+_TRAD_MARKERS = set("們與這個來時為說國過會對發門開關機構資訊體實際務處報護權況請經進還應該類權審議訴訟複結")
+
+
+def _looks_traditional(text: str) -> bool:
+    n = sum(1 for ch in text if ch in _TRAD_MARKERS)
+    return n >= 5 and n > len(text) / 2000
+
+
+def normalize_text(text: str) -> str:
+    """Return the normalised text of a report."""
+    text = text.translate(_ZERO_WIDTH).translate(_SPACES)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFKC", text)
+    if _looks_traditional(text):
+        import zhconv
+
+        text = zhconv.convert(text, "zh-cn")
+    text = _PINYIN.sub("", text)
+    text = _PAGE_LINE.sub("", text)
+    # Trailing spaces carry no information; keep tabs and line structure.
+    text = re.sub(r"[ ]+\n", "\n", text)
+    return text
+
+
+_KEY_DROP = re.compile(r"[\s\u3000]+")
+
+
+def label_key(s: str) -> str:
+    """Compact form of a label for matching: NFKC, no whitespace."""
+    return _KEY_DROP.sub("", unicodedata.normalize("NFKC", s))

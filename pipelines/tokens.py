@@ -1,0 +1,106 @@
+"""Cut a table's stretch of normalised text into tokens: numbers, label text and blank
+cells, each with its span. This is where the layouts meet: one cell per line, tab rows,
+pipe cells, markdown rows, space-separated PDF text all become the same token stream.
+
+A number is a cell value: digits with an optional sign, decimals and 万元/元 unit. List
+markers (`1.属于`, `2、`), figures with a counting unit (`16 件`, `2011年`) and page
+numbers are not values. A blank cell is a cell printed empty: only emitted where the
+layout says so (one cell per line, where a line holding only the cell separator is an
+empty cell), never for the padding of tab rows or markdown tables.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NUM = "num"
+TEXT = "text"
+BLANK = "blank"
+
+
+@dataclass(frozen=True)
+class Tok:
+    kind: str
+    start: int
+    end: int
+    raw: str
+    value: float | None = None
+    unit: str | None = None  # '万元', '元' or None
+    line: int = 0
+
+
+_NUMBER = re.compile(
+    r"(?<![\d.])([+-]?)(\d+(?:\.\d+)?)(?:[ ]?(万元|元))?(?![\d.])"
+)
+# A counting unit right after a figure marks prose, not a cell value.
+_UNIT_AFTER = re.compile(r"[ ]?(?:件|条|个|人|次|项|年|月|日|号|%|岁|名|家|户|篇|期|场|页|份|天|小时|余|多)")
+_LIST_MARKER_AFTER = re.compile(r"[.、](?!\d)")
+_BLANK_LINE = re.compile(r"^[ \t]*\|?[ \t]*$")
+
+
+def _blank_cells_enabled(lines: list[str]) -> bool:
+    """One-cell-per-line layouts where empty-cell lines are real cells, not separators.
+
+    A layout that puts a separator line after every content line (cells separated by
+    blank-ish lines) uses them as separators: then they are not cells.
+    """
+    sep = sum(1 for ln in lines if ln and _BLANK_LINE.match(ln) and ln.strip(" ") in ("\t", "|", ""))
+    content = sum(1 for ln in lines if ln.strip(" \t|"))
+    multi = sum(1 for ln in lines if len([c for c in re.split(r"\t|\|", ln) if c.strip()]) > 1)
+    if content == 0 or multi > content * 0.3:
+        return False  # tab/pipe rows: empty cells are padding
+    return sep < content * 0.6
+
+
+def tokenize(text: str, start: int, end: int) -> list[Tok]:
+    """Tokens of text[start:end], spans absolute in text."""
+    region = text[start:end]
+    lines = region.split("\n")
+    blanks = _blank_cells_enabled(lines)
+    toks: list[Tok] = []
+    pos = start
+    for ln_no, line in enumerate(lines):
+        line_start = pos
+        pos += len(line) + 1
+        if not line.strip(" \t|"):
+            if blanks and line and line.strip(" ") in ("\t", "|"):
+                toks.append(Tok(BLANK, line_start, line_start + len(line), line, line=ln_no))
+            continue
+        if re.fullmatch(r"[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*", line):
+            continue  # markdown separator row
+        # split the line into cells on tabs and pipes, keep offsets
+        for m in re.finditer(r"[^\t|]+", line):
+            cell = m.group(0)
+            if not cell.strip():
+                continue
+            _cell_tokens(cell, line_start + m.start(), ln_no, toks)
+    return toks
+
+
+def _cell_tokens(cell: str, offset: int, ln_no: int, out: list[Tok]) -> None:
+    last = 0
+    for m in _NUMBER.finditer(cell):
+        after = cell[m.end():]
+        if _LIST_MARKER_AFTER.match(after) and not m.group(3):
+            continue
+        if not m.group(3) and _UNIT_AFTER.match(after):
+            continue
+        before = cell[:m.start()]
+        if before.endswith("第") or before.endswith("第 "):
+            continue
+        if before and before[-1] in "((" and after[:1] in "))" and not m.group(3):
+            continue  # (2021) style references
+        txt = cell[last:m.start()]
+        if txt.strip():
+            out.append(Tok(TEXT, offset + last, offset + m.start(), txt, line=ln_no))
+        sign = -1.0 if m.group(1) == "-" else 1.0
+        out.append(Tok(NUM, offset + m.start(), offset + m.end(), m.group(0), sign * float(m.group(2)),
+                       unit=m.group(3), line=ln_no))
+        last = m.end()
+    txt = cell[last:]
+    if txt.strip():
+        out.append(Tok(TEXT, offset + last, offset + len(cell), txt, line=ln_no))
+
+
+def numbers(toks: list[Tok]) -> list[Tok]:
+    return [t for t in toks if t.kind == NUM]

@@ -1,0 +1,156 @@
+"""The one source of truth for published tables, their fields and codes.
+
+`tables.yaml` defines every table and column; `codes.csv` (a superset of the contract's
+`shared/spec/codes.csv`) defines the codes of every fact dimension. This module turns
+them into what each consumer needs: pandera schemas (validation), pyarrow schemas
+(Parquet), DuckDB DDL with column comments, and code lookups. Nothing else in the
+project spells out a table's columns.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import pathlib
+from dataclasses import dataclass, field
+
+import yaml
+
+HERE = pathlib.Path(__file__).resolve().parent
+
+FACT_TABLES = ("fct_applications", "fct_outcomes", "fct_proactive_disclosures", "fct_review_litigation")
+PUBLISHED = ("dim_reports", *FACT_TABLES, "check_results", "report_texts")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    nullable: bool = True
+    description: str = ""
+    unit: str | None = None
+    isin: tuple[str, ...] | None = None
+    codes: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+    keys: tuple[str, ...] = ()
+    fact: bool = False
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+@dataclass(frozen=True)
+class Code:
+    fact_tables: tuple[str, ...]
+    dimension: str
+    code: str
+    parent: str
+    label_zh: str
+    formats: tuple[str, ...]
+    notes: str = ""
+
+
+@functools.cache
+def tables() -> dict[str, Table]:
+    raw = yaml.safe_load((HERE / "tables.yaml").read_text(encoding="utf-8"))["tables"]
+    out = {}
+    for name, t in raw.items():
+        cols = tuple(
+            Column(
+                name=c["name"], type=c["type"], nullable=c.get("nullable", True),
+                description=c.get("description", ""), unit=c.get("unit"),
+                isin=tuple(c["isin"]) if c.get("isin") else None, codes=c.get("codes"),
+            )
+            for c in t["columns"]
+        )
+        out[name] = Table(name=name, description=t.get("description", ""), columns=cols,
+                          primary_key=tuple(t.get("primary_key", ())), keys=tuple(t.get("keys", ())),
+                          fact=bool(t.get("fact", False)))
+    return out
+
+
+@functools.cache
+def codes() -> tuple[Code, ...]:
+    with open(HERE / "codes.csv", encoding="utf-8") as f:
+        return tuple(
+            Code(fact_tables=tuple(r["fact_table"].split("|")), dimension=r["dimension"], code=r["code"],
+                 parent=r["parent"], label_zh=r["label_zh"], formats=tuple(r["formats"].split("|")),
+                 notes=r.get("notes", ""))
+            for r in csv.DictReader(f)
+        )
+
+
+@functools.cache
+def code_set(dimension: str) -> frozenset[str]:
+    return frozenset(c.code for c in codes() if c.dimension == dimension)
+
+
+def code_label(dimension: str, code: str) -> str:
+    for c in codes():
+        if c.dimension == dimension and c.code == code:
+            return c.label_zh
+    raise KeyError(f"unknown code {dimension}={code}")
+
+
+_PANDAS = {"VARCHAR": "string", "INTEGER": "Int32", "BIGINT": "Int64", "DOUBLE": "Float64", "BOOLEAN": "boolean"}
+
+
+def pandas_dtypes(table: str) -> dict[str, str]:
+    return {c.name: _PANDAS[c.type] for c in tables()[table].columns}
+
+
+def arrow_schema(table: str):
+    import pyarrow as pa
+
+    m = {"VARCHAR": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(),
+         "BOOLEAN": pa.bool_()}
+    t = tables()[table]
+    return pa.schema([pa.field(c.name, m[c.type], nullable=c.nullable,
+                               metadata={"description": c.description}) for c in t.columns],
+                     metadata={"description": t.description})
+
+
+def _sql_str(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def duckdb_ddl(table: str) -> list[str]:
+    """CREATE TABLE plus COMMENT statements for one table."""
+    t = tables()[table]
+    cols = ",\n  ".join(f'"{c.name}" {c.type}{"" if c.nullable else " NOT NULL"}' for c in t.columns)
+    stmts = [f"CREATE TABLE {t.name} (\n  {cols}\n)", f"COMMENT ON TABLE {t.name} IS {_sql_str(t.description)}"]
+    for c in t.columns:
+        desc = c.description + (f" [unit: {c.unit}]" if c.unit else "")
+        stmts.append(f'COMMENT ON COLUMN {t.name}."{c.name}" IS {_sql_str(desc)}')
+    return stmts
+
+
+def pandera_schema(table: str):
+    import pandera.pandas as pa
+
+    t = tables()[table]
+    cols = {}
+    for c in t.columns:
+        checks = []
+        allowed = c.isin or (tuple(sorted(code_set(c.codes))) if c.codes else None)
+        if allowed:
+            checks.append(pa.Check.isin(list(allowed)))
+        if c.name == "value" and c.type == "BIGINT":
+            checks.append(pa.Check.ge(0, ignore_na=True) if table != "fct_proactive_disclosures" else None)
+        cols[c.name] = pa.Column(_PANDAS[c.type], checks=[k for k in checks if k is not None],
+                                 nullable=c.nullable, coerce=True)
+    return pa.DataFrameSchema(cols, strict=True, unique=list(t.primary_key) if t.primary_key else None,
+                              name=t.name, ordered=True)
+
+
+def empty_frame(table: str):
+    import pandas as pd
+
+    return pd.DataFrame({k: pd.Series(dtype=v) for k, v in pandas_dtypes(table).items()})

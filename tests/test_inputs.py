@@ -1,0 +1,52 @@
+"""Decoding and bad input: every encoding reads the same; bad files fail with a reason."""
+import pytest
+
+from conftest import sample
+from pipelines.decode import DecodeError, decode_bytes
+from pipelines.extract import extract_report
+from pipelines.textnorm import normalize_text
+
+
+@pytest.mark.parametrize("enc", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16", "utf-16-le", "utf-16-be"])
+def test_encodings_give_the_same_cells(enc):
+    text = sample("003").read_text(encoding="utf-8")
+    ref = extract_report(text.encode("utf-8"), "x.txt")
+    res = extract_report(text.encode(enc, errors="replace" if enc == "gbk" else "strict"), "x.txt")
+    assert {f.key: f.value for f in res.facts} == {f.key: f.value for f in ref.facts}
+    assert res.report["agency"] == "衡水市桃城区人民政府"
+
+
+@pytest.mark.parametrize("data,reason", [
+    (b"", "empty file"),
+    (b"   \n\n", "empty file"),
+    (bytes(range(256)) * 20, "binary"),
+    ("no tables here, just words".encode("utf-8"), "no recognisable tables or figures"),
+])
+def test_bad_input_is_a_failed_report_with_a_reason(data, reason):
+    res = extract_report(data, "bad.bin")
+    assert res.report["parse_status"] == "failed"
+    assert reason in res.report["status_detail"]
+    assert [c.check for c in res.checks] == ["parse"] and not res.checks[0].passed
+    assert res.facts == []
+
+
+def test_unknown_encoding_is_refused():
+    with pytest.raises(DecodeError, match="unknown encoding"):
+        decode_bytes("政府信息公开".encode("utf-8")[:-1] + b"\xff\xfe\xfa" * 50)
+
+
+def test_normalisation_fullwidth_traditional_footers():
+    t = normalize_text("（一）予以公開，國務院辦公廳關於這個報告的說明\n－３－\n１２３\t政府資訊\r\n— 4 —\n第3页\n")
+    assert "(一)予以公开" in t
+    assert "123" in t
+    assert "-3-" not in t and "— 4 —" not in t and "第3页" not in t
+
+
+def test_traditional_report_reads_like_simplified():
+    import zhconv
+
+    text = sample("004").read_text(encoding="utf-8")
+    trad = zhconv.convert(text, "zh-hant")
+    ref = {f.key: f.value for f in extract_report(text.encode(), "a.txt").facts}
+    got = {f.key: f.value for f in extract_report(trad.encode(), "b.txt").facts}
+    assert got == ref
