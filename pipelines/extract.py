@@ -16,7 +16,8 @@ from .decode import DecodeError, decode_bytes
 from .labels import templates
 from .metadata import agency_key, detect_format, read_metadata
 from .model import Check, Fact, ReportResult
-from .narrative import read_narrative
+from .narrative import prose_candidates, read_narrative
+from .pre2019 import read_pre2019_table
 from .sections import split_sections
 from .table2 import read_t2
 from .table3 import read_t3
@@ -111,6 +112,8 @@ def _extract_text(report: dict, text: str) -> ReportResult:
                 n_rows += 1
                 table = "fct_applications" if code in T3_APPLICATION_ROWS else "fct_outcomes"
                 for col, c in zip(r3.columns, cells):
+                    if "missing_cell" in c.flags:
+                        continue  # explained in check_results (t3.missing_cell)
                     facts.append(Fact(table, code, col, c.value, c.source, c.start, c.end, c.flags))
             if n_rows:
                 found.append("t3")
@@ -135,6 +138,12 @@ def _extract_text(report: dict, text: str) -> ReportResult:
     prose = secs.prose if fmt in ("f2019", "f2021") else [(0, len(text))]
     nfacts, nchecks = read_narrative(text, prose)
     checks.extend(nchecks)
+    if fmt == "pre2019":
+        pfacts, pchecks = read_pre2019_table(text, prose_candidates(text, prose))
+        checks.extend(pchecks)
+        if pfacts:
+            facts.extend(pfacts)
+            found.append("stats_table")
     facts, more = _merge_narrative(facts, nfacts, t3_read, t4_read)
     checks.extend(more)
     if any(f.source == "narrative" for f in facts):

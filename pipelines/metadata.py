@@ -47,7 +47,9 @@ def _clean_agency(a: str) -> str:
 def _title(lines: list[str]) -> tuple[str, int, bool] | None:
     """(agency, year, is_full_title) from the first lines; prefers 年度报告 over 年报."""
     cands = []
-    heads = [ln.strip() for ln in lines[:25] if ln.strip() and not _NOISE.match(ln.strip())]
+    heads = [ln.strip().lstrip("#").strip() for ln in lines[:25]]
+    heads = [re.sub(r"^(?:标题|题目|名称)\s*[:：]\s*", "", h) for h in heads]
+    heads = [h for h in heads if h and not _NOISE.match(h)]
     for i in range(len(heads)):
         for j in (1, 2, 3):
             window = "".join(heads[i:i + j])
@@ -85,6 +87,8 @@ def _signature(lines: list[str]) -> tuple[str, int] | None:
 
 def detect_format(text: str, tables_found: list[str]) -> str | None:
     k = label_key(text)
+    if not any(t in tables_found for t in ("t2", "t3", "t4")) and "第二十条" not in k and "本年新收" not in k:
+        return "pre2019"
     marks = templates()["format_markers"]
     f21 = sum(1 for w in marks["f2021"] if w in k)
     f19 = sum(1 for w in marks["f2019"] if w in k)

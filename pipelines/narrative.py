@@ -42,10 +42,15 @@ def _exact(text: str, m: re.Match, g: int = 1) -> bool:
     return not _APPROX_AFTER.match(text[m.end(g):m.end(g) + 3]) and not _APPROX_BEFORE.search(text[max(0, m.start(g) - 3):m.start(g)])
 
 
-def read_narrative(text: str, regions: list[tuple[int, int]]) -> tuple[list[Fact], list[Check]]:
-    rules, procs, results = _rules()
-    facts: list[Fact] = []
-    checks: list[Check] = []
+def prose_candidates(text: str, regions: list[tuple[int, int]]) -> dict[tuple[str, str, str], set[float]]:
+    """Every exact figure the prose patterns find, per cell (ambiguous ones included):
+    a soft constraint for readings that need one, never published by itself."""
+    return {k: set(h) for k, h in _hits(text, regions).items()}
+
+
+def _hits(text: str, regions: list[tuple[int, int]]) -> dict[tuple[str, str, str], dict[float, tuple[int, int]]]:
+    rules, _, _ = _rules()
+    out = {}
     for table, k1, k2, pats, zeros in rules:
         hits: dict[float, tuple[int, int]] = {}
         for a, b in regions:
@@ -59,6 +64,15 @@ def read_narrative(text: str, regions: list[tuple[int, int]]) -> tuple[list[Fact
             for z in zeros:
                 for m in re.finditer(z, seg):
                     hits.setdefault(0.0, (a + m.start(), a + m.end()))
+        out[(table, k1, k2)] = hits
+    return out
+
+
+def read_narrative(text: str, regions: list[tuple[int, int]]) -> tuple[list[Fact], list[Check]]:
+    _, procs, results = _rules()
+    facts: list[Fact] = []
+    checks: list[Check] = []
+    for (table, k1, k2), hits in _hits(text, regions).items():
         if len(hits) == 1:
             (v, (s, e)), = hits.items()
             facts.append(Fact(table, k1, k2, v, "narrative", s, e, ()))

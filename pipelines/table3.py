@@ -140,6 +140,7 @@ def _read_by_labels(body: list[Tok], events, columns, legal, split_other) -> T3R
             continue
         segs[cur][-1].append(t)
     reading = T3Reading(columns=columns, rows={}, method="labels", split_other=split_other)
+    _drop_out_of_order(segs, rows_tpl, reading)
     options: dict[str, list[tuple[tuple[Tok, ...], tuple[str, ...]]]] = {}
     for code in rows_tpl:
         parts = [s for s in segs.get(code, []) if any(t.kind == NUM for t in s)]
@@ -193,6 +194,26 @@ def _read_by_labels(body: list[Tok], events, columns, legal, split_other) -> T3R
         reading.rows[code] = _cells_from_toks(toks_, flags)
     _derive_missing(reading, segs, label_span, legal)
     return reading
+
+
+def _drop_out_of_order(segs: dict, rows_tpl: list[str], reading: T3Reading) -> None:
+    """Rows must come in template order. A labelled row that breaks the order (labels that
+    drifted away from their numbers) is not read by its label."""
+    seq = [c for c in segs if any(t.kind == NUM for s_ in segs[c] for t in s_)]
+    idx = [rows_tpl.index(c) for c in seq]
+    # longest increasing subsequence of template positions
+    best: list[list[int]] = []
+    for i, x in enumerate(idx):
+        cand = [j for j in range(i) if idx[j] < x]
+        prev = max((best[j] for j in cand), key=len, default=[])
+        best.append(prev + [i])
+    keep = set(max(best, key=len, default=[]))
+    for i, c in enumerate(seq):
+        if i not in keep:
+            segs[c] = []
+            reading.checks.append(Check("t3.row_read", c, False,
+                                        f"row {c}'s label is out of template order; not read by its label",
+                                        "warning", "fct_outcomes", c))
 
 
 def _derive_missing(reading: T3Reading, segs, label_span, legal) -> None:
@@ -250,36 +271,95 @@ def _solve_row(code: str, rows: dict, C: int) -> list[float] | None:
     return None
 
 
-def _read_by_order(nums: list[Tok], columns, legal, split_other_hint: bool, events) -> T3Reading | None:
+MAX_STATES = 4000
+
+
+def _row_options(nums: list[Tok], p: int, code: str, columns, legal, drops_left: int, miss_left: int):
+    """Ways the row starting at stream position p can be printed: C numbers; C+1 with a
+    stray dropped; C−1 with one cell missing (its value fixed by the row total).
+    Yields (next position, cells, drops used, missing used)."""
     C = len(columns)
-    variants = [split_other_hint, not split_other_hint]
+    seen = set()
+    if p + C <= len(nums):
+        take = nums[p:p + C]
+        vec = [t.value for t in take]
+        if not row_failures(code, vec, columns, legal):
+            seen.add(tuple(vec))
+            yield p + C, [Cell(t.value, t.start, t.end) for t in take], 0, 0
+    if drops_left and p + C + 1 <= len(nums):
+        take = nums[p:p + C + 1]
+        for j in range(C + 1):
+            kept = take[:j] + take[j + 1:]
+            vec = [t.value for t in kept]
+            if tuple(vec) in seen or row_failures(code, vec, columns, legal):
+                continue
+            seen.add(tuple(vec))
+            yield p + C + 1, [Cell(t.value, t.start, t.end, flags=("dropped_stray_cell",)) for t in kept], 1, 0
+    if miss_left and p + C - 1 <= len(nums) and "legal_person_total" not in columns:
+        take = nums[p:p + C - 1]
+        ti = columns.index("total")
+        for j in range(C):
+            vals = [t.value for t in take]
+            if j == ti:
+                x = sum(vals)
+            else:
+                x = vals[-1] - sum(vals[:-1]) if j < ti else None
+            if x is None or x < 0:
+                continue
+            vec = vals[:j] + [x] + vals[j:]
+            if tuple(vec) in seen or row_failures(code, vec, columns, legal):
+                continue
+            seen.add(tuple(vec))
+            cells = [Cell(t.value, t.start, t.end) for t in take]
+            cells.insert(j, Cell(x, None, None, "derived", ("missing_cell",)))
+            yield p + C - 1, cells, 0, 1
+
+
+def _read_by_order(nums: list[Tok], columns, legal, split_other_hint: bool, events) -> T3Reading | None:
+    """Cut all numbers of the table into the template's rows in order, allowing up to two
+    stray numbers and two missing cells; keep the readings that satisfy every identity."""
+    C = len(columns)
     found: dict[tuple, tuple] = {}
-    for split in variants:
+    for split in (split_other_hint, not split_other_hint):
         rows_tpl = _template_rows(split)
         R = len(rows_tpl)
-        extra = len(nums) - R * C
-        if extra < 0 or extra > 2:
+        if not (R * C - 2 <= len(nums) <= R * C + 2):
             continue
-        n = len(nums)
-        drops = itertools.combinations(range(n), extra)
-        for drop in itertools.islice(drops, MAX_COMBOS):
-            kept = [t for i, t in enumerate(nums) if i not in drop]
-            rows = {rows_tpl[r]: [t.value for t in kept[r * C:(r + 1) * C]] for r in range(R)}
-            if t3_failures(rows, columns, legal):
+        states = [(0, 2, 2, [])]  # position, drops left, missing left, rows so far
+        for code in rows_tpl:
+            nxt = []
+            for p, dl, ml, rows in states:
+                for q, cells, d, m in _row_options(nums, p, code, columns, legal, dl, ml):
+                    nxt.append((q, dl - d, ml - m, rows + [cells]))
+            states = nxt[:MAX_STATES]
+            if not states:
+                break
+        for p, dl, ml, rows in states:
+            if p != len(nums):
                 continue
-            key = (split, tuple(tuple(v) for v in rows.values()))
-            found.setdefault(key, (split, rows_tpl, kept, extra))
+            vals = {code: [c.value for c in cells] for code, cells in zip(rows_tpl, rows)}
+            if column_failures(vals, columns):
+                continue
+            key = tuple(tuple(v) for v in vals.values())
+            found.setdefault(key, (split, rows_tpl, rows, 2 - dl, 2 - ml))
     if len(found) != 1:
         return None
-    split, rows_tpl, kept, extra = next(iter(found.values()))
-    flags = ("template_order",) + (("dropped_stray_cell",) if extra else ())
+    split, rows_tpl, rows, drops, missing = next(iter(found.values()))
     reading = T3Reading(columns=columns, rows={}, method="template_order", split_other=split)
-    for r, code in enumerate(rows_tpl):
-        reading.rows[code] = _cells_from_toks(kept[r * C:(r + 1) * C], flags)
-    reading.checks.append(Check("t3.layout", "t3", True,
-                                f"labels do not line up with the numbers; read {len(rows_tpl)} rows x {C} columns "
-                                f"in template order{f', dropping {extra} stray number(s)' if extra else ''}: "
-                                "the only reading that satisfies every identity", "info"))
+    for code, cells in zip(rows_tpl, rows):
+        reading.rows[code] = [Cell(c.value, c.start, c.end, c.source, c.flags + ("template_order",)) for c in cells]
+    detail = (f"labels do not line up with the numbers; read {len(rows_tpl)} rows x {C} columns in template order"
+              + (f", dropping {drops} stray number(s)" if drops else "")
+              + (f", with {missing} cell(s) not printed" if missing else "")
+              + ": the only reading that satisfies every identity")
+    reading.checks.append(Check("t3.layout", "t3", True, detail, "info"))
+    for code, cells in reading.rows.items():
+        for col, c in zip(columns, cells):
+            if "missing_cell" in c.flags:
+                table = "fct_applications" if code in ("new_received", "carried_over", "carried_to_next") else "fct_outcomes"
+                reading.checks.append(Check("t3.missing_cell", f"{code}/{col}", False,
+                                            f"cell {code}/{col} is not printed; the identities give {c.value:g}; "
+                                            "not published", "warning", table, code, col, c.value, None))
     return reading
 
 

@@ -35,6 +35,8 @@ _NUMBER = re.compile(
 # A counting unit right after a figure marks prose, not a cell value.
 _UNIT_AFTER = re.compile(r"[ ]?(?:件|条|个|人|次|项|年|月|日|号|%|岁|名|家|户|篇|期|场|页|份|天|小时|余|多)")
 _LIST_MARKER_AFTER = re.compile(r"[.、](?!\d)")
+# 第3 (ordinal), 数据1/列1/栏1 (generic column headers of OCR tables): not values
+_NOT_VALUE_BEFORE = re.compile(r"(?:第|数据|列|栏)[ ]?$")
 _BLANK_LINE = re.compile(r"^[ \t]*\|?[ \t]*$")
 
 
@@ -86,7 +88,7 @@ def _cell_tokens(cell: str, offset: int, ln_no: int, out: list[Tok]) -> None:
         if not m.group(3) and _UNIT_AFTER.match(after):
             continue
         before = cell[:m.start()]
-        if before.endswith("第") or before.endswith("第 "):
+        if _NOT_VALUE_BEFORE.search(before):
             continue
         if before and before[-1] in "((" and after[:1] in "))" and not m.group(3):
             continue  # (2021) style references
