@@ -64,6 +64,24 @@ def _find_key(text: str, word: str, after: int = 0) -> int | None:
     return None
 
 
+_NUM = r"[一二三四五六七八九十]{1,3}\s*[、.,]\s*"
+_H2 = re.compile(_NUM + r"主动公开政府信息")
+_H3 = re.compile(_NUM + r"收到和处理政府信息公开申请")
+_H4 = re.compile(_NUM + r"(?:(?!结转)[^。\n]){0,20}?行政复议")
+_HEND = re.compile(_NUM + r"(?:(?!结转)[^。\n]){0,14}?(?:存在的主要问题|其他需要报告)")
+
+
+def _heading_at(pat: re.Pattern, text: str, after: int = 0, before: int | None = None, last: bool = False) -> int | None:
+    """Heading phrase anywhere (also inside a flattened one-line report)."""
+    best = None
+    for m in pat.finditer(text, after, before if before is not None else len(text)):
+        if last:
+            best = m.start()
+        else:
+            return m.start()
+    return best
+
+
 def split_sections(text: str) -> Sections:
     s = Sections()
     n = len(text)
@@ -75,6 +93,8 @@ def split_sections(text: str) -> Sections:
             break
     t3_head = None
     if anchor3 is not None:
+        t3_head = _heading_at(_H3, text, max(0, anchor3 - 3000), anchor3, last=True)
+    if anchor3 is not None and t3_head is None:
         # last heading mentioning 收到和处理 / 申请情况 before the anchor
         for pos, line in _lines(text[:anchor3]):
             if _is_heading(line, ("收到和处理",)) or _is_heading(line, ("申请情况", "政府信息公开")):
@@ -87,12 +107,15 @@ def split_sections(text: str) -> Sections:
     t2_start = None
     for m in re.finditer(r"第\s*二\s*十\s*条", text):
         if t3_head is None or m.start() < t3_head:
-            t2_start = text.rfind("\n", 0, m.start()) + 1
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            t2_start = line_start if m.start() - line_start < 200 else m.start()
             break
     if t2_start is not None:
         head = _find_heading(text, [("主动公开政府信息情况",), ("主动公开政府信息",)], max(0, t2_start - 400), t2_start)
+        if head is None:
+            head = _heading_at(_H2, text, max(0, t2_start - 400), t2_start + 1, last=True)
         if head is not None:
-            t2_start = head
+            t2_start = min(head, t2_start)
     # table 四: heading after table 三
     t4_start = None
     if t3_head is not None:
@@ -100,6 +123,9 @@ def split_sections(text: str) -> Sections:
         cand = _find_key(text, "结转下年度", after)
         after = cand if cand is not None else after
         t4_start = _find_heading(text, [("行政复议",), ("行政诉讼",)], after)
+        h4 = _heading_at(_H4, text, after)
+        if h4 is not None and (t4_start is None or h4 < t4_start):
+            t4_start = h4
         if t4_start is None:
             t4_start = _find_key(text, "行政复议", after)
     # end of the tables: 存在的主要问题 / 其他需要报告 heading after the last table start
@@ -107,6 +133,9 @@ def split_sections(text: str) -> Sections:
     end = n
     if last is not None:
         e = _find_heading(text, [("存在的主要问题",), ("主要问题",), ("其他需要报告",), ("改进情况",)], last + 1)
+        e2 = _heading_at(_HEND, text, last + 1)
+        if e2 is not None and (e is None or e2 < e):
+            e = e2
         if e is not None:
             end = e
     if t2_start is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .digitruns import digits_of, split_run
 from .labels import find_labels, templates, text_runs
 from .model import Check
 from .table3 import Cell
@@ -67,6 +68,20 @@ def read_t2(text: str, region: tuple[int, int], fmt: str) -> T2Reading:
             continue
         if not nums:
             continue
+        if len(nums) < len(measures):
+            digits = digits_of(nums)
+            readings = split_run(digits, len(measures), lambda v: True) if digits and len(digits) <= 16 else []
+            if len(readings) == 1:
+                for m, (v, a, b) in zip(measures, readings[0]):
+                    out.cells[(item, m)] = Cell(v, a, b, "table", ("split_digit_run",))
+                continue
+            if len(readings) > 1:
+                out.checks.append(Check("t2.digit_run", item, False,
+                                        f"item {item}: the digits {''.join(d for d, _ in digits)} read "
+                                        f"{len(readings)} ways as {len(measures)} cells; not published", "warning",
+                                        "fct_proactive_disclosures", item, span_start=nums[0].start,
+                                        span_end=nums[-1].end))
+                continue
         if len(nums) != len(measures):
             out.checks.append(Check("t2.read", item, False,
                                     f"item {item}: {len(nums)} numbers printed for {len(measures)} cells "

@@ -18,6 +18,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from .identities import NON_OUTCOME, column_failures, row_failures, t3_failures
+from .digitruns import digits_of, split_run
 from .labels import find_labels, templates, text_runs
 from .model import Check
 from .textnorm import label_key
@@ -62,7 +63,7 @@ def _detect_columns(header_text: str) -> list[str]:
     return list(t["columns_with_subtotal"]) if "小计" in label_key(header_text) else list(t["columns"])
 
 
-def _row_candidates(seg: list[Tok], C: int) -> list[tuple[tuple[Tok, ...], tuple[str, ...]]]:
+def _row_candidates(seg: list[Tok], C: int, ok=None) -> list[tuple[tuple[Tok, ...], tuple[str, ...]]]:
     nums = [t for t in seg if t.kind == NUM]
     n = len(nums)
     if n == C:
@@ -71,6 +72,10 @@ def _row_candidates(seg: list[Tok], C: int) -> list[tuple[tuple[Tok, ...], tuple
         cells = [t for t in seg if t.kind in (NUM, BLANK)]
         if len(cells) >= C and sum(1 for t in cells[:C] if t.kind == NUM) == n and n > 0:
             return [(tuple(cells[:C]), ())]
+        digits = digits_of(nums) if nums and ok is not None else None
+        if digits and len(digits) <= 24:
+            return [(tuple(Tok(NUM, a, b, f"{v:g}", v) for v, a, b in reading), ("split_digit_run",))
+                    for reading in split_run(digits, C, ok)]
         return []
     if n - C <= 2:
         out = []
@@ -151,7 +156,7 @@ def _read_by_labels(body: list[Tok], events, columns, legal, split_other) -> T3R
                                             "warning", "fct_outcomes", code))
             options[code] = []
             continue
-        cands = _row_candidates(parts[0], C)
+        cands = _row_candidates(parts[0], C, lambda v, c=code: not row_failures(c, v, columns, legal))
         # keep the distinct value vectors that satisfy the row total
         distinct: dict[tuple, tuple] = {}
         for toks_, flags in cands:

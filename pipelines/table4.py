@@ -16,7 +16,8 @@ from .identities import t4_failures
 from .labels import templates
 from .model import Check
 from .table3 import Cell
-from .tokens import NUM, tokenize
+from .digitruns import digits_of, split_run
+from .tokens import NUM, Tok, tokenize
 
 
 @dataclass
@@ -49,6 +50,20 @@ def read_t4(text: str, region: tuple[int, int]) -> T4Reading:
         if len(vals) == 1:
             chosen = next(iter(vals.values()))
             flags = ("dropped_stray_cell",)
+    if chosen is None and len(nums) < need:
+        digits = digits_of(nums)
+        if digits and len(digits) <= 20:
+            def ok(v):
+                return not t4_failures({p: v[i * K:(i + 1) * K] for i, p in enumerate(procs)}, results)
+            readings = {tuple(x[0] for x in r): r for r in split_run(digits, need, ok)}
+            if len(readings) == 1:
+                r = next(iter(readings.values()))
+                chosen = [Tok(NUM, a, b, f"{v:g}", v) for v, a, b in r]
+                flags = ("split_digit_run",)
+            elif readings:
+                out.checks.append(Check("t4.digit_run", "t4", False,
+                                        f"table 四's digits read {len(readings)} ways that satisfy its totals; "
+                                        "no table cell published", "warning"))
     if chosen is None:
         out.checks.append(Check("t4.read", "t4", False,
                                 f"table 四 prints {len(nums)} numbers for {need} cells and no reading satisfies "

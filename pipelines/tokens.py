@@ -30,7 +30,7 @@ class Tok:
 
 
 _NUMBER = re.compile(
-    r"(?<![\d.])([+-]?)(\d+(?:\.\d+)?)(?:[ ]?(万元|元))?(?![\d.])"
+    r"(?<![\d.])([+-]?)(\d+(?:\.\d+)?)(?:[ ]?(万元|元))?(?!\d)(?!\.\d)"
 )
 # A counting unit right after a figure marks prose, not a cell value.
 _UNIT_AFTER = re.compile(r"[ ]?(?:件|条|个|人|次|项|年|月|日|号|%|岁|名|家|户|篇|期|场|页|份|天|小时|余|多)")
@@ -84,6 +84,15 @@ def _cell_tokens(cell: str, offset: int, ln_no: int, out: list[Tok]) -> None:
     for m in _NUMBER.finditer(cell):
         after = cell[m.end():]
         if _LIST_MARKER_AFTER.match(after) and not m.group(3):
+            glued = m.start() > 0 and not cell[m.start() - 1].isspace() and not m.group(1)
+            if glued and len(m.group(2)) >= 2 and "." not in m.group(2):
+                # a flattened row: its digits run into the next item's list number (…00002.重复申请)
+                txt = cell[last:m.start()]
+                if txt.strip():
+                    out.append(Tok(TEXT, offset + last, offset + m.start(), txt, line=ln_no))
+                val = m.group(2)[:-1]
+                out.append(Tok(NUM, offset + m.start(), offset + m.end() - 1, val, float(val), line=ln_no))
+                last = m.end() - 1
             continue
         if not m.group(3) and _UNIT_AFTER.match(after):
             continue

@@ -1,0 +1,47 @@
+"""Split runs of digits that a crawler flattened into one string back into cells
+(`21710000218` is 217 | 1 | 0 | 0 | 0 | 0 | 218), given how many cells the row holds
+and a test the cells must pass (the row's identities). Every split with no leading
+zeros is tried; the caller publishes only when exactly one passing reading remains.
+Spaces inside such runs are not trusted as separators (`230 000023` is 23|0|0|0|0|0|23).
+"""
+from __future__ import annotations
+
+import itertools
+from typing import Callable
+
+from .tokens import NUM, Tok
+
+MAX_SPLITS = 200000
+
+
+def digits_of(toks: list[Tok]) -> list[tuple[str, int]] | None:
+    """(digit, absolute offset) of integer number tokens; None if any has a decimal or sign."""
+    out = []
+    for t in toks:
+        if t.kind != NUM or t.unit or not t.raw.isdigit():
+            return None
+        out.extend((ch, t.start + i) for i, ch in enumerate(t.raw))
+    return out
+
+
+def split_run(digits: list[tuple[str, int]], k: int, ok: Callable[[list[float]], bool]) -> list[list[tuple[float, int, int]]]:
+    """All readings of the digits as k numbers (value, span start, span end) that pass ok."""
+    n = len(digits)
+    if n < k or k <= 0:
+        return []
+    s = "".join(d for d, _ in digits)
+    out = []
+    count = 0
+    for cuts in itertools.combinations(range(1, n), k - 1):
+        count += 1
+        if count > MAX_SPLITS:
+            break
+        bounds = (0, *cuts, n)
+        parts = [s[bounds[i]:bounds[i + 1]] for i in range(k)]
+        if any(len(p) > 1 and p[0] == "0" for p in parts):
+            continue
+        vals = [float(p) for p in parts]
+        if not ok(vals):
+            continue
+        out.append([(vals[i], digits[bounds[i]][1], digits[bounds[i + 1] - 1][1] + 1) for i in range(k)])
+    return out
