@@ -12,6 +12,28 @@ from typing import Iterable
 Failure = tuple[str, str, float, float]
 
 NON_OUTCOME = ("new_received", "carried_over", "total", "carried_to_next")
+GROUPS = {
+    "withheld": ("withheld.state_secret", "withheld.prohibited_by_law", "withheld.security_stability",
+                 "withheld.third_party_rights", "withheld.internal_affairs", "withheld.process_information",
+                 "withheld.enforcement_file", "withheld.administrative_query"),
+    "unable": ("unable.not_held", "unable.needs_creation", "unable.unclear_after_correction"),
+    "not_processed": ("not_processed.petition_complaint", "not_processed.duplicate", "not_processed.publication",
+                      "not_processed.excessive_repeat", "not_processed.confirm_or_reissue"),
+    "other": ("other.no_correction", "other.unpaid_fee", "other.other"),
+}
+
+
+def subtotals(codes) -> dict[str, list[str]]:
+    """Group rows printed as subtotals over sub-rows that are printed too."""
+    codes = set(codes)
+    return {g: [c for c in kids if c in codes] for g, kids in GROUPS.items()
+            if g in codes and any(c in codes for c in kids)}
+
+
+def outcome_rows(codes) -> list[str]:
+    """The rows whose sum is (七)总计: leaves, not the subtotals over them."""
+    sub = subtotals(codes)
+    return [r for r in codes if r not in NON_OUTCOME and r not in sub]
 
 
 def _v(x):
@@ -36,7 +58,8 @@ def row_failures(code: str, vec: list, columns: list[str], legal: list[str]) -> 
 def column_failures(rows: dict[str, list], columns: list[str]) -> list[Failure]:
     """Balance and outcome-sum identities, for the columns where every term is known."""
     out: list[Failure] = []
-    outcome_rows = [r for r in rows if r not in NON_OUTCOME]
+    leaves = outcome_rows(rows)
+    sub = subtotals(rows)
     for i, col in enumerate(columns):
         need = ("new_received", "carried_over", "total", "carried_to_next")
         if all(r in rows and rows[r] is not None for r in need):
@@ -44,10 +67,15 @@ def column_failures(rows: dict[str, list], columns: list[str]) -> list[Failure]:
             rhs = _v(rows["total"][i]) + _v(rows["carried_to_next"][i])
             if abs(lhs - rhs) > 1e-6:
                 out.append(("t3.balance", col, lhs - _v(rows["carried_to_next"][i]), _v(rows["total"][i])))
-        if "total" in rows and rows["total"] is not None and outcome_rows and all(rows[r] is not None for r in outcome_rows):
-            s = sum(_v(rows[r][i]) for r in outcome_rows)
+        if "total" in rows and rows["total"] is not None and leaves and all(rows[r] is not None for r in leaves):
+            s = sum(_v(rows[r][i]) for r in leaves)
             if abs(s - _v(rows["total"][i])) > 1e-6:
                 out.append(("t3.outcome_sum", col, s, _v(rows["total"][i])))
+        for g, kids in sub.items():
+            if rows[g] is not None and all(rows[k] is not None for k in kids):
+                s = sum(_v(rows[k][i]) for k in kids)
+                if abs(s - _v(rows[g][i])) > 1e-6:
+                    out.append(("t3.subtotal", f"{g}/{col}", s, _v(rows[g][i])))
     return out
 
 

@@ -38,7 +38,17 @@ _APPROX_AFTER = re.compile(r"^\s*(?:余|多|左右)")
 _APPROX_BEFORE = re.compile(r"(?:近|约|超过|逾|超)\s*$")
 
 
+def _in_breakdown(text: str, pos: int) -> bool:
+    """Inside an open parenthesis (a breakdown such as （其中…）) or right after 其他/其中: a part."""
+    before = text[max(0, pos - 200):pos]
+    if before.rfind("(") > before.rfind(")"):
+        return True
+    return bool(re.search(r"其他[^,。;]{0,6}$", before))
+
+
 def _exact(text: str, m: re.Match, g: int = 1) -> bool:
+    if _in_breakdown(text, m.start()):
+        return False
     return not _APPROX_AFTER.match(text[m.end(g):m.end(g) + 3]) and not _APPROX_BEFORE.search(text[max(0, m.start(g) - 3):m.start(g)])
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from .identities import NON_OUTCOME, column_failures, row_failures, t3_failures
+from .identities import GROUPS, NON_OUTCOME, column_failures, outcome_rows, row_failures, t3_failures
 from .digitruns import digits_of, split_run
 from .labels import find_labels, templates, text_runs
 from .model import Check
@@ -134,7 +134,15 @@ def _read_by_labels(body: list[Tok], events, columns, legal, split_other) -> T3R
         while ei < len(events) and events[ei].start <= t.start:
             e = events[ei]
             ei += 1
-            if e.kind in transparent or (e.code == "other" and split_other):
+            if e.kind == "heading":
+                continue
+            if e.kind == "group" or (e.code == "other" and split_other):
+                # a group label opens a subtotal row only where the row before is complete
+                # (else it is a label printed in the middle of its sub-rows)
+                if cur is None or any(t.kind == NUM for t in segs[cur][-1]):
+                    cur = e.code
+                    segs.setdefault(cur, []).append([])
+                    label_span.setdefault(cur, (e.start, e.end))
                 continue
             if e.code not in rows_tpl:
                 continue
@@ -147,6 +155,9 @@ def _read_by_labels(body: list[Tok], events, columns, legal, split_other) -> T3R
     reading = T3Reading(columns=columns, rows={}, method="labels", split_other=split_other)
     _drop_out_of_order(segs, rows_tpl, reading)
     options: dict[str, list[tuple[tuple[Tok, ...], tuple[str, ...]]]] = {}
+    subtotal_rows = [g for g in GROUPS if any(any(t.kind == NUM for t in s_) for s_ in segs.get(g, []))
+                     and (g != "other" or split_other)]
+    rows_tpl = _with_subtotals(rows_tpl, subtotal_rows)
     for code in rows_tpl:
         parts = [s for s in segs.get(code, []) if any(t.kind == NUM for t in s)]
         if len(parts) != 1:
@@ -201,11 +212,27 @@ def _read_by_labels(body: list[Tok], events, columns, legal, split_other) -> T3R
     return reading
 
 
+def _with_subtotals(rows_tpl: list[str], groups: list[str]) -> list[str]:
+    """Template rows with printed subtotal rows placed before their first sub-row."""
+    out = list(rows_tpl)
+    for g in groups:
+        first = next((i for i, r in enumerate(out) if r in GROUPS[g]), None)
+        if first is not None and g not in out:
+            out.insert(first, g)
+    return out
+
+
 def _drop_out_of_order(segs: dict, rows_tpl: list[str], reading: T3Reading) -> None:
     """Rows must come in template order. A labelled row that breaks the order (labels that
     drifted away from their numbers) is not read by its label."""
     seq = [c for c in segs if any(t.kind == NUM for s_ in segs[c] for t in s_)]
-    idx = [rows_tpl.index(c) for c in seq]
+    order = {c: float(i) for i, c in enumerate(rows_tpl)}
+    for g, kids in GROUPS.items():  # a subtotal sits just before its first sub-row
+        k = next((order[c] for c in kids if c in order), None)
+        if k is not None and g not in order:
+            order[g] = k - 0.5
+    seq = [c for c in seq if c in order]
+    idx = [order[c] for c in seq]
     # longest increasing subsequence of template positions
     best: list[list[int]] = []
     for i, x in enumerate(idx):
@@ -257,14 +284,18 @@ def _derive_missing(reading: T3Reading, segs, label_span, legal) -> None:
 
 def _solve_row(code: str, rows: dict, C: int) -> list[float] | None:
     known = {r: [0.0 if c.value is None else c.value for c in v] for r, v in rows.items() if v is not None}
-    outcome_rows = [r for r in rows if r not in NON_OUTCOME]
-    if code in outcome_rows:
-        others = [r for r in outcome_rows if r != code]
+    leaves = outcome_rows(rows)
+    if code in leaves:
+        others = [r for r in leaves if r != code]
         if "total" in known and all(r in known for r in others):
             return [known["total"][i] - sum(known[r][i] for r in others) for i in range(C)]
+    if code in GROUPS and code not in leaves:
+        kids = [k for k in GROUPS[code] if k in rows]
+        if all(k in known for k in kids):
+            return [sum(known[k][i] for k in kids) for i in range(C)]
     if code == "total":
-        if all(r in known for r in outcome_rows):
-            return [sum(known[r][i] for r in outcome_rows) for i in range(C)]
+        if all(r in known for r in leaves):
+            return [sum(known[r][i] for r in leaves) for i in range(C)]
     bal = {"new_received": 1, "carried_over": 1, "total": -1, "carried_to_next": -1}
     if code in bal and all(r in known for r in bal if r != code):
         # new + carried = total + next
@@ -375,8 +406,10 @@ def _identity_checks(reading: T3Reading, legal) -> list[Check]:
     by_check: dict[str, list] = {}
     for f in fails:
         by_check.setdefault(f[0], []).append(f)
-    for name in ("t3.row_total", "t3.balance", "t3.outcome_sum"):
+    for name in ("t3.row_total", "t3.balance", "t3.outcome_sum", "t3.subtotal"):
         fl = by_check.get(name, [])
+        if name == "t3.subtotal" and not fl and not any(g in rows and g not in outcome_rows(rows) for g in GROUPS):
+            continue
         if not fl:
             n_known = sum(1 for v in rows.values() if v is not None)
             out.append(Check(name, "t3", True, f"holds ({n_known} rows read)", "info"))
@@ -384,6 +417,9 @@ def _identity_checks(reading: T3Reading, legal) -> list[Check]:
             if name == "t3.row_total":
                 k1, k2 = subject, "total"
                 detail = f"row {subject}: applicant columns sum to {exp:g} but 总计 is {found:g}"
+            elif name == "t3.subtotal":
+                k1, k2 = subject.split("/")
+                detail = f"subtotal {k1}, column {k2}: its sub-rows sum to {exp:g} but it prints {found:g}"
             else:
                 k1, k2 = "total", subject
                 what = "新收 + 结转 − 结转下年度" if name == "t3.balance" else "sum of the outcome rows"

@@ -1,0 +1,78 @@
+"""Table layouts beyond the seeds, built here from the template's labels: subtotal rows,
+a 小计 column, HTML tables, flattened digit runs."""
+from pipelines.extract import extract_report
+
+ROWS = [
+    ("一、本年新收政府信息公开申请数量", [20, 3, 0, 0, 1, 0, 24]),
+    ("二、上年结转政府信息公开申请数量", [2, 0, 0, 0, 0, 0, 2]),
+    ("三、本年度办理结果\t（一）予以公开", [10, 1, 0, 0, 0, 0, 11]),
+    ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", [2, 0, 0, 0, 0, 0, 2]),
+    ("（三）不予公开", [3, 0, 0, 0, 0, 0, 3]),
+    ("1.属于国家秘密", [0] * 7), ("2.其他法律行政法规禁止公开", [0] * 7),
+    ("3.危及“三安全一稳定”", [1, 0, 0, 0, 0, 0, 1]), ("4.保护第三方合法权益", [0] * 7),
+    ("5.属于三类内部事务信息", [2, 0, 0, 0, 0, 0, 2]), ("6.属于四类过程性信息", [0] * 7),
+    ("7.属于行政执法案卷", [0] * 7), ("8.属于行政查询事项", [0] * 7),
+    ("（四）无法提供", [4, 2, 0, 0, 0, 0, 6]),
+    ("1.本机关不掌握相关政府信息", [4, 2, 0, 0, 0, 0, 6]), ("2.没有现成信息需要另行制作", [0] * 7),
+    ("3.补正后申请内容仍不明确", [0] * 7),
+    ("（五）不予处理", [1, 0, 0, 0, 0, 0, 1]),
+    ("1.信访举报投诉类申请", [1, 0, 0, 0, 0, 0, 1]), ("2.重复申请", [0] * 7), ("3.要求提供公开出版物", [0] * 7),
+    ("4.无正当理由大量反复申请", [0] * 7), ("5.要求行政机关确认或重新出具已获取信息", [0] * 7),
+    ("（六）其他处理", [1, 0, 0, 0, 1, 0, 2]),
+    ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", [1, 0, 0, 0, 0, 0, 1]),
+    ("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", [0] * 7),
+    ("3.其他", [0, 0, 0, 0, 1, 0, 1]),
+    ("（七）总计", [21, 3, 0, 0, 1, 0, 25]),
+    ("四、结转下年度继续办理", [1, 0, 0, 0, 0, 0, 1]),
+]
+HEAD = ("某某县人民政府\n2022年政府信息公开工作年度报告\n一、总体情况\n全年主动公开政府信息120条。\n"
+        "二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n"
+        "规章\t0\t0\t0\n行政规范性文件\t3\t1\t40\n第二十条第（五）项\n信息内容\t本年处理决定数量\n行政许可\t120\n"
+        "第二十条第（六）项\n信息内容\t本年处理决定数量\n行政处罚\t33\n行政强制\t0\n第二十条第（八）项\n"
+        "信息内容\t本年收费金额（单位：万元）\n行政事业性收费\t12.5\n"
+        "三、收到和处理政府信息公开申请情况\n\t申请人情况\n\t\t自然人\t法人或其他组织\t\t\t\t\t总计\n"
+        "\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t\n")
+TAIL = ("四、政府信息公开行政复议、行政诉讼情况\n行政复议\t\t\t\t\t行政诉讼\n结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n"
+        + "\t".join(map(str, [1, 1, 0, 0, 2, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0])) + "\n五、存在的主要问题及改进情况\n无。\n")
+
+
+def _report(rows):
+    body = "".join(f"{label}\t" + "\t".join(map(str, v)) + "\n" for label, v in rows)
+    return (HEAD + body + TAIL).encode("utf-8")
+
+
+def test_subtotal_rows_published_and_checked():
+    res = extract_report(_report(ROWS), "sub.txt")
+    f = {(x.table, x.key1, x.key2): x.value for x in res.facts}
+    assert f[("fct_outcomes", "withheld", "total")] == 3
+    assert f[("fct_outcomes", "unable", "commercial_enterprise")] == 2
+    assert f[("fct_outcomes", "other", "legal_service_org")] == 1
+    assert f[("fct_outcomes", "other.other", "total")] == 1
+    assert f[("fct_outcomes", "withheld.internal_affairs", "total")] == 2
+    assert f[("fct_outcomes", "total", "total")] == 25
+    failed = [c for c in res.checks if not c.passed]
+    assert failed == []
+    assert res.report["format_version"] == "f2021" and res.report["parse_status"] == "ok"
+    assert f[("fct_proactive_disclosures", "administrative_fees", "amount_10k_yuan")] == 12.5
+    assert f[("fct_review_litigation", "litigation_direct", "pending")] == 1
+
+
+def test_wrong_subtotal_is_a_failing_check():
+    rows = [(l, list(v)) for l, v in ROWS]
+    rows[4] = ("（三）不予公开", [4, 0, 0, 0, 0, 0, 4])  # sub-rows sum to 3
+    res = extract_report(_report(rows), "sub.txt")
+    bad = [c for c in res.checks if c.check == "t3.subtotal" and not c.passed]
+    assert {c.subject for c in bad} == {"withheld/natural_person", "withheld/total"}
+    assert bad[0].expected == 3 and bad[0].found == 4
+
+
+def test_flattened_rows_split_by_row_totals():
+    rows = [(l, v) for l, v in ROWS if l not in ("（三）不予公开", "（四）无法提供", "（五）不予处理", "（六）其他处理")]
+    text = _report(rows).decode()
+    # a crawler ran the new-requests row together: 20 3 0 0 1 0 24 -> 203001024
+    text = text.replace("一、本年新收政府信息公开申请数量\t20\t3\t0\t0\t1\t0\t24", "一、本年新收政府信息公开申请数量203001024")
+    res = extract_report(text.encode(), "flat.txt")
+    f = {(x.table, x.key1, x.key2): x for x in res.facts}
+    c = f[("fct_applications", "new_received", "natural_person")]
+    assert c.value == 20 and "split_digit_run" in c.flags
+    assert f[("fct_applications", "new_received", "total")].value == 24
