@@ -89,5 +89,21 @@ def eval_(warehouse: str) -> None:
         click.echo(_score(gold, wh / "ogi.duckdb"))
 
 
+@main.command()
+@click.option("--check", is_flag=True, help="Only check that the committed files are current (exit 1 if not).")
+def docs(check: bool) -> None:
+    """Generate docs/tables.md (data dictionary) and pipelines/sql/views.sql from schemas/."""
+    from . import docs as gen
+
+    if check:
+        stale = gen.stale_files()
+        if stale:
+            raise click.ClickException("not current (run `ogi docs`): " + ", ".join(str(p.relative_to(ROOT)) for p in stale))
+        click.echo("docs current")
+        return
+    for p in gen.write_all():
+        click.echo(f"wrote {p.relative_to(ROOT)}")
+
+
 if __name__ == "__main__":
     main()

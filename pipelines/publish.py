@@ -67,6 +67,23 @@ def frames_from_results(results: list[ReportResult]) -> dict[str, pd.DataFrame]:
     return out
 
 
+def reference_frames() -> dict[str, pd.DataFrame]:
+    """The tables that come from the schema definition and shipped data, not from the
+    reports: dim_codes (codes.csv, one row per fact table and code) and
+    meta_region_snapshot (pipelines/data/regions.meta.yaml)."""
+    from .regions import snapshot_meta
+
+    codes = [dict(fact_table=ft, dimension=c.dimension, code=c.code, parent=c.parent or None, label_zh=c.label_zh,
+                  formats=",".join(c.formats), notes=c.notes or None, sort_order=i)
+             for i, c in enumerate(schemas.codes()) for ft in c.fact_tables]
+    m = snapshot_meta()
+    snap = [dict(source=str(m.get("source", "")), source_release=str(m.get("source_release", "")) or None,
+                 generated=str(m.get("generated", "")) or None, n_codes=m.get("rows"),
+                 path="pipelines/data/regions.csv")]
+    return {t: pd.DataFrame(rs, columns=schemas.tables()[t].column_names).astype(schemas.pandas_dtypes(t))
+            for t, rs in (("dim_codes", codes), ("meta_region_snapshot", snap))}
+
+
 def _to_arrow(table: str, df: pd.DataFrame):
     import pyarrow as pa
 
@@ -78,6 +95,7 @@ def write_warehouse(frames: dict[str, pd.DataFrame], warehouse: pathlib.Path) ->
     import duckdb
     import pyarrow.parquet as pq
 
+    frames = {**frames, **{t: df for t, df in reference_frames().items() if t not in frames}}
     warehouse = pathlib.Path(warehouse)
     warehouse.mkdir(parents=True, exist_ok=True)
     tag = uuid.uuid4().hex[:8]

@@ -1,0 +1,199 @@
+-- Hand-written analysis views. `ogi docs` appends this file to the generated
+-- pipelines/sql/views.sql, which publish.py runs in every ogi.duckdb (after the
+-- tables and the generated wide views). Every view has COMMENT statements: the data
+-- dictionary (docs/tables.md) is built from them.
+
+-- ------------------------------------------------------------------ per-report rates
+CREATE OR REPLACE VIEW v_report_rates AS
+WITH o AS (
+  SELECT report_id,
+    max(value) FILTER (WHERE outcome = 'total') AS outcomes_total,
+    max(value) FILTER (WHERE outcome = 'granted') AS granted,
+    max(value) FILTER (WHERE outcome = 'partially_granted') AS partially_granted,
+    coalesce(max(value) FILTER (WHERE outcome = 'withheld'),
+             CAST(sum(value) FILTER (WHERE outcome LIKE 'withheld.%') AS BIGINT)) AS withheld,
+    coalesce(max(value) FILTER (WHERE outcome = 'unable.not_held'),
+             CAST(sum(value) FILTER (WHERE outcome IN ('unable.nonexistent', 'unable.not_this_agency')) AS BIGINT)) AS not_held
+  FROM fct_outcomes
+  WHERE applicant_type = 'total'
+  GROUP BY report_id
+), r AS (
+  SELECT report_id,
+    max(value) FILTER (WHERE proceeding = 'administrative_review' AND result = 'total') AS review_total,
+    max(value) FILTER (WHERE proceeding = 'administrative_review' AND result = 'corrected') AS review_corrected,
+    coalesce(max(value) FILTER (WHERE proceeding = 'litigation' AND result = 'total'),
+             CAST(sum(value) FILTER (WHERE proceeding IN ('litigation_direct', 'litigation_after_review')
+                                  AND result = 'total') AS BIGINT)) AS litigation_total,
+    coalesce(max(value) FILTER (WHERE proceeding = 'litigation' AND result = 'corrected'),
+             CAST(sum(value) FILTER (WHERE proceeding IN ('litigation_direct', 'litigation_after_review')
+                                  AND result = 'corrected') AS BIGINT)) AS litigation_corrected
+  FROM fct_review_litigation
+  GROUP BY report_id
+)
+SELECT d.report_id, d.agency, d.agency_key, d.year, d.format_version, d.parse_status,
+  o.outcomes_total, o.granted, o.partially_granted, o.withheld, o.not_held,
+  o.granted / nullif(o.outcomes_total, 0) AS share_granted,
+  o.partially_granted / nullif(o.outcomes_total, 0) AS share_partially_granted,
+  o.withheld / nullif(o.outcomes_total, 0) AS share_withheld,
+  o.not_held / nullif(o.outcomes_total, 0) AS share_not_held,
+  r.review_total, r.review_corrected,
+  r.review_corrected / nullif(r.review_total, 0) AS review_correction_rate,
+  r.litigation_total, r.litigation_corrected,
+  r.litigation_corrected / nullif(r.litigation_total, 0) AS litigation_correction_rate
+FROM dim_reports d
+LEFT JOIN o USING (report_id)
+LEFT JOIN r USING (report_id)
+ORDER BY d.year, d.agency, d.report_id;
+COMMENT ON VIEW v_report_rates IS 'One row per report: how its requests were handled (shares of the outcome total, applicant column total) and the correction rate (纠错率 = corrected / total) of administrative review and litigation. A share is NULL where its figures are missing or the total is 0.';
+COMMENT ON COLUMN v_report_rates.outcomes_total IS '三(七)总计: requests handled (outcome total, applicant total)';
+COMMENT ON COLUMN v_report_rates.granted IS '三(一)予以公开';
+COMMENT ON COLUMN v_report_rates.partially_granted IS '三(二)部分公开';
+COMMENT ON COLUMN v_report_rates.withheld IS '三(三)不予公开: the printed subtotal, else the sum of its eight reasons';
+COMMENT ON COLUMN v_report_rates.not_held IS '三(四)1 本机关不掌握相关政府信息 (pre2019: 信息不存在 + 非本机关掌握)';
+COMMENT ON COLUMN v_report_rates.share_granted IS 'granted / outcomes_total';
+COMMENT ON COLUMN v_report_rates.share_partially_granted IS 'partially_granted / outcomes_total';
+COMMENT ON COLUMN v_report_rates.share_withheld IS 'withheld / outcomes_total';
+COMMENT ON COLUMN v_report_rates.share_not_held IS 'not_held / outcomes_total';
+COMMENT ON COLUMN v_report_rates.review_total IS '行政复议 总计';
+COMMENT ON COLUMN v_report_rates.review_corrected IS '行政复议 结果纠正';
+COMMENT ON COLUMN v_report_rates.review_correction_rate IS '行政复议纠错率 = review_corrected / review_total';
+COMMENT ON COLUMN v_report_rates.litigation_total IS '行政诉讼 总计: the litigation row, else direct + after-review';
+COMMENT ON COLUMN v_report_rates.litigation_corrected IS '行政诉讼 结果纠正, summed the same way';
+COMMENT ON COLUMN v_report_rates.litigation_correction_rate IS '行政诉讼纠错率 = litigation_corrected / litigation_total';
+
+-- ------------------------------------------------------------------ cross-year panel
+CREATE OR REPLACE VIEW v_agency_panel AS
+WITH fig AS (
+  SELECT d.report_id, d.agency, d.agency_key, d.year,
+    (SELECT max(value) FROM fct_applications a WHERE a.report_id = d.report_id
+       AND a.stage = 'carried_over' AND a.applicant_type = 'total') AS carried_over,
+    (SELECT max(value) FROM fct_applications a WHERE a.report_id = d.report_id
+       AND a.stage = 'carried_to_next' AND a.applicant_type = 'total') AS carried_to_next,
+    (SELECT max(value) FROM fct_proactive_disclosures p WHERE p.report_id = d.report_id
+       AND p.item = 'normative_documents' AND p.measure = 'issued') AS normative_issued,
+    (SELECT max(value) FROM fct_proactive_disclosures p WHERE p.report_id = d.report_id
+       AND p.item = 'normative_documents' AND p.measure = 'repealed') AS normative_repealed,
+    (SELECT max(value) FROM fct_proactive_disclosures p WHERE p.report_id = d.report_id
+       AND p.item = 'normative_documents' AND p.measure = 'in_force') AS normative_in_force,
+    (SELECT max(value) FROM fct_proactive_disclosures p WHERE p.report_id = d.report_id
+       AND p.item = 'regulations' AND p.measure = 'issued') AS regulations_issued,
+    (SELECT max(value) FROM fct_proactive_disclosures p WHERE p.report_id = d.report_id
+       AND p.item = 'regulations' AND p.measure = 'repealed') AS regulations_repealed,
+    (SELECT max(value) FROM fct_proactive_disclosures p WHERE p.report_id = d.report_id
+       AND p.item = 'regulations' AND p.measure = 'in_force') AS regulations_in_force
+  FROM dim_reports d
+  WHERE d.agency_key IS NOT NULL AND d.year IS NOT NULL
+)
+SELECT cur.agency_key, cur.agency, cur.year, nxt.year AS next_year,
+  cur.report_id, nxt.report_id AS next_report_id, nxt.agency AS next_agency,
+  cur.carried_to_next, nxt.carried_over AS next_carried_over,
+  CASE WHEN cur.carried_to_next IS NOT NULL AND nxt.carried_over IS NOT NULL
+       THEN cur.carried_to_next <> nxt.carried_over END AS carry_mismatch,
+  cur.normative_in_force, nxt.normative_issued AS next_normative_issued,
+  nxt.normative_repealed AS next_normative_repealed, nxt.normative_in_force AS next_normative_in_force,
+  cur.normative_in_force + nxt.normative_issued - nxt.normative_repealed AS expected_next_normative_in_force,
+  CASE WHEN cur.normative_in_force IS NOT NULL AND nxt.normative_in_force IS NOT NULL
+            AND nxt.normative_issued IS NOT NULL AND nxt.normative_repealed IS NOT NULL
+       THEN cur.normative_in_force + nxt.normative_issued - nxt.normative_repealed <> nxt.normative_in_force
+  END AS normative_in_force_mismatch,
+  cur.regulations_in_force, nxt.regulations_issued AS next_regulations_issued,
+  nxt.regulations_repealed AS next_regulations_repealed, nxt.regulations_in_force AS next_regulations_in_force,
+  cur.regulations_in_force + nxt.regulations_issued - nxt.regulations_repealed AS expected_next_regulations_in_force,
+  CASE WHEN cur.regulations_in_force IS NOT NULL AND nxt.regulations_in_force IS NOT NULL
+            AND nxt.regulations_issued IS NOT NULL AND nxt.regulations_repealed IS NOT NULL
+       THEN cur.regulations_in_force + nxt.regulations_issued - nxt.regulations_repealed <> nxt.regulations_in_force
+  END AS regulations_in_force_mismatch
+FROM fig cur
+LEFT JOIN fig nxt ON nxt.agency_key = cur.agency_key AND nxt.year = cur.year + 1
+ORDER BY cur.agency_key, cur.year, cur.report_id, next_report_id;
+COMMENT ON VIEW v_agency_panel IS 'One row per report and its agency''s report of the next year (matched by dim_reports.agency_key; next_* NULL where there is none): year N''s 结转下年度 against year N+1''s 上年结转, and year N''s 现行有效件数 (规范性文件, 规章) against year N+1''s, which should equal N''s + N+1''s 本年制发 − 本年废止. A mismatch flag is NULL where a figure is missing.';
+COMMENT ON COLUMN v_agency_panel.next_year IS 'year + 1 where the agency has a report for it, else NULL';
+COMMENT ON COLUMN v_agency_panel.next_report_id IS 'dim_reports.report_id of the agency''s year N+1 report';
+COMMENT ON COLUMN v_agency_panel.next_agency IS 'Agency name as the year N+1 report prints it';
+COMMENT ON COLUMN v_agency_panel.carried_to_next IS 'Year N: 四、结转下年度继续办理 (applicant total)';
+COMMENT ON COLUMN v_agency_panel.next_carried_over IS 'Year N+1: 二、上年结转政府信息公开申请数量 (applicant total)';
+COMMENT ON COLUMN v_agency_panel.carry_mismatch IS 'carried_to_next <> next_carried_over';
+COMMENT ON COLUMN v_agency_panel.normative_in_force IS 'Year N: 行政规范性文件 现行有效件数';
+COMMENT ON COLUMN v_agency_panel.next_normative_issued IS 'Year N+1: 行政规范性文件 本年制发件数';
+COMMENT ON COLUMN v_agency_panel.next_normative_repealed IS 'Year N+1: 行政规范性文件 本年废止件数';
+COMMENT ON COLUMN v_agency_panel.next_normative_in_force IS 'Year N+1: 行政规范性文件 现行有效件数';
+COMMENT ON COLUMN v_agency_panel.expected_next_normative_in_force IS 'normative_in_force + next_normative_issued − next_normative_repealed';
+COMMENT ON COLUMN v_agency_panel.normative_in_force_mismatch IS 'expected_next_normative_in_force <> next_normative_in_force';
+COMMENT ON COLUMN v_agency_panel.regulations_in_force IS 'Year N: 规章 现行有效件数';
+COMMENT ON COLUMN v_agency_panel.next_regulations_issued IS 'Year N+1: 规章 本年制发件数';
+COMMENT ON COLUMN v_agency_panel.next_regulations_repealed IS 'Year N+1: 规章 本年废止件数';
+COMMENT ON COLUMN v_agency_panel.next_regulations_in_force IS 'Year N+1: 规章 现行有效件数';
+COMMENT ON COLUMN v_agency_panel.expected_next_regulations_in_force IS 'regulations_in_force + next_regulations_issued − next_regulations_repealed';
+COMMENT ON COLUMN v_agency_panel.regulations_in_force_mismatch IS 'expected_next_regulations_in_force <> next_regulations_in_force';
+
+CREATE OR REPLACE VIEW v_panel_mismatches AS
+SELECT agency_key, agency, year, next_year, report_id, next_report_id, 'carried_to_next_vs_carried_over' AS "check",
+  CAST(carried_to_next AS DOUBLE) AS value_year, CAST(next_carried_over AS DOUBLE) AS value_next_year,
+  CAST(carried_to_next AS DOUBLE) AS expected_next_year,
+  format('{} reports {} requests carried to {}; {} reports {} carried over from {}',
+         year, carried_to_next, next_year, next_year, next_carried_over, year) AS detail
+FROM v_agency_panel WHERE carry_mismatch
+UNION ALL
+SELECT agency_key, agency, year, next_year, report_id, next_report_id, 'normative_documents.in_force',
+  normative_in_force, next_normative_in_force, expected_next_normative_in_force,
+  format('行政规范性文件 in force: {} {:g} + {} issued {:g} − repealed {:g} = {:g}, but {} prints {:g}',
+         year, normative_in_force, next_year, next_normative_issued, next_normative_repealed,
+         expected_next_normative_in_force, next_year, next_normative_in_force)
+FROM v_agency_panel WHERE normative_in_force_mismatch
+UNION ALL
+SELECT agency_key, agency, year, next_year, report_id, next_report_id, 'regulations.in_force',
+  regulations_in_force, next_regulations_in_force, expected_next_regulations_in_force,
+  format('规章 in force: {} {:g} + {} issued {:g} − repealed {:g} = {:g}, but {} prints {:g}',
+         year, regulations_in_force, next_year, next_regulations_issued, next_regulations_repealed,
+         expected_next_regulations_in_force, next_year, next_regulations_in_force)
+FROM v_agency_panel WHERE regulations_in_force_mismatch
+ORDER BY agency_key, year, "check";
+COMMENT ON VIEW v_panel_mismatches IS 'The cross-year mismatches of v_agency_panel, one row each: an agency''s year N and year N+1 reports disagree on the requests carried over or on the documents in force.';
+COMMENT ON COLUMN v_panel_mismatches."check" IS 'carried_to_next_vs_carried_over, normative_documents.in_force or regulations.in_force';
+COMMENT ON COLUMN v_panel_mismatches.next_year IS 'year + 1';
+COMMENT ON COLUMN v_panel_mismatches.next_report_id IS 'dim_reports.report_id of the year N+1 report';
+COMMENT ON COLUMN v_panel_mismatches.detail IS 'The mismatch in words, with both reports'' figures';
+COMMENT ON COLUMN v_panel_mismatches.value_year IS 'Year N''s figure (结转下年度, or 现行有效件数)';
+COMMENT ON COLUMN v_panel_mismatches.value_next_year IS 'Year N+1''s figure (上年结转, or 现行有效件数)';
+COMMENT ON COLUMN v_panel_mismatches.expected_next_year IS 'What year N+1 should print given year N';
+
+-- ------------------------------------------------------------------ coverage
+CREATE OR REPLACE VIEW v_coverage AS
+SELECT year, format_version, province, parse_status,
+  count(*) AS reports,
+  count(DISTINCT agency_key) AS agencies,
+  count(*) FILTER (WHERE list_contains(string_split(coalesce(tables_found, ''), ','), 't2')) AS with_t2,
+  count(*) FILTER (WHERE list_contains(string_split(coalesce(tables_found, ''), ','), 't3')) AS with_t3,
+  count(*) FILTER (WHERE list_contains(string_split(coalesce(tables_found, ''), ','), 't4')) AS with_t4,
+  count(*) FILTER (WHERE list_contains(string_split(coalesce(tables_found, ''), ','), 'prose')) AS with_prose,
+  CAST(coalesce(sum(n_cells), 0) AS BIGINT) AS cells
+FROM dim_reports
+GROUP BY ALL
+ORDER BY year NULLS LAST, format_version, province NULLS LAST, parse_status;
+COMMENT ON VIEW v_coverage IS 'Reports per statistics year, template, province and parse status, with how many had each table read and the cells published. Sum over the other columns for one dimension, e.g. select year, sum(reports) from v_coverage group by year.';
+COMMENT ON COLUMN v_coverage.reports IS 'Reports (dim_reports rows)';
+COMMENT ON COLUMN v_coverage.agencies IS 'Distinct agency_key';
+COMMENT ON COLUMN v_coverage.with_t2 IS 'Reports whose table 二 was read';
+COMMENT ON COLUMN v_coverage.with_t3 IS 'Reports whose table 三 was read';
+COMMENT ON COLUMN v_coverage.with_t4 IS 'Reports whose table 四 was read';
+COMMENT ON COLUMN v_coverage.with_prose IS 'Reports with figures read from prose';
+COMMENT ON COLUMN v_coverage.cells IS 'Fact cells published';
+
+-- ------------------------------------------------------------------ failing checks
+CREATE OR REPLACE VIEW v_check_failures AS
+SELECT d.report_id, d.source_path, d.agency, d.year, d.format_version, d.parse_status,
+  c."check", c.subject, c.severity, c.detail, c.fact_table, c.key1, c.key2,
+  k1.label_zh AS key1_label, k2.label_zh AS key2_label, c.expected, c.found, c.span_start, c.span_end, c.evidence
+FROM check_results c
+JOIN dim_reports d USING (report_id)
+LEFT JOIN dim_codes k1 ON k1.fact_table = c.fact_table AND k1.code = c.key1
+  AND k1.dimension = (CASE c.fact_table WHEN 'fct_applications' THEN 'stage' WHEN 'fct_outcomes' THEN 'outcome'
+                      WHEN 'fct_proactive_disclosures' THEN 'item' WHEN 'fct_review_litigation' THEN 'proceeding' END)
+LEFT JOIN dim_codes k2 ON k2.fact_table = c.fact_table AND k2.code = c.key2
+  AND k2.dimension = (CASE c.fact_table WHEN 'fct_applications' THEN 'applicant_type' WHEN 'fct_outcomes' THEN 'applicant_type'
+                      WHEN 'fct_proactive_disclosures' THEN 'measure' WHEN 'fct_review_litigation' THEN 'result' END)
+WHERE NOT c.passed
+ORDER BY d.year, d.agency, d.source_path, c."check", c.subject;
+COMMENT ON VIEW v_check_failures IS 'Every failing check with its report (agency, year, file, status) and the cell concerned with its Chinese labels: what a reviewer opens first. `ogi audit` renders the same rows as an HTML page.';
+COMMENT ON COLUMN v_check_failures.key1_label IS 'Chinese label of key1 (dim_codes)';
+COMMENT ON COLUMN v_check_failures.key2_label IS 'Chinese label of key2 (dim_codes)';
