@@ -136,10 +136,10 @@ def _extract_text(report: dict, text: str) -> ReportResult:
         complete = False
 
     prose = secs.prose if fmt in ("f2019", "f2021") else [(0, len(text))]
-    nfacts, nchecks = read_narrative(text, prose)
+    nfacts, nchecks = read_narrative(text, prose, pre2019=fmt == "pre2019")
     checks.extend(nchecks)
     if fmt == "pre2019":
-        pfacts, pchecks = read_pre2019_table(text, prose_candidates(text, prose))
+        pfacts, pchecks = read_pre2019_table(text, prose_candidates(text, prose, pre2019=True))
         checks.extend(pchecks)
         if pfacts:
             facts.extend(pfacts)

@@ -25,10 +25,10 @@ class NarrativeFigure:
 
 
 @functools.cache
-def _rules():
+def _rules(pre2019: bool = False):
     raw = yaml.safe_load((DATA / "narrative.yaml").read_text(encoding="utf-8"))
     out = []
-    for r in raw["cells"]:
+    for r in raw["cells"] + (raw.get("pre2019_cells", []) if pre2019 else []):
         out.append((r["table"], r["key1"], r["key2"], [re.compile(p) for p in r["patterns"]],
                     r.get("zero_patterns", [])))
     return out, raw["proceedings"], raw["results"]
@@ -52,17 +52,17 @@ def _exact(text: str, m: re.Match, g: int = 1) -> bool:
     return not _APPROX_AFTER.match(text[m.end(g):m.end(g) + 3]) and not _APPROX_BEFORE.search(text[max(0, m.start(g) - 3):m.start(g)])
 
 
-def prose_candidates(text: str, regions: list[tuple[int, int]]) -> dict[tuple[str, str, str], set[float]]:
+def prose_candidates(text: str, regions: list[tuple[int, int]], pre2019: bool = False) -> dict[tuple[str, str, str], set[float]]:
     """Every exact figure the prose patterns find, per cell (ambiguous ones included):
     a soft constraint for readings that need one, never published by itself."""
-    return {k: set(h) for k, h in _hits(text, regions).items()}
+    return {k: set(h) for k, h in _hits(text, regions, pre2019).items()}
 
 
-def _hits(text: str, regions: list[tuple[int, int]]) -> dict[tuple[str, str, str], dict[float, tuple[int, int]]]:
-    rules, _, _ = _rules()
+def _hits(text: str, regions: list[tuple[int, int]], pre2019: bool = False) -> dict[tuple[str, str, str], dict[float, tuple[int, int]]]:
+    rules, _, _ = _rules(pre2019)
     out = {}
     for table, k1, k2, pats, zeros in rules:
-        hits: dict[float, tuple[int, int]] = {}
+        hits: dict[float, tuple[int, int]] = out.setdefault((table, k1, k2), {})
         for a, b in regions:
             seg = text[a:b]
             for p in pats:
@@ -74,15 +74,14 @@ def _hits(text: str, regions: list[tuple[int, int]]) -> dict[tuple[str, str, str
             for z in zeros:
                 for m in re.finditer(z, seg):
                     hits.setdefault(0.0, (a + m.start(), a + m.end()))
-        out[(table, k1, k2)] = hits
     return out
 
 
-def read_narrative(text: str, regions: list[tuple[int, int]]) -> tuple[list[Fact], list[Check]]:
-    _, procs, results = _rules()
+def read_narrative(text: str, regions: list[tuple[int, int]], pre2019: bool = False) -> tuple[list[Fact], list[Check]]:
+    _, procs, results = _rules(pre2019)
     facts: list[Fact] = []
     checks: list[Check] = []
-    for (table, k1, k2), hits in _hits(text, regions).items():
+    for (table, k1, k2), hits in _hits(text, regions, pre2019).items():
         if len(hits) == 1:
             (v, (s, e)), = hits.items()
             facts.append(Fact(table, k1, k2, v, "narrative", s, e, ()))

@@ -17,7 +17,7 @@ from .labels import templates
 from .model import Check
 from .table3 import Cell
 from .digitruns import digits_of, split_run
-from .tokens import NUM, Tok, tokenize
+from .tokens import BLANK, NUM, Tok, tokenize
 
 
 @dataclass
@@ -31,7 +31,9 @@ def read_t4(text: str, region: tuple[int, int]) -> T4Reading:
     procs, results = tpl["proceedings"], tpl["results"]
     K = len(results)
     need = len(procs) * K
-    nums = [t for t in tokenize(text, *region) if t.kind == NUM]
+    toks = tokenize(text, *region)
+    nums = [t for t in toks if t.kind == NUM]
+    cells = [t for t in toks if t.kind in (NUM, BLANK)]
     out = T4Reading()
     if not nums:
         out.checks.append(Check("t4.read", "t4", False, "table 四 has no numbers", "warning"))
@@ -40,6 +42,8 @@ def read_t4(text: str, region: tuple[int, int]) -> T4Reading:
     flags: tuple[str, ...] = ()
     if len(nums) == need:
         chosen = nums
+    elif len(nums) < need and len(cells) == need and any(t.kind == BLANK for t in cells):
+        chosen = cells  # dashes or blanks printed for some cells
     elif need < len(nums) <= need + 2:
         vals = {}
         for drop in itertools.combinations(range(len(nums)), len(nums) - need):
@@ -70,7 +74,8 @@ def read_t4(text: str, region: tuple[int, int]) -> T4Reading:
                                 "its totals; no table cell published", "error"))
         return out
     for i, p in enumerate(procs):
-        out.groups[p] = [Cell(t.value, t.start, t.end, "table", flags) for t in chosen[i * K:(i + 1) * K]]
+        out.groups[p] = [Cell(t.value if t.kind == NUM else None, t.start, t.end, "table", flags)
+                         for t in chosen[i * K:(i + 1) * K]]
     fails = t4_failures({p: [c.value for c in v] for p, v in out.groups.items()}, results)
     if not fails:
         out.checks.append(Check("t4.total", "t4", True, "each 总计 is the sum of its results", "info"))

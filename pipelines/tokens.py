@@ -79,7 +79,27 @@ def tokenize(text: str, start: int, end: int) -> list[Tok]:
     return toks
 
 
+_NIL_CELL = re.compile(r"^[ ]*(?:[-—–－/／]{1,2}|——)[ ]*$")
+_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?)(?![\d,])(?:[ ]?(万元|元))?")
+
+
 def _cell_tokens(cell: str, offset: int, ln_no: int, out: list[Tok]) -> None:
+    if _NIL_CELL.match(cell):
+        # a printed dash or slash: a cell with no number, distinct from 0
+        out.append(Tok(BLANK, offset, offset + len(cell), cell.strip(), line=ln_no))
+        return
+    if "," in cell and _THOUSANDS.search(cell):
+        # 1,234 is one number: keep offsets by tokenising the grouped figures separately
+        last = 0
+        for m in _THOUSANDS.finditer(cell):
+            if m.start() > last:
+                _cell_tokens(cell[last:m.start()], offset + last, ln_no, out)
+            v = float(m.group(1).replace(",", ""))
+            out.append(Tok(NUM, offset + m.start(), offset + m.end(), m.group(0), v, unit=m.group(2), line=ln_no))
+            last = m.end()
+        if last < len(cell):
+            _cell_tokens(cell[last:], offset + last, ln_no, out)
+        return
     last = 0
     for m in _NUMBER.finditer(cell):
         after = cell[m.end():]

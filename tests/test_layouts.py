@@ -76,3 +76,37 @@ def test_flattened_rows_split_by_row_totals():
     c = f[("fct_applications", "new_received", "natural_person")]
     assert c.value == 20 and "split_digit_run" in c.flags
     assert f[("fct_applications", "new_received", "total")].value == 24
+
+
+def test_pre2019_prose_breakdowns():
+    text = ("某某市国土资源局2012年政府信息公开工作年度报告\n一、概述\n2012年，我局主动公开政府信息356条。"
+            "共受理政府信息公开申请12件，其中当面申请5件，网上申请4件，信函申请3件。已答复12件，其中同意公开8件，"
+            "同意部分公开2件，不予公开1件，信息不存在1件。全年未发生政府信息公开行政复议和行政诉讼案件。\n"
+            "某某市国土资源局\n2013年3月20日\n")
+    res = extract_report(text.encode("gb18030"), "old.txt")
+    f = {(x.table, x.key1, x.key2): x.value for x in res.facts}
+    assert res.report["format_version"] == "pre2019" and res.report["year"] == 2012
+    assert res.report["agency"] == "某某市国土资源局"
+    assert f == {
+        ("fct_proactive_disclosures", "all_information", "count"): 356,
+        ("fct_applications", "new_received", "total"): 12,
+        ("fct_applications", "new_received.in_person", "total"): 5,
+        ("fct_applications", "new_received.online", "total"): 4,
+        ("fct_applications", "new_received.letter", "total"): 3,
+        ("fct_outcomes", "total", "total"): 12,
+        ("fct_outcomes", "granted", "total"): 8,
+        ("fct_outcomes", "partially_granted", "total"): 2,
+        ("fct_outcomes", "withheld", "total"): 1,
+        ("fct_outcomes", "unable.nonexistent", "total"): 1,
+        ("fct_review_litigation", "administrative_review", "total"): 0,
+        ("fct_review_litigation", "litigation", "total"): 0,
+    }
+    assert all(x.source == "narrative" for x in res.facts)
+
+
+def test_prose_that_denies_corrections_is_not_a_zero_count():
+    text = ("某某区人民政府2012年政府信息公开工作年度报告\n共受理政府信息公开申请3件。"
+            "全年未发生因依申请公开被行政复议纠错或行政诉讼败诉情形。\n")
+    f = {(x.table, x.key1, x.key2) for x in extract_report(text.encode(), "x.txt").facts}
+    assert ("fct_review_litigation", "administrative_review", "total") not in f
+    assert ("fct_review_litigation", "litigation", "total") not in f
