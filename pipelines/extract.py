@@ -59,6 +59,10 @@ def to_text(data: bytes, source_path: str) -> tuple[str, str, str | None]:
     if kind == "empty" or not data.strip():
         raise DecodeError("empty file")
     if kind == "binary":
+        if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+            raise DecodeError("legacy Word/Excel binary (OLE) file: not supported, save it as .docx or PDF")
+        if data[:4] in (b"\x89PNG", b"GIF8") or data[:3] == b"\xff\xd8\xff":
+            raise DecodeError("image file: needs OCR, not read")
         raise DecodeError("binary content, not a report in a known format")
     if kind in ("pdf", "docx", "html"):
         return formats.to_text(data, kind), kind, None

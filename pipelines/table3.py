@@ -118,6 +118,7 @@ def read_t3(text: str, region: tuple[int, int]) -> T3Reading | None:
             chosen = order
         else:
             chosen = label_reading
+            _withhold_derived_if_inconsistent(chosen, legal)
     chosen.checks.extend(_identity_checks(chosen, legal))
     return chosen
 
@@ -246,6 +247,22 @@ def _drop_out_of_order(segs: dict, rows_tpl: list[str], reading: T3Reading) -> N
             reading.checks.append(Check("t3.row_read", c, False,
                                         f"row {c}'s label is out of template order; not read by its label",
                                         "warning", "fct_outcomes", c))
+
+
+def _withhold_derived_if_inconsistent(reading: T3Reading, legal) -> None:
+    """Cells derived from identities are only as good as the rest of the table: where the
+    table breaks an identity anyway, derived rows are not published."""
+    derived = [r for r, v in reading.rows.items() if v is not None and any(c.source == "derived" for c in v)]
+    if not derived:
+        return
+    fails = t3_failures({k: _vals(v) for k, v in reading.rows.items()}, reading.columns, legal)
+    if not fails:
+        return
+    for r in derived:
+        reading.rows[r] = None
+        reading.checks.append(Check("t3.row_read", r, False,
+                                    f"row {r} could only be derived, and the table breaks other identities "
+                                    f"({len(fails)} failures); not published", "warning", "fct_outcomes", r))
 
 
 def _derive_missing(reading: T3Reading, segs, label_span, legal) -> None:
