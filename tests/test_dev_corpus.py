@@ -88,3 +88,20 @@ def test_dev_corpus_floor():
         extra += sum(1 for k, x in f.items() if k not in cells and k[0] in {c[0] for c in cells} and x.value not in (None, 0))
     assert wrong == 0 and extra == 0
     assert right / total >= 0.80
+
+
+def test_dev_warehouse_scores_above_the_floor(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import SHARED
+    from pipelines.runner import run_pipeline
+
+    s = run_pipeline(DEV, tmp_path, workers=1, progress=False)
+    assert s["reports"] == 10 and s["status"].get("failed", 0) == 0
+    r = subprocess.run([sys.executable, str(SHARED / "tools" / "score.py"), "--gold", str(DEV_GOLD),
+                        "--db", str(tmp_path / "ogi.duckdb"), "--min-recall", "0.95", "--min-precision", "0.995"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout
+    assert "0 wrong, 0 extra" in r.stdout.splitlines()[-1]
+    assert "metadata 49/49" in r.stdout
