@@ -158,6 +158,8 @@ def _extract_text(report: dict, text: str) -> ReportResult:
                   province=md.province, city=md.city, county=md.county, region_code=md.region_code,
                   tables_found=",".join(found), n_cells=len(facts))
     if not facts:
+        if not secs.found():
+            report["format_version"] = None
         reason = "no recognisable tables or figures" if not secs.found() else \
             f"tables found ({', '.join(secs.found())}) but no cell could be read"
         return _failed(report, reason, text) if not checks else \
