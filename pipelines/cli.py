@@ -105,5 +105,60 @@ def docs(check: bool) -> None:
         click.echo(f"wrote {p.relative_to(ROOT)}")
 
 
+@main.command()
+@click.option("--n", "n", type=int, default=1000, show_default=True, help="Number of reports.")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Writes OUT/reports/ and OUT/gold/.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same corpus.")
+@click.option("--layouts", default=None, help="Comma-separated subset of: cells, tabrows, blanklines, pipes, "
+                                              "markdown, html (default: all).")
+@click.option("--templates", default="f2019,f2021", show_default=True, help="Comma-separated: f2019, f2021.")
+@click.option("--blanks", is_flag=True, help="Print some zero cells blank (cells and pipes layouts).")
+@click.option("--workers", type=int, default=None, help="Processes (default: OGI_WORKERS or 2).")
+def synth(n: int, out: str, seed: int, layouts: str | None, templates: str, blanks: bool, workers: int | None) -> None:
+    """Generate a synthetic corpus of N reports with its ground truth (gold format)."""
+    from . import synth as sy
+
+    lays = tuple(x.strip() for x in layouts.split(",")) if layouts else sy.DEFAULT_LAYOUTS
+    bad = [x for x in lays if x not in sy.LAYOUTS]
+    if bad:
+        raise click.ClickException(f"unknown layouts {bad}; choose from {', '.join(sy.LAYOUTS)}")
+    tpls = tuple(x.strip() for x in templates.split(","))
+    res = sy.generate(n, out, seed=seed, layouts=lays, templates=tpls, blanks=blanks,
+                      workers=workers or sy.default_workers())
+    click.echo(f"wrote {res['reports']} reports to {pathlib.Path(out) / 'reports'} and "
+               f"{res['cells']} gold cells to {pathlib.Path(out) / 'gold'}")
+
+
+@main.command()
+@click.option("--n", "n", type=int, default=20000, show_default=True, help="Reports to generate.")
+@click.option("--out", default=None, type=click.Path(file_okay=False),
+              help="Work folder (default: a temporary folder, removed afterwards).")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--workers", type=int, default=None, help="Parsing processes (default: OGI_WORKERS or 2).")
+@click.option("--profile", "profile", is_flag=True, help="Also profile the cold run (cProfile, top functions).")
+@click.option("--keep", is_flag=True, help="Keep the work folder.")
+def bench(n: int, out: str | None, seed: int, workers: int | None, profile: bool, keep: bool) -> None:
+    """Benchmark: cold run, rerun with no change, rerun with 1% changed; throughput and memory."""
+    from .bench import run_bench
+
+    run_bench(n=n, out=out, seed=seed, workers=workers, profile=profile, keep=keep, echo=click.echo)
+
+
+
+@main.command()
+@click.option("--warehouse", default=lambda: os.environ.get("OGI_WAREHOUSE_DIR", "warehouse"),
+              show_default="warehouse", help="Warehouse folder holding ogi.duckdb.")
+@click.option("--out", default=None, help="HTML file to write (default: WAREHOUSE/audit.html).")
+def audit(warehouse: str, out: str | None) -> None:
+    """Write the static audit page: per report its status, tables found and failing checks with evidence."""
+    from .audit import write_audit
+
+    try:
+        path = write_audit(warehouse, out)
+    except FileNotFoundError as e:
+        raise click.ClickException(str(e))
+    click.echo(f"wrote {path} (open it in a browser; no server needed)")
+
+
 if __name__ == "__main__":
     main()
