@@ -110,3 +110,55 @@ def test_prose_that_denies_corrections_is_not_a_zero_count():
     f = {(x.table, x.key1, x.key2) for x in extract_report(text.encode(), "x.txt").facts}
     assert ("fct_review_litigation", "administrative_review", "total") not in f
     assert ("fct_review_litigation", "litigation", "total") not in f
+
+
+def _html_report():
+    rows = [(l, v) for l, v in ROWS if l not in ("（三）不予公开", "（四）无法提供", "（五）不予处理", "（六）其他处理")]
+    def tr(cells): return "<tr>" + "".join(cells) + "</tr>\n"
+    h = ['<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"><title>x</title><script>var a=1;</script></head><body>',
+         '<div class="nav">首页 > 政务公开</div><h1>某某县人民政府2022年政府信息公开工作年度报告</h1>',
+         '<p>一、总体情况</p><p>全年主动公开政府信息120条。</p><p>二、主动公开政府信息情况</p>',
+         '<table border=1><tr><td colspan=4>第二十条第（一）项</td></tr><tr><td>信息内容</td><td>本年制发件数</td><td>本年废止件数</td><td>现行有效件数</td></tr>',
+         '<tr><td>规章</td><td>0</td><td>0</td><td>0</td></tr><tr><td>行政规范性文件</td><td>3</td><td>1</td><td>40</td></tr>',
+         '<tr><td colspan=4>第二十条第（五）项</td></tr><tr><td>信息内容</td><td colspan=3>本年处理决定数量</td></tr><tr><td>行政许可</td><td colspan=3>120</td></tr>',
+         '<tr><td colspan=4>第二十条第（六）项</td></tr><tr><td>信息内容</td><td colspan=3>本年处理决定数量</td></tr><tr><td>行政处罚</td><td colspan=3>33</td></tr><tr><td>行政强制</td><td colspan=3>0</td></tr>',
+         '<tr><td colspan=4>第二十条第（八）项</td></tr><tr><td>信息内容</td><td colspan=3>本年收费金额（单位：万元）</td></tr><tr><td>行政事业性收费</td><td colspan=3>12.5</td></tr></table>',
+         '<p>三、收到和处理政府信息公开申请情况</p><table border=1>',
+         '<tr><td colspan=3 rowspan=3>（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td><td colspan=7>申请人情况</td></tr>',
+         '<tr><td rowspan=2>自然人</td><td colspan=5>法人或其他组织</td><td rowspan=2>总计</td></tr>',
+         '<tr><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td></tr>']
+    groups = {"（一）予以公开": None}
+    first_result = True
+    for label, v in rows:
+        cells = "".join(f"<td>{x}</td>" for x in v)
+        if label.startswith("三、本年度办理结果"):
+            h.append(f'<tr><td rowspan=22>三、本年度办理结果</td><td colspan=2>（一）予以公开</td>{cells}</tr>')
+        elif label.startswith(("一、", "二、", "四、")):
+            h.append(f'<tr><td colspan=3>{label}</td>{cells}</tr>')
+        elif label.startswith("（"):
+            h.append(f'<tr><td colspan=2>{label}</td>{cells}</tr>')
+        else:
+            grp = {"1.属于国家秘密": "（三）不予公开", "1.本机关不掌握相关政府信息": "（四）无法提供", "1.信访举报投诉类申请": "（五）不予处理",
+                   "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请": "（六）其他处理"}.get(label)
+            n = {"（三）不予公开": 8, "（四）无法提供": 3, "（五）不予处理": 5, "（六）其他处理": 3}.get(grp)
+            lead = f'<td rowspan={n}>{grp}</td>' if grp else ''
+            h.append(f'<tr>{lead}<td>{label}</td>{cells}</tr>')
+    h.append('</table><p>四、政府信息公开行政复议、行政诉讼情况</p><table border=1><tr><td colspan=5>行政复议</td><td colspan=10>行政诉讼</td></tr>')
+    h.append('<tr><td rowspan=2>结果维持</td><td rowspan=2>结果纠正</td><td rowspan=2>其他结果</td><td rowspan=2>尚未审结</td><td rowspan=2>总计</td><td colspan=5>未经复议直接起诉</td><td colspan=5>复议后起诉</td></tr>')
+    h.append('<tr>' + '<td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td>' * 2 + '</tr>')
+    h.append('<tr>' + ''.join(f'<td>{x}</td>' for x in [1,1,0,0,2,0,0,0,1,1,0,0,0,0,0]) + '</tr></table>')
+    h.append('<p>五、存在的主要问题及改进情况</p><p>无。</p><div class="footer">版权所有</div></body></html>')
+    return "\n".join(h).encode('gb18030')
+
+
+def test_html_report_with_rowspans_end_to_end():
+    res = extract_report(_html_report(), "report.html")
+    assert res.report["file_format"] == "html" and res.report["parse_status"] == "ok"
+    assert (res.report["agency"], res.report["year"], res.report["format_version"]) == ("某某县人民政府", 2022, "f2021")
+    f = {(x.table, x.key1, x.key2): x.value for x in res.facts}
+    assert len(f) == 201
+    assert f[("fct_outcomes", "total", "total")] == 25
+    assert f[("fct_outcomes", "withheld.internal_affairs", "natural_person")] == 2
+    assert f[("fct_review_litigation", "litigation_direct", "pending")] == 1
+    assert f[("fct_proactive_disclosures", "administrative_licensing", "decisions")] == 120
+    assert [c for c in res.checks if not c.passed] == []
