@@ -4,25 +4,27 @@ text in an encoding it cannot establish, with a reason the caller records."""
 from __future__ import annotations
 
 import codecs
+import re
 
 
 class DecodeError(ValueError):
     """The bytes are not text in an encoding we can establish."""
 
 
+_CJK = re.compile("[\u4e00-\u9fff]")
+_BAD = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd\ue000-\uf8ff]")
+
+
 def _cjk_share(s: str) -> float:
     if not s:
         return 0.0
-    cjk = sum(1 for ch in s if "\u4e00" <= ch <= "\u9fff")
-    return cjk / len(s)
+    return len(_CJK.findall(s)) / len(s)
 
 
 def _bad_share(s: str) -> float:
     if not s:
         return 1.0
-    bad = sum(1 for ch in s if (ord(ch) < 32 and ch not in "\t\r\n\f") or ch == "\ufffd"
-              or 0xE000 <= ord(ch) <= 0xF8FF)
-    return bad / len(s)
+    return len(_BAD.findall(s)) / len(s)
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:

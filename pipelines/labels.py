@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import yaml
 
-from .textnorm import label_key
 from .tokens import TEXT, Tok
 
 DATA = pathlib.Path(__file__).resolve().parent / "data"
@@ -39,15 +38,42 @@ class Label:
     text: str
 
 
+RUN = "\x1e"  # between runs of text tokens: no label matches across it
+
+
+def _dot_within_run(pattern: str) -> str:
+    """`.` (outside classes, unescaped) matches anything but the run separator."""
+    out, in_class, esc = [], False, False
+    for ch in pattern:
+        if esc:
+            out.append(ch)
+            esc = False
+        elif ch == "\\":
+            out.append(ch)
+            esc = True
+        elif in_class:
+            out.append(ch)
+            in_class = ch != "]"
+        elif ch == "[":
+            out.append(ch)
+            in_class = True
+        elif ch == ".":
+            out.append(f"[^{RUN}]")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def _compile(code: str, kind: str, pattern: str) -> list[Pattern]:
     out = []
+    pattern = _dot_within_run(pattern)
     for alt in pattern.split("|"):
         anchored = alt.startswith("^") or alt.endswith("$")
         if anchored:
             body = alt[1:] if alt.startswith("^") else alt
             body = body[:-1] if body.endswith("$") else body
-            pre = f"(?:(?<={SEP})|^)" if alt.startswith("^") else ""
-            post = f"(?={SEP}|$)" if alt.endswith("$") else ""
+            pre = f"(?:(?<=[{SEP}{RUN}])|^)" if alt.startswith("^") else ""
+            post = f"(?=[{SEP}{RUN}]|$)" if alt.endswith("$") else ""
             out.append(Pattern(code, kind, re.compile(pre + body + post), True))
         else:
             out.append(Pattern(code, kind, re.compile(alt), False))
@@ -83,29 +109,75 @@ def text_runs(toks: list[Tok]) -> list[list[Tok]]:
     return runs
 
 
+_WS = re.compile(r"\s+")
+
+
 def find_labels(run: list[Tok], name: str) -> list[Label]:
     """Labels of pattern table `name` in one run of text tokens, in reading order."""
-    plain, plain_map = [], []
-    sep, sep_map = [], []
-    for i, t in enumerate(run):
-        if i:
-            sep.append(SEP)
-            sep_map.append(t.start)
+    return find_all_labels(run, name)
+
+
+def find_all_labels(toks: list[Tok], name: str) -> list[Label]:
+    """Labels in all text runs of a token stream at once (one scan per pattern).
+
+    Token text is already NFKC (textnorm): the key only drops whitespace. Text tokens of
+    one run are joined directly (plain) or with SEP (for cell-anchored patterns); runs
+    are separated by RUN, which no pattern crosses."""
+    import bisect
+
+    plain_parts: list[str] = []
+    sep_parts: list[str] = []
+    p_starts: list[int] = []
+    s_starts: list[int] = []
+    toks_at: list[tuple[Tok, str]] = []
+    pl = sl = 0
+    prev_text = False
+    for t in toks:
+        if t.kind != TEXT:
+            if prev_text:
+                plain_parts.append(RUN)
+                sep_parts.append(RUN)
+                pl += 1
+                sl += 1
+            prev_text = False
+            continue
+        k = _WS.sub("", t.raw)
+        if prev_text:
+            sep_parts.append(SEP)
+            sl += 1
+        p_starts.append(pl)
+        s_starts.append(sl)
+        toks_at.append((t, k))
+        plain_parts.append(k)
+        sep_parts.append(k)
+        pl += len(k)
+        sl += len(k)
+        prev_text = True
+    if not toks_at:
+        return []
+    s_plain, s_sep = "".join(plain_parts), "".join(sep_parts)
+
+    def to_abs(idx: int, starts: list[int]) -> int:
+        i = max(0, bisect.bisect_right(starts, idx) - 1)
+        t, k = toks_at[i]
+        off = min(max(idx - starts[i], 0), max(len(k) - 1, 0))
+        if k == t.raw:
+            return t.start + off
+        n = -1
         for j, ch in enumerate(t.raw):
-            k = label_key(ch)
-            for kc in k:
-                plain.append(kc)
-                plain_map.append(t.start + j)
-                sep.append(kc)
-                sep_map.append(t.start + j)
-    s_plain, s_sep = "".join(plain), "".join(sep)
+            if not ch.isspace():
+                n += 1
+                if n == off:
+                    return t.start + j
+        return t.start
+
     found: list[tuple[int, int, Label]] = []
     for p in patterns(name):
-        s, m_ = (s_sep, sep_map) if p.anchored else (s_plain, plain_map)
+        s, starts = (s_sep, s_starts) if p.anchored else (s_plain, p_starts)
         for m in p.regex.finditer(s):
             if m.end() <= m.start():
                 continue
-            a, b = m_[m.start()], m_[m.end() - 1] + 1
+            a, b = to_abs(m.start(), starts), to_abs(m.end() - 1, starts) + 1
             found.append((a, -(b - a), Label(p.code, p.kind, a, b, s[m.start():m.end()].replace(SEP, ""))))
     found.sort(key=lambda x: (x[0], x[1]))
     # drop overlaps: keep the earliest, longest match

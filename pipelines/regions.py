@@ -70,14 +70,36 @@ def _short(name: str) -> str:
     return name
 
 
+@functools.cache
+def _index() -> tuple[dict, dict]:
+    """Full names → regions, and short names (石家庄, 河北) of provinces and cities → regions."""
+    full: dict[str, list[Region]] = {}
+    short: dict[str, list[Region]] = {}
+    for r in _regions():
+        full.setdefault(r.name, []).append(r)
+        if r.level in ("province", "city"):
+            short.setdefault(_short(r.name), []).append(r)
+    return full, short
+
+
 def _resolve(name: str) -> Resolved | None:
     for a in _aliases():
         if a["name"] in name:
             return Resolved(a["province"] or None, a["city"] or None, a["county"] or None, a["code"] or None)
-    regs = _regions()
-    provs = [r for r in regs if r.level == "province" and (r.name in name or name.startswith(_short(r.name)))]
-    cities = [r for r in regs if r.level == "city" and (r.name in name or name.startswith(_short(r.name)))]
-    counties = [r for r in regs if r.level == "county" and r.name not in _GENERIC and len(r.name) >= 2 and r.name in name]
+    full, short = _index()
+    hits: dict[str, Region] = {}
+    n = len(name)
+    for i in range(n):
+        for j in range(i + 2, min(n, i + 12) + 1):
+            for r in full.get(name[i:j], ()):
+                hits[r.code] = r
+    for j in range(2, min(n, 8) + 1):
+        for r in short.get(name[:j], ()):
+            hits[r.code] = r
+    regs = list(hits.values())
+    provs = [r for r in regs if r.level == "province"]
+    cities = [r for r in regs if r.level == "city"]
+    counties = [r for r in regs if r.level == "county" and r.name not in _GENERIC and len(r.name) >= 2]
     # a county whose name is also inside a matched city's name is that city (淮安区 vs 淮安市)
     if cities:
         counties = [c for c in counties if not any(c.name in x.name for x in cities)]
@@ -111,6 +133,7 @@ def _longest(rs: list[Region]) -> list[Region]:
     return [r for r in rs if not any(r.name != o.name and r.name in o.name for o in rs)]
 
 
+@functools.lru_cache(maxsize=65536)
 def resolve_region(agency: str | None) -> Resolved:
     if not agency:
         return Resolved()

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from .digitruns import digits_of, split_run
-from .labels import find_labels, templates, text_runs
+from .labels import find_all_labels, templates
 from .model import Check
 from .table3 import Cell
 from .textnorm import label_key
@@ -31,9 +31,7 @@ def read_t2(text: str, region: tuple[int, int], fmt: str) -> T2Reading:
     measures_of = tpl.get(fmt) or tpl["f2021"]
     amount = set(tpl["amount_measures"])
     toks = tokenize(text, *region)
-    events = []
-    for run in text_runs(toks):
-        events.extend(find_labels(run, "t2_items"))
+    events = find_all_labels(toks, "t2_items")
     out = T2Reading()
     segs: dict[str, list] = {}
     order: list[str] = []

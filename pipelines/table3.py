@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from .identities import GROUPS, NON_OUTCOME, column_failures, outcome_rows, row_failures, t3_failures
 from .digitruns import digits_of, split_run
-from .labels import find_labels, templates, text_runs
+from .labels import find_all_labels, templates
 from .model import Check
 from .textnorm import label_key
 from .tokens import BLANK, NUM, TEXT, Tok, tokenize
@@ -93,9 +93,7 @@ def read_t3(text: str, region: tuple[int, int]) -> T3Reading | None:
     tpl = templates()["t3"]
     legal = tpl["legal_columns"]
     # label events in reading order
-    events = []
-    for run in text_runs(toks):
-        events.extend(find_labels(run, "t3_rows"))
+    events = find_all_labels(toks, "t3_rows")
     first = next((e for e in events if e.code == "new_received"), None)
     if first is None:
         first = next((e for e in events if e.kind == "leaf"), None)

@@ -40,6 +40,11 @@ _NOT_VALUE_BEFORE = re.compile(r"(?:第|数据|列|栏)[ ]?$")
 _BLANK_LINE = re.compile(r"^[ \t]*\|?[ \t]*$")
 
 
+_CELL_SPLIT = re.compile(r"\t|\|")
+_CELL = re.compile(r"[^\t|]+")
+_MD_SEP = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*")
+
+
 def _blank_cells_enabled(lines: list[str]) -> bool:
     """One-cell-per-line layouts where empty-cell lines are real cells, not separators.
 
@@ -48,7 +53,8 @@ def _blank_cells_enabled(lines: list[str]) -> bool:
     """
     sep = sum(1 for ln in lines if ln and _BLANK_LINE.match(ln) and ln.strip(" ") in ("\t", "|", ""))
     content = sum(1 for ln in lines if ln.strip(" \t|"))
-    multi = sum(1 for ln in lines if len([c for c in re.split(r"\t|\|", ln) if c.strip()]) > 1)
+    multi = sum(1 for ln in lines if ("\t" in ln.strip("\t ") or "|" in ln.strip("| "))
+                and len([c for c in _CELL_SPLIT.split(ln) if c.strip()]) > 1)
     if content == 0 or multi > content * 0.3:
         return False  # tab/pipe rows: empty cells are padding
     return sep < content * 0.6
@@ -68,10 +74,10 @@ def tokenize(text: str, start: int, end: int) -> list[Tok]:
             if blanks and line and line.strip(" ") in ("\t", "|"):
                 toks.append(Tok(BLANK, line_start, line_start + len(line), line, line=ln_no))
             continue
-        if re.fullmatch(r"[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*", line):
+        if "---" in line and _MD_SEP.fullmatch(line):
             continue  # markdown separator row
         # split the line into cells on tabs and pipes, keep offsets
-        for m in re.finditer(r"[^\t|]+", line):
+        for m in _CELL.finditer(line):
             cell = m.group(0)
             if not cell.strip():
                 continue
@@ -84,6 +90,11 @@ _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?)(?![\d,])(?:[
 
 
 def _cell_tokens(cell: str, offset: int, ln_no: int, out: list[Tok]) -> None:
+    core = cell.strip(" ")
+    if core.isdigit() and core.isascii():  # the common case: a plain count
+        a = offset + cell.index(core)
+        out.append(Tok(NUM, a, a + len(core), core, float(core), line=ln_no))
+        return
     if _NIL_CELL.match(cell):
         # a printed dash or slash: a cell with no number, distinct from 0
         out.append(Tok(BLANK, offset, offset + len(cell), cell.strip(), line=ln_no))

@@ -91,8 +91,11 @@ def _looks_binary(head: bytes) -> bool:
             if s and printable / len(s) > 0.95 and "\x00" not in s:
                 return False
         return True
-    ctrl = sum(1 for b in head if b < 0x20 and b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B))
+    ctrl = len(head) - len(head.translate(None, _CTRL_BYTES))
     return ctrl / len(head) > 0.05
+
+
+_CTRL_BYTES = bytes(b for b in range(0x20) if b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B))
 
 
 def _decode_head(head: bytes) -> bytes:
