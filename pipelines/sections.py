@@ -35,6 +35,8 @@ def _lines(text: str):
 
 
 def _is_heading(line: str, words: tuple[str, ...], max_len: int = 45) -> bool:
+    if len(line) > max_len * 3 or words[-1][-1] not in line:
+        return False
     k = label_key(line).strip("|#")
     if not k or len(k) > max_len:
         return False
@@ -59,7 +61,7 @@ def _find_key(text: str, word: str, after: int = 0) -> int | None:
     for pos, line in _lines(text):
         if pos + len(line) < after:
             continue
-        if word in label_key(line):
+        if word[-1] in line and word in label_key(line):
             return pos
     return None
 
