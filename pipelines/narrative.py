@@ -43,7 +43,7 @@ def _in_breakdown(text: str, pos: int) -> bool:
     before = text[max(0, pos - 200):pos]
     if before.rfind("(") > before.rfind(")"):
         return True
-    return bool(re.search(r"其他[^,。;]{0,6}$", before))
+    return bool(re.search(r"(?:其他|累计|历年|截至目前|截止目前)[^,。;]{0,8}$", before))
 
 
 def _exact(text: str, m: re.Match, g: int = 1) -> bool:

@@ -118,7 +118,26 @@ def read_t3(text: str, region: tuple[int, int]) -> T3Reading | None:
             chosen = label_reading
             _withhold_derived_if_inconsistent(chosen, legal)
     chosen.checks.extend(_identity_checks(chosen, legal))
+    _withhold_if_digits_suspect(chosen, legal)
     return chosen
+
+
+SUSPECT_FAILURES = 4
+
+
+def _withhold_if_digits_suspect(reading: T3Reading, legal) -> None:
+    """A report's own arithmetic slips break one or two identities; a font that remaps
+    digits, or a reading gone wrong, breaks many. Such a table is not published."""
+    fails = t3_failures({k: _vals(v) for k, v in reading.rows.items()}, reading.columns, legal)
+    if len(fails) < SUSPECT_FAILURES:
+        return
+    n = sum(1 for v in reading.rows.values() if v is not None)
+    for k in reading.rows:
+        reading.rows[k] = None
+    reading.checks.append(Check("t3.digits_suspect", "t3", False,
+                                f"{len(fails)} identities fail across the {n} rows read: the digits or their "
+                                "alignment cannot be trusted (e.g. a PDF font that remaps digits); table 三 not "
+                                "published", "error"))
 
 
 def _read_by_labels(body: list[Tok], events, columns, legal, split_other) -> T3Reading:

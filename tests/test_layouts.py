@@ -162,3 +162,24 @@ def test_html_report_with_rowspans_end_to_end():
     assert f[("fct_review_litigation", "litigation_direct", "pending")] == 1
     assert f[("fct_proactive_disclosures", "administrative_licensing", "decisions")] == 120
     assert [c for c in res.checks if not c.passed] == []
+
+
+def test_table_with_many_broken_identities_is_withheld():
+    # digits remapped 3<->8 in every row (as a bad PDF font does): row totals break everywhere
+    rows = [(l, [8 if x == 3 else x for x in v]) for l, v in ROWS]
+    rows = [(l, v[:-1] + [v[-1] + 1] if i % 3 == 0 else v) for i, (l, v) in enumerate(rows)]
+    res = extract_report(_report(rows), "remapped.txt")
+    keys = {(x.table, x.key1) for x in res.facts}
+    assert not any(t in ("fct_applications", "fct_outcomes") for t, _ in keys)
+    c = [c for c in res.checks if c.check == "t3.digits_suspect"]
+    assert c and not c[0].passed and "not published" in c[0].detail
+    assert res.report["parse_status"] == "partial"
+
+
+def test_title_inside_book_marks_and_cumulative_prose():
+    text = ("关于印发《某某县人民政府2020年政府信息公开工作年度报告》的通知\n"
+            "截至目前累计公开政府信息12000条，本年主动公开政府信息450条。\n")
+    res = extract_report(text.encode(), "t.txt")
+    assert res.report["agency"] == "某某县人民政府" and res.report["year"] == 2020
+    f = {(x.table, x.key1, x.key2): x.value for x in res.facts}
+    assert f[("fct_proactive_disclosures", "all_information", "count")] == 450
