@@ -8,6 +8,7 @@ WAREHOUSE ?= warehouse
 N ?= 20000
 
 .PHONY: run test eval bench docs audit venv
+.PHONY: chromium notebook
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,7 +20,7 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/ogi run --raw $(RAW) --warehouse $(WAREHOUSE)
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(PY) -m pytest
 
 eval: $(STAMP)
@@ -27,3 +28,24 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(VENV)/bin/ogi bench --n $(N)
+
+# The audit page is tested in Debian's chromium (tests/test_audit.py), with a CJK font so
+# screenshots show Chinese: installed when missing if we are root with apt-get; otherwise
+# say so (the browser tests then skip with that reason, or fail when OGI_REQUIRE_BROWSER=1).
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei; \
+	else echo "chromium missing and not installable here (needs root and apt-get): browser tests will skip"; fi
+
+docs: $(STAMP)
+	$(VENV)/bin/ogi docs
+
+audit: $(STAMP)
+	$(VENV)/bin/ogi audit --warehouse $(WAREHOUSE)
+
+# notebooks/overview.py executed against $(WAREHOUSE): $(WAREHOUSE)/overview.ipynb and $(WAREHOUSE)/plots/
+notebook: $(STAMP)
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	OGI_WAREHOUSE_DIR=$(abspath $(WAREHOUSE)) $(PY) notebooks/execute.py notebooks/overview.py \
+	  $(abspath $(WAREHOUSE))/overview.ipynb
