@@ -70,6 +70,17 @@ def to_text(data: bytes, source_path: str) -> tuple[str, str, str | None]:
     return text, "text", enc
 
 
+def _sniff_quietly(data: bytes, source_path: str) -> str | None:
+    if not data.strip():
+        return "empty"
+    try:
+        from . import formats
+
+        return formats.sniff(data, source_path)
+    except Exception:  # noqa: BLE001
+        return None
+
+
 def extract_report(data: bytes, source_path: str) -> ReportResult:
     report = _base_report(data, source_path)
     try:
@@ -77,7 +88,7 @@ def extract_report(data: bytes, source_path: str) -> ReportResult:
     except Exception as e:  # noqa: BLE001 - every reading failure is recorded, never raised
         name = type(e).__name__
         reason = str(e) if name in ("DecodeError",) else f"{name}: {e}"
-        report["file_format"] = "binary" if "binary" in reason else ("empty" if "empty" in reason else None)
+        report["file_format"] = _sniff_quietly(data, source_path)
         return _failed(report, reason)
     report["file_format"], report["encoding"] = kind, enc
     text = normalize_text(raw)

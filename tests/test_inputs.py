@@ -52,3 +52,40 @@ def test_traditional_report_reads_like_simplified():
     ref = {f.key: f.value for f in extract_report(text.encode(), "a.txt").facts}
     got = {f.key: f.value for f in extract_report(trad.encode(), "b.txt").facts}
     assert got == ref
+
+
+def test_pdf_without_text_layer_is_failed_needs_ocr():
+    from test_formats import make_pdf
+
+    res = extract_report(make_pdf(b"0 0 1 rg 10 10 100 100 re f"), "scan.pdf")
+    assert res.report["parse_status"] == "failed" and res.report["file_format"] == "pdf"
+    assert "OCR" in res.report["status_detail"]
+    assert res.checks[0].check == "parse"
+
+
+def test_docx_report_read_like_text(tmp_path):
+    """The blank official template filled with known numbers, read back through the pipeline."""
+    from test_formats import filled_template as _  # noqa: F401 - fixture defined there
+    import docx
+
+    from conftest import DEV
+
+    tpl = DEV / "template-2021.docx"
+    if not tpl.exists():
+        pytest.skip("template not present")
+    doc = docx.Document(str(tpl))
+    t3 = next(t for t in doc.tables if "本年新收" in "".join(c.text for c in t._cells))
+    for row in t3.rows:
+        label = "".join(c.text for c in row.cells[:3])
+        if "本年新收" in label:
+            vals = [5, 1, 0, 0, 0, 0, 6]
+            cells = row.cells[-7:]
+            for c, v in zip(cells, vals):
+                c.text = str(v)
+    path = tmp_path / "r.docx"
+    doc.save(str(path))
+    res = extract_report(path.read_bytes(), "r.docx")
+    f = {(x.table, x.key1, x.key2): x.value for x in res.facts}
+    assert res.report["file_format"] == "docx"
+    assert f[("fct_applications", "new_received", "natural_person")] == 5
+    assert f[("fct_applications", "new_received", "total")] == 6
