@@ -20,6 +20,25 @@ from .textnorm import label_key
 from .tokens import NUM, TEXT, tokenize
 
 
+# An annotation such as （其中修订 16 件） or （含自然失效 29 件） names the measure of the
+# number it is printed under.
+_ANNOTATION = re.compile(r"\((?:其中|含|包括)[^)]*?(修订|制定|新制|印发|失效|废止|有效)")
+_ANNOTATED_MEASURE = {"修订": "issued", "制定": "issued", "新制": "issued", "印发": "issued",
+                      "失效": "repealed", "废止": "repealed", "有效": "in_force"}
+
+
+def _bands() -> dict[str, str]:
+    import csv
+
+    from .labels import DATA
+
+    with open(DATA / "t2_items.csv", encoding="utf-8") as f:
+        return {r["code"]: r["band"] for r in csv.DictReader(f)}
+
+
+_BAND = _bands()
+
+
 @dataclass
 class T2Reading:
     cells: dict[tuple[str, str], Cell] = field(default_factory=dict)
@@ -39,6 +58,9 @@ def read_t2(text: str, region: tuple[int, int], fmt: str) -> T2Reading:
     ei = 0
     yuan_band = False
     band_yuan: dict[str, bool] = {}
+    band = None
+    loose: list[tuple[str | None, Tok, str | None]] = []  # (band, number, measure its annotation names)
+    last_loose = None
     for t in toks:
         while ei < len(events) and events[ei].start <= t.start:
             cur = events[ei].code
@@ -51,15 +73,40 @@ def read_t2(text: str, region: tuple[int, int], fmt: str) -> T2Reading:
             k = label_key(t.raw)
             if "第二十条" in k:
                 yuan_band = False
+                bm = re.search(r"第二十条第\(?([一二三四五六七八九十]+)\)?项", k)
+                band = bm.group(1) if bm else None
                 cur = None if not any(e.start <= t.start < e.end for e in events) else cur
             if re.search(r"单位[:：]?元", k):
                 yuan_band = True
+            if last_loose is not None:
+                am = _ANNOTATION.search(k)
+                if am:
+                    b, tok, _ = loose[last_loose]
+                    loose[last_loose] = (b, tok, _ANNOTATED_MEASURE[am.group(1)])
+                last_loose = None
             continue
         if cur is not None and t.kind == NUM:
             segs[cur].append(t)
+        elif cur is None and t.kind == NUM:
+            loose.append((band, t, None))
+            last_loose = len(loose) - 1
+    used: set[int] = set()
     for item in order:
         nums = segs[item]
         measures = measures_of.get(item)
+        if measures and len(nums) == len(measures) - 1:
+            # a cell split off its row by the converter, with an annotation naming its measure
+            j = next((i for i, (b, _, m) in enumerate(loose)
+                      if i not in used and b == _BAND.get(item) and m in measures), None)
+            if j is not None:
+                used.add(j)
+                _, tok, m = loose[j]
+                rest = iter(nums)
+                for meas in measures:
+                    t = tok if meas == m else next(rest)
+                    fl = ("annotated_cell_rejoined",) if meas == m else ()
+                    out.cells[(item, meas)] = Cell(t.value, t.start, t.end, "table", fl)
+                continue
         if measures is None:
             out.checks.append(Check("t2.read", item, False, f"item {item} is not part of the {fmt} template",
                                     "warning", "fct_proactive_disclosures", item))

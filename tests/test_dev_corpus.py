@@ -106,3 +106,15 @@ def test_dev_warehouse_scores_above_the_floor(tmp_path):
     assert r.returncode == 0, r.stdout
     assert "0 wrong, 0 extra" in r.stdout.splitlines()[-1]
     assert "metadata 49/49" in r.stdout
+
+
+def test_annotated_cell_split_off_its_row_is_rejoined():
+    res, f = facts("shoffice-2025.md")
+    # | 行政规范性文件 | 34 | 189 | with 55 floating above under （含自然失效 29 件）
+    assert f[("fct_proactive_disclosures", "normative_documents", "repealed")].value == 55
+    assert "annotated_cell_rejoined" in f[("fct_proactive_disclosures", "normative_documents", "repealed")].flags
+    assert f[("fct_proactive_disclosures", "normative_documents", "issued")].value == 34
+    assert f[("fct_proactive_disclosures", "normative_documents", "in_force")].value == 189
+    assert f[("fct_proactive_disclosures", "regulations", "in_force")].value == 235
+    # 16 and 29 inside the annotations are not cells
+    assert 16 not in {x.value for x in f.values()} and 29 not in {x.value for x in f.values()}
