@@ -190,7 +190,8 @@ def render_tables_md(views_sql: str | None = None) -> str:
          "pipelines/data/regions.meta.yaml. Do not edit; tests/test_docs.py checks it is current. -->", "",
          "Every table and view in `warehouse/ogi.duckdb` (the same tables as Parquet under "
          "`warehouse/parquet/<table>/`, fact tables hive-partitioned by `year`). The same definition gives the "
-         "DuckDB comments: `select table_name, column_name, comment from duckdb_columns()`.", "",
+         "DuckDB comments: `select table_name, column_name, comment from duckdb_columns()`. Example queries, the "
+         "notebook and the audit page: [using.md](using.md).", "",
          "## Tables", "", "| table | primary key | description |", "|---|---|---|"]
     for t in tabs.values():
         L.append(f"| [`{t.name}`](#{t.name}) | {', '.join(t.primary_key)} | {_md(t.description)} |")
