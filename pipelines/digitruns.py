@@ -24,6 +24,18 @@ def digits_of(toks: list[Tok]) -> list[tuple[str, int]] | None:
     return out
 
 
+def looks_flattened(toks: list[Tok], k: int) -> bool:
+    """Only a run that a crawler really flattened is split: its numbers on one line, and
+    either one token holding at least k digits, or a token no table prints (a leading
+    zero: `00`, `023`). Separate, well-formed numbers with cells missing are not re-cut."""
+    nums = [t for t in toks if t.kind == NUM]
+    if not nums or len({t.line for t in nums}) != 1:
+        return False
+    if len(nums) == 1 and len(nums[0].raw) >= k:
+        return True
+    return any(len(t.raw) > 1 and t.raw.startswith("0") for t in nums)
+
+
 def split_run(digits: list[tuple[str, int]], k: int, ok: Callable[[list[float]], bool]) -> list[list[tuple[float, int, int]]]:
     """All readings of the digits as k numbers (value, span start, span end) that pass ok."""
     n = len(digits)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .digitruns import digits_of, split_run
+from .digitruns import digits_of, looks_flattened, split_run
 from .labels import find_all_labels, templates
 from .model import Check
 from .table3 import Cell
@@ -113,7 +113,7 @@ def read_t2(text: str, region: tuple[int, int], fmt: str) -> T2Reading:
             continue
         if not nums:
             continue
-        if len(nums) < len(measures):
+        if len(nums) < len(measures) and looks_flattened(nums, len(measures)):
             digits = digits_of(nums)
             readings = split_run(digits, len(measures), lambda v: True) if digits and len(digits) <= 16 else []
             if len(readings) == 1:

@@ -18,7 +18,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from .identities import GROUPS, NON_OUTCOME, column_failures, outcome_rows, row_failures, t3_failures
-from .digitruns import digits_of, split_run
+from .digitruns import digits_of, looks_flattened, split_run
 from .labels import find_all_labels, templates
 from .model import Check
 from .textnorm import label_key
@@ -70,9 +70,12 @@ def _row_candidates(seg: list[Tok], C: int, ok=None) -> list[tuple[tuple[Tok, ..
         return [(tuple(nums), ())]
     if n < C:
         cells = [t for t in seg if t.kind in (NUM, BLANK)]
-        if len(cells) >= C and sum(1 for t in cells[:C] if t.kind == NUM) == n and n > 0:
+        # blanks fill a row only before its last number: a blank after the numbers may be
+        # the next row's padding, and the row's own cell may simply be lost
+        if len(cells) >= C and sum(1 for t in cells[:C] if t.kind == NUM) == n and n > 0 \
+                and cells[C - 1].kind == NUM:
             return [(tuple(cells[:C]), ())]
-        digits = digits_of(nums) if nums and ok is not None else None
+        digits = digits_of(nums) if nums and ok is not None and looks_flattened(nums, C) else None
         if digits and len(digits) <= 24:
             return [(tuple(Tok(NUM, a, b, f"{v:g}", v) for v, a, b in reading), ("split_digit_run",))
                     for reading in split_run(digits, C, ok)]
@@ -226,8 +229,31 @@ def _read_by_labels(body: list[Tok], events, columns, legal, split_other) -> T3R
             reading.rows[code] = None
             continue
         reading.rows[code] = _cells_from_toks(toks_, flags)
+    _verify_subtotals(reading, legal)
     _derive_missing(reading, segs, label_span, legal)
     return reading
+
+
+def _verify_subtotals(reading: T3Reading, legal) -> None:
+    """A group label followed by numbers is a subtotal row only if its sub-rows are all
+    read and add up to it; otherwise the numbers may belong to a sub-row whose label was
+    lost, and the row is not published."""
+    for g, kids in GROUPS.items():
+        if g not in reading.rows or (g == "other" and not reading.split_other):
+            continue
+        sub = reading.rows[g]
+        if sub is None:
+            continue
+        kid_rows = [reading.rows.get(k) for k in kids]
+        ok = all(r is not None for r in kid_rows) and all(
+            abs(sum(0.0 if r[i].value is None else r[i].value for r in kid_rows)
+                - (0.0 if sub[i].value is None else sub[i].value)) < 1e-9 for i in range(len(sub)))
+        if not ok:
+            del reading.rows[g]
+            reading.checks.append(Check("t3.subtotal", g, False,
+                                        f"numbers after the group label {g} do not match its sub-rows "
+                                        "(or a sub-row is missing); not published as a subtotal", "warning",
+                                        "fct_outcomes", g))
 
 
 def _with_subtotals(rows_tpl: list[str], groups: list[str]) -> list[str]:

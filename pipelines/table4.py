@@ -16,7 +16,7 @@ from .identities import t4_failures
 from .labels import templates
 from .model import Check
 from .table3 import Cell
-from .digitruns import digits_of, split_run
+from .digitruns import digits_of, looks_flattened, split_run
 from .tokens import BLANK, NUM, Tok, tokenize
 
 
@@ -54,7 +54,7 @@ def read_t4(text: str, region: tuple[int, int]) -> T4Reading:
         if len(vals) == 1:
             chosen = next(iter(vals.values()))
             flags = ("dropped_stray_cell",)
-    if chosen is None and len(nums) < need:
+    if chosen is None and len(nums) < need and looks_flattened(nums, need):
         digits = digits_of(nums)
         if digits and len(digits) <= 20:
             def ok(v):
