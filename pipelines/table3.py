@@ -115,6 +115,8 @@ def read_t3(text: str, region: tuple[int, int]) -> T3Reading | None:
         chosen = label_reading
     else:
         order = _read_by_order([t for t in body if t.kind == NUM], columns, legal, split_other, events)
+        if order is not None and not _agrees_with_labels(order, label_reading):
+            order = None
         if order is not None:
             chosen = order
         else:
@@ -411,12 +413,33 @@ def _row_options(nums: list[Tok], p: int, code: str, columns, legal, drops_left:
             yield p + C - 1, cells, 0, 1
 
 
+def _agrees_with_labels(order: T3Reading, labels: T3Reading) -> bool:
+    """A template-order reading must give every row that its label read cleanly (exactly
+    its cells, no repair) the same values: otherwise it is a shifted reading that zeros
+    happen to balance."""
+    for code, cells in labels.rows.items():
+        if cells is None or code not in order.rows or order.rows[code] is None:
+            continue
+        if any(c.flags or c.source != "table" for c in cells):
+            continue
+        if [c.value for c in cells] != [c.value for c in order.rows[code]]:
+            return False
+    return True
+
+
 def _read_by_order(nums: list[Tok], columns, legal, split_other_hint: bool, events) -> T3Reading | None:
     """Cut all numbers of the table into the template's rows in order, allowing up to two
     stray numbers and two missing cells; keep the readings that satisfy every identity."""
     C = len(columns)
     found: dict[tuple, tuple] = {}
-    for split in (split_other_hint, not split_other_hint):
+    codes = {e.code for e in events}
+    if split_other_hint:
+        variants = (True,)
+    elif "other" in codes:
+        variants = (False,)  # （六）其他处理 printed, none of its sub-rows
+    else:
+        variants = (False, True)
+    for split in variants:
         rows_tpl = _template_rows(split)
         R = len(rows_tpl)
         if not (R * C - 2 <= len(nums) <= R * C + 2):

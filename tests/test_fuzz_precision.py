@@ -58,3 +58,26 @@ def test_no_wrong_cell_under_damage(kind, seed_gold):
             wrong += [(path.name, seed, k, got[k], v) for k, v in gold.items() if k in got and got[k] != v]
             wrong += [(path.name, seed, k, v, "extra") for k, v in got.items() if k not in gold and v not in (None, 0)]
     assert wrong == []
+
+
+@pytest.fixture(scope="module")
+def dev_texts():
+    from conftest import DEV, DEV_GOLD, load_gold
+    from pipelines.extract import to_text
+
+    if not DEV.is_dir():
+        pytest.skip("../shared/corpus/dev not present")
+    gold = load_gold(DEV_GOLD)
+    return [(name, to_text((DEV / name).read_bytes(), name)[0], cells) for name, cells in sorted(gold.items())]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_wrong_cell_under_damage_dev(kind, dev_texts):
+    wrong = []
+    for name, text, gold in dev_texts:
+        for seed in range(2):
+            res = extract_report(_perturb(text, kind, random.Random(seed)).encode(), name)
+            got = {(x.table, x.key1, x.key2): x.value for x in res.facts}
+            wrong += [(name, seed, k, got[k], v) for k, v in gold.items() if k in got and got[k] != v]
+            wrong += [(name, seed, k, v, "extra") for k, v in got.items() if k not in gold and v not in (None, 0)]
+    assert wrong == []
