@@ -89,8 +89,18 @@ _NIL_CELL = re.compile(r"^[ ]*(?:[-—–－/／]{1,2}|——)[ ]*$")
 _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?)(?![\d,])(?:[ ]?(万元|元))?")
 
 
+# OCR reads digits as look-alike letters; a cell made only of digits and such letters is a number
+_OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "S": "5", "B": "8"})
+_OCR_CELL = re.compile(r"^(?=.*\d)(?=.*[OoDIlSB])[\dOoDIlSB]+$")
+
+
 def _cell_tokens(cell: str, offset: int, ln_no: int, out: list[Tok]) -> None:
     core = cell.strip(" ")
+    if _OCR_CELL.match(core):
+        core = core.translate(_OCR_DIGITS)
+        a = offset + cell.index(cell.strip(" "))
+        out.append(Tok(NUM, a, a + len(core), core, float(core), line=ln_no))
+        return
     if core.isdigit() and core.isascii():  # the common case: a plain count
         a = offset + cell.index(core)
         out.append(Tok(NUM, a, a + len(core), core, float(core), line=ln_no))
