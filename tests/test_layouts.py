@@ -185,3 +185,9 @@ def test_title_inside_book_marks_and_cumulative_prose():
     assert res.report["agency"] == "某某县人民政府" and res.report["year"] == 2020
     f = {(x.table, x.key1, x.key2): x.value for x in res.facts}
     assert f[("fct_proactive_disclosures", "all_information", "count")] == 450
+
+
+def test_ocr_letters_in_number_cells():
+    text = _report(ROWS).decode().replace("一、本年新收政府信息公开申请数量\t20\t3", "一、本年新收政府信息公开申请数量\t2O\t3")
+    f = {(x.table, x.key1, x.key2): x.value for x in extract_report(text.encode(), "ocr.txt").facts}
+    assert f[("fct_applications", "new_received", "natural_person")] == 20
