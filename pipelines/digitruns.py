@@ -57,3 +57,10 @@ def split_run(digits: list[tuple[str, int]], k: int, ok: Callable[[list[float]],
             continue
         out.append([(vals[i], digits[bounds[i]][1], digits[bounds[i + 1] - 1][1] + 1) for i in range(k)])
     return out
+
+
+def candidates_text(readings, limit: int = 6) -> str:
+    """Readings of a run for check_results: `21|7|0 or 2|17|0 …`."""
+    shown = ["|".join(f"{v:g}" for v in r) for r in readings[:limit]]
+    more = f" … ({len(readings)} in all)" if len(readings) > limit else ""
+    return " or ".join(shown) + more

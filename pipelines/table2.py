@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .digitruns import digits_of, looks_flattened, split_run
+from .digitruns import candidates_text, digits_of, looks_flattened, split_run
 from .labels import find_all_labels, templates
 from .model import Check
 from .table3 import Cell
@@ -123,7 +123,10 @@ def read_t2(text: str, region: tuple[int, int], fmt: str) -> T2Reading:
             if len(readings) > 1:
                 out.checks.append(Check("t2.digit_run", item, False,
                                         f"item {item}: the digits {''.join(d for d, _ in digits)} read "
-                                        f"{len(readings)} ways as {len(measures)} cells; not published", "warning",
+                                        f"{len(readings)} ways as {len(measures)} cells "
+                                        f"({', '.join(measures)}): "
+                                        f"{candidates_text([[x[0] for x in r] for r in readings])}; not published",
+                                        "warning",
                                         "fct_proactive_disclosures", item, span_start=nums[0].start,
                                         span_end=nums[-1].end))
                 continue

@@ -18,7 +18,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from .identities import GROUPS, NON_OUTCOME, column_failures, outcome_rows, row_failures, t3_failures
-from .digitruns import digits_of, looks_flattened, split_run
+from .digitruns import candidates_text, digits_of, looks_flattened, split_run
 from .labels import find_all_labels, templates
 from .model import Check
 from .textnorm import label_key
@@ -63,6 +63,30 @@ def _detect_columns(header_text: str) -> list[str]:
     return list(t["columns_with_subtotal"]) if "小计" in label_key(header_text) else list(t["columns"])
 
 
+def _check_header(toks: list[Tok], header_end: int, columns: list[str]) -> Check | None:
+    """Map the applicant header's labels to column codes (data/t3_columns.csv). Cells are
+    read in the template's column order; the check says where the printed header does not
+    show that order or carries labels no variant maps."""
+    head = [t for t in toks if t.start < header_end and t.kind == TEXT]
+    if not head:
+        return None
+    found = [lab.code for lab in find_all_labels(head, "t3_columns")]
+    seen = [c for i, c in enumerate(found) if c not in found[:i]]
+    if not seen:
+        return Check("t3.header", "t3", False, "no applicant column label recognised in the header; "
+                     "columns read in template order", "warning")
+    # the header has two levels (自然人 | 法人或其他组织 | 总计, then the legal-person
+    # types): compare the order within each level
+    legal = [c for c in columns if c not in ("natural_person", "total", "legal_person_total")]
+    # (merged cells put 总计 anywhere in the first level; the second level must keep its order)
+    sub = [c for c in seen if c in legal]
+    if sub != [c for c in legal if c in sub]:
+        return Check("t3.header", "t3", False, f"header columns appear as {seen}, not in the template's "
+                     f"order {columns}; columns read in template order", "warning")
+    return Check("t3.header", "t3", True, f"header shows {len(seen)} of {len(columns)} column labels in template order",
+                 "info")
+
+
 def _row_candidates(seg: list[Tok], C: int, ok=None) -> list[tuple[tuple[Tok, ...], tuple[str, ...]]]:
     nums = [t for t in seg if t.kind == NUM]
     n = len(nums)
@@ -104,6 +128,7 @@ def read_t3(text: str, region: tuple[int, int]) -> T3Reading | None:
     header_text = "".join(t.raw for t in toks if t.start < header_end and t.kind == TEXT)
     columns = _detect_columns(header_text)
     C = len(columns)
+    header_check = _check_header(toks, header_end, columns)
     events = [e for e in events if first is not None and e.start >= first.start]
     split_other = any(e.code.startswith("other.") for e in events)
     body = [t for t in toks if t.start >= header_end]
@@ -123,6 +148,8 @@ def read_t3(text: str, region: tuple[int, int]) -> T3Reading | None:
             chosen = label_reading
             _withhold_derived_if_inconsistent(chosen, legal)
     chosen.checks.extend(_identity_checks(chosen, legal))
+    if header_check is not None:
+        chosen.checks.append(header_check)
     _withhold_if_digits_suspect(chosen, legal)
     return chosen
 
@@ -217,9 +244,11 @@ def _read_by_labels(body: list[Tok], events, columns, legal, split_other) -> T3R
             if len(vecs) == 1:
                 chosen_multi[c] = good[0][i]
             else:
+                cands = [[t.value for t in toks_] for toks_, _ in options[c]]
                 reading.checks.append(Check("t3.row_read", c, False,
                                             f"row {c}: {len(options[c])} readings of its cells remain "
-                                            f"({'none' if not good else len(vecs)} fit the column identities); not published",
+                                            f"({'none' if not good else len(vecs)} fit the column identities): "
+                                            f"{candidates_text(cands)}; not published",
                                             "warning", "fct_outcomes", c))
     for code in rows_tpl:
         if code in fixed:

@@ -16,7 +16,7 @@ from .identities import t4_failures
 from .labels import templates
 from .model import Check
 from .table3 import Cell
-from .digitruns import digits_of, looks_flattened, split_run
+from .digitruns import candidates_text, digits_of, looks_flattened, split_run
 from .tokens import BLANK, NUM, Tok, tokenize
 
 
@@ -66,8 +66,8 @@ def read_t4(text: str, region: tuple[int, int]) -> T4Reading:
                 flags = ("split_digit_run",)
             elif readings:
                 out.checks.append(Check("t4.digit_run", "t4", False,
-                                        f"table 四's digits read {len(readings)} ways that satisfy its totals; "
-                                        "no table cell published", "warning"))
+                                        f"table 四's digits read {len(readings)} ways that satisfy its totals: "
+                                        f"{candidates_text(list(readings))}; no table cell published", "warning"))
     if chosen is None:
         out.checks.append(Check("t4.read", "t4", False,
                                 f"table 四 prints {len(nums)} numbers for {need} cells and no reading satisfies "
