@@ -119,3 +119,16 @@ def test_annotated_cell_split_off_its_row_is_rejoined():
     # 16 and 29 inside the annotations are not cells
     t2 = {x.value for k, x in f.items() if k[0] == "fct_proactive_disclosures"}
     assert 16 not in t2 and 29 not in t2
+
+
+def test_flattened_2019_template_split_where_unique_and_candidates_recorded():
+    res, f = facts("pingtan-2019.txt")
+    # 230 000023 = 23|0|0|0|0|0|23 (the only split whose row total holds)
+    c = f[("fct_applications", "new_received", "natural_person")]
+    assert c.value == 23 and "split_digit_run" in c.flags
+    assert f[("fct_review_litigation", "administrative_review", "total")].value == 0
+    assert f[("fct_proactive_disclosures", "regulations", "newly_made")].value == 0  # 000
+    # 898989 has no identity to choose among its splits: not published, candidates listed
+    assert ("fct_proactive_disclosures", "normative_documents", "newly_made") not in f
+    chk = next(c for c in res.checks if c.check == "t2.digit_run" and c.subject == "normative_documents")
+    assert "89|89|89" in chk.detail and not chk.passed
