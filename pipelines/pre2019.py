@@ -48,11 +48,15 @@ def _rules():
 
 
 def _clean_label(s: str) -> str:
+    parts = [p for p in re.split(r"[\t\n|]+", s) if p.strip()]
+    if parts:
+        s = parts[-1]  # in a laid-out table the label is the last cell before the unit
     k = label_key(s)
     k = re.sub(r"^[.、:：,，;；)）]+", "", k)
     k = re.sub(r"^.*(?:历年累计|累计数?)", "", k)  # the header before the first row
     k = re.sub(r"^(?:其中|包括)[:：]?", "", k)
-    k = re.sub(r"^\d*[.、]", "", k)
+    k = re.sub(r"^(?:\d*[.、]|\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]{1,3}[、.])", "", k)
+    k = re.sub(r"^(?:其中|包括)[:：]?", "", k)
     return k
 
 
@@ -70,7 +74,7 @@ def _splits(digits: str, two_cols: bool) -> list[tuple[int, int | None]]:
 
 
 def find_table(text: str) -> tuple[int, int] | None:
-    m = re.search(r"指\s*标\s*名\s*称", text)
+    m = re.search(r"指\s*标\s*名\s*称|统\s*计\s*指\s*标", text)
     if not m:
         return None
     return m.start(), len(text)
@@ -109,6 +113,13 @@ def read_pre2019_table(text: str, prose: dict[tuple[str, str, str], set[float]])
         if rule is None:
             continue
         rid, _, table, k1, k2, parent = rule
+        if k1 == "@proceeding":
+            # 维持/纠错/其他 rows belong to the 行政复议 or 行政诉讼 row above them
+            proc = next((r for r in reversed(rows) if r.key1 in ("administrative_review", "litigation")), None)
+            if proc is None:
+                continue
+            k1, parent = proc.key1, proc.id
+            rid = f"{proc.id}.{k2}"
         if len(groups) >= 2 and two_cols:
             cands = [(int(groups[0]), int(groups[1]))]
         elif len(groups) == 1:

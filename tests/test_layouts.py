@@ -191,3 +191,56 @@ def test_ocr_letters_in_number_cells():
     text = _report(ROWS).decode().replace("一、本年新收政府信息公开申请数量\t20\t3", "一、本年新收政府信息公开申请数量\t2O\t3")
     f = {(x.table, x.key1, x.key2): x.value for x in extract_report(text.encode(), "ocr.txt").facts}
     assert f[("fct_applications", "new_received", "natural_person")] == 20
+
+
+def test_pre2019_statistics_table_2015_style():
+    rows = [("统计指标", "单位", "统计数"),
+            ("一、主动公开情况", "", ""), ("（一）主动公开政府信息数", "条", "1520"),
+            ("二、依申请公开情况", "", ""), ("（一）收到申请数", "件", "12"),
+            ("1.当面申请数", "件", "2"), ("2.传真申请数", "件", "0"), ("3.网络申请数", "件", "9"),
+            ("4.信函申请数", "件", "1"), ("（二）申请办结数", "件", "12"), ("（三）申请答复数", "件", "12"),
+            ("1.属于已主动公开范围数", "件", "3"), ("2.同意公开答复数", "件", "5"), ("3.同意部分公开答复数", "件", "1"),
+            ("4.不同意公开答复数", "件", "1"), ("5.不属于本行政机关公开数", "件", "1"), ("6.申请信息不存在数", "件", "1"),
+            ("三、行政复议数量", "件", "2"), ("（一）维持具体行政行为数", "件", "1"), ("（二）被依法纠错数", "件", "1"),
+            ("（三）其他情形数", "件", "0"), ("四、行政诉讼数量", "件", "1"), ("（一）维持具体行政行为或者驳回原告诉讼请求数", "件", "1"),
+            ("（二）被依法纠错数", "件", "0"), ("（三）其他情形数", "件", "0"), ("五、举报投诉数量", "件", "0")]
+    text = ("某某市人民政府2016年政府信息公开工作年度报告\n一、概述\n略。\n附件：政府信息公开情况统计表\n"
+            + "\n".join("\t".join(r) for r in rows) + "\n")
+    res = extract_report(text.encode(), "old.html.txt")
+    f = {(x.table, x.key1, x.key2): x.value for x in res.facts}
+    assert res.report["format_version"] == "pre2019"
+    assert f == {
+        ("fct_proactive_disclosures", "all_information", "count"): 1520,
+        ("fct_applications", "new_received", "total"): 12,
+        ("fct_applications", "new_received.in_person", "total"): 2,
+        ("fct_applications", "new_received.fax", "total"): 0,
+        ("fct_applications", "new_received.online", "total"): 9,
+        ("fct_applications", "new_received.letter", "total"): 1,
+        ("fct_outcomes", "total", "total"): 12,
+        ("fct_outcomes", "granted", "total"): 5,
+        ("fct_outcomes", "partially_granted", "total"): 1,
+        ("fct_outcomes", "withheld", "total"): 1,
+        ("fct_outcomes", "unable.not_this_agency", "total"): 1,
+        ("fct_outcomes", "unable.nonexistent", "total"): 1,
+        ("fct_review_litigation", "administrative_review", "total"): 2,
+        ("fct_review_litigation", "administrative_review", "upheld"): 1,
+        ("fct_review_litigation", "administrative_review", "corrected"): 1,
+        ("fct_review_litigation", "administrative_review", "other"): 0,
+        ("fct_review_litigation", "litigation", "total"): 1,
+        ("fct_review_litigation", "litigation", "upheld"): 1,
+        ("fct_review_litigation", "litigation", "corrected"): 0,
+        ("fct_review_litigation", "litigation", "other"): 0,
+    }
+
+
+def test_label_data_files_parse_cleanly():
+    """Every pattern table has exactly its columns (a comma inside a pattern must be quoted)."""
+    import csv
+
+    from pipelines.labels import DATA
+
+    for path in DATA.glob("*.csv"):
+        with open(path, encoding="utf-8") as fh:
+            rows = list(csv.reader(fh))
+        widths = {len(r) for r in rows if r}
+        assert len(widths) == 1, (path.name, widths)
