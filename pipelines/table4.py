@@ -71,7 +71,8 @@ def read_t4(text: str, region: tuple[int, int]) -> T4Reading:
     if chosen is None:
         out.checks.append(Check("t4.read", "t4", False,
                                 f"table 四 prints {len(nums)} numbers for {need} cells and no reading satisfies "
-                                "its totals; no table cell published", "error"))
+                                "its totals; no table cell published", "error",
+                                span_start=nums[0].start, span_end=nums[-1].end))
         return out
     for i, p in enumerate(procs):
         out.groups[p] = [Cell(t.value if t.kind == NUM else None, t.start, t.end, "table", flags)
