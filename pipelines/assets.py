@@ -35,9 +35,8 @@ from dagster import (
 
 import schemas
 from . import PARSER_VERSION
-from .batch import discover, extract_all
-from .model import ReportResult
-from .publish import frames_from_results, write_warehouse
+from .batch import MANIFEST, Extraction, discover, extract_all, finish
+from .publish import TableRows, prepare, write
 
 CORE_TABLES = ("dim_reports", "fct_applications", "fct_outcomes", "fct_proactive_disclosures",
                "fct_review_litigation", "check_results", "report_texts")
@@ -71,22 +70,24 @@ def settings_from_env(**overrides) -> OgiSettings:
     return OgiSettings(**base)
 
 
-@asset(group_name="raw", description="Report files found under the raw folder: path, size, sha256.")
+@asset(group_name="raw", description="Report files found under the raw folder: path, size, sha256 (files "
+                                      "unchanged since the last run are not read again).")
 def raw_report_files(context: AssetExecutionContext, ogi: OgiSettings) -> pd.DataFrame:
-    df = discover(ogi.raw_path)
-    context.add_output_metadata({"files": len(df), "raw_dir": str(ogi.raw_path)})
+    df = discover(ogi.raw_path, ogi.warehouse_path / MANIFEST if ogi.use_cache else None)
+    context.add_output_metadata({"files": len(df), "hashed": df.attrs.get("hashed", len(df)),
+                                 "raw_dir": str(ogi.raw_path)})
     return df
 
 
 @asset(group_name="staged", description="Each report decoded, normalised, split into sections and its "
-                                         "table cells and prose figures read (cached by content hash).")
+                                         "table cells and prose figures read, in a process pool, into staged "
+                                         "Parquet segments; reports the warehouse already holds are not parsed.")
 def extracted_reports(context: AssetExecutionContext, ogi: OgiSettings,
-                      raw_report_files: pd.DataFrame) -> list[ReportResult]:
-    cache = ogi.warehouse_path / "cache" if ogi.use_cache else None
-    results, stats = extract_all(raw_report_files, cache, ogi.workers, ogi.progress)
-    failed = sum(1 for r in results if r.report["parse_status"] == "failed")
-    context.add_output_metadata({**stats, "failed": failed, "parser_version": PARSER_VERSION})
-    return results
+                      raw_report_files: pd.DataFrame) -> Extraction:
+    ext = extract_all(raw_report_files, ogi.warehouse_path, ogi.workers, ogi.progress, ogi.use_cache)
+    context.add_output_metadata({k: v for k, v in ext.stats.items() if v is not None}
+                                | {"parser_version": PARSER_VERSION})
+    return ext
 
 
 @multi_asset(
@@ -94,25 +95,31 @@ def extracted_reports(context: AssetExecutionContext, ogi: OgiSettings,
     outs={t: AssetOut(description=schemas.tables()[t].description) for t in CORE_TABLES},
     description="The published tables as frames, built from the extracted reports.",
 )
-def core_tables(extracted_reports: list[ReportResult]):
-    frames = frames_from_results(extracted_reports)
+def core_tables(extracted_reports: Extraction):
+    e = extracted_reports
+    p = prepare(pathlib.Path(e.warehouse), e.files, e.segments, e.base, e.signature, e.inputs, e.unchanged, e.stats)
     for t in CORE_TABLES:
-        yield Output(frames[t], output_name=t, metadata={"rows": len(frames[t])})
+        rows = TableRows(p, t)
+        yield Output(rows, output_name=t, metadata={"new_rows": rows.new_rows, "unchanged": p.unchanged})
 
 
 def _pandera_check(table: str):
     @asset_check(asset=table, name=f"{table}_schema", blocking=True,
                  description=f"pandera schema of {table}, built from schemas/tables.yaml and codes.csv")
-    def _check(frame: pd.DataFrame) -> AssetCheckResult:
+    def _check(frame: TableRows) -> AssetCheckResult:
+        # the rows this run adds (rows carried over were validated when first published)
         import pandera.errors
 
-        try:
-            schemas.pandera_schema(table).validate(frame, lazy=True)
-        except pandera.errors.SchemaErrors as e:
-            fc = e.failure_cases
-            return AssetCheckResult(passed=False, metadata={"failures": len(fc),
-                                                            "first": str(fc.head(10).to_dict("records"))})
-        return AssetCheckResult(passed=True, metadata={"rows": len(frame)})
+        n = 0
+        for df in ([frame] if isinstance(frame, pd.DataFrame) else frame.frames()):
+            try:
+                schemas.pandera_schema(table).validate(df, lazy=True)
+            except pandera.errors.SchemaErrors as e:
+                fc = e.failure_cases
+                return AssetCheckResult(passed=False, metadata={"failures": len(fc),
+                                                                "first": str(fc.head(10).to_dict("records"))})
+            n += len(df)
+        return AssetCheckResult(passed=True, metadata={"rows": n})
 
     return _check
 
@@ -123,7 +130,9 @@ schema_checks = [_pandera_check(t) for t in CORE_TABLES]
 @asset_check(asset="check_results", name="report_identities",
              description="Share of reports whose printed tables break an arithmetic identity (a warning: the "
                          "reports are wrong, and check_results says where).")
-def report_identities(check_results: pd.DataFrame) -> AssetCheckResult:
+def report_identities(check_results: TableRows) -> AssetCheckResult:
+    if not isinstance(check_results, pd.DataFrame):
+        check_results = check_results.frame(["report_id", "check", "passed"])
     ident = check_results[check_results["check"].isin(["t3.row_total", "t3.balance", "t3.outcome_sum", "t4.total"])]
     bad = ident[~ident["passed"].astype(bool)]
     n_bad = bad["report_id"].nunique()
@@ -133,16 +142,16 @@ def report_identities(check_results: pd.DataFrame) -> AssetCheckResult:
 
 @asset(group_name="out", deps=list(CORE_TABLES),
        description="warehouse/ogi.duckdb and warehouse/parquet/, written by one step and renamed into place.")
-def warehouse(context: AssetExecutionContext, ogi: OgiSettings, dim_reports: pd.DataFrame,
-              fct_applications: pd.DataFrame, fct_outcomes: pd.DataFrame, fct_proactive_disclosures: pd.DataFrame,
-              fct_review_litigation: pd.DataFrame, check_results: pd.DataFrame,
-              report_texts: pd.DataFrame) -> MaterializeResult:
-    frames = {"dim_reports": dim_reports, "fct_applications": fct_applications, "fct_outcomes": fct_outcomes,
-              "fct_proactive_disclosures": fct_proactive_disclosures, "fct_review_litigation": fct_review_litigation,
-              "check_results": check_results, "report_texts": report_texts}
-    counts = write_warehouse(frames, ogi.warehouse_path)
+def warehouse(context: AssetExecutionContext, ogi: OgiSettings, dim_reports: TableRows,
+              fct_applications: TableRows, fct_outcomes: TableRows, fct_proactive_disclosures: TableRows,
+              fct_review_litigation: TableRows, check_results: TableRows,
+              report_texts: TableRows) -> MaterializeResult:
+    # all seven hold the same plan: one writer publishes it (nothing when nothing changed)
+    p = dim_reports.prepared
+    counts = write(p, ogi.workers)
+    finish(p, counts)
     return MaterializeResult(metadata={f"rows_{k}": v for k, v in counts.items()}
-                             | {"duckdb": str(ogi.warehouse_path / "ogi.duckdb")})
+                             | {"duckdb": str(ogi.warehouse_path / "ogi.duckdb"), "unchanged": p.unchanged})
 
 
 ogi_job = define_asset_job("ogi_job", description="Read every report under the raw folder and publish the warehouse.")

@@ -1,100 +1,307 @@
-"""Many reports at once: find the report files under a folder, and extract them with a
-content-hash cache (a rerun parses only new or changed files) and a process pool.
-Plain functions; the Dagster assets call them.
+"""Many reports at once: find the report files under a folder, know their content hashes
+without re-reading unchanged files, decide which contents need parsing, and parse them in
+a process pool into staged Parquet segments that publish.py turns into the warehouse.
+Plain functions; the Dagster assets call them (no Dagster imports here).
+
+What a rerun costs: the folder is listed (one stat per file) and only files whose size or
+mtime changed since the last run are hashed (`warehouse/state/manifest.parquet` remembers
+path, size, mtime → sha256). If the inputs (paths and hashes) and the code are those of
+the published warehouse, nothing is parsed or written. Otherwise only contents the
+warehouse does not hold are parsed — biggest files first, in chunks across the pool —
+each chunk written by its worker as a segment under `warehouse/staged/<parser>/`; the
+rest of the warehouse is carried over by publish.py. Segments left by a run that failed
+before publishing are picked up by the next one.
+
+The parser fingerprint (`parser_fingerprint`) is PARSER_VERSION plus a hash of the
+parsing code and data, so an edit to the parser re-parses everything even when nobody
+bumped the version.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import pathlib
+import shutil
 import sys
-from concurrent.futures import ProcessPoolExecutor
+import time
+import uuid
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from . import PARSER_VERSION
-from .extract import extract_report
-from .model import ReportResult
 
 SKIP_NAMES = {".DS_Store", "Thumbs.db", ".gitkeep"}
+MANIFEST = pathlib.Path("state") / "manifest.parquet"
+STAGED = "staged"
+RACY_NS = 2_000_000_000   # a file modified this close to its hashing is hashed again next time
+# modules that do not shape extraction results (the rest of pipelines/ does)
+NOT_PARSING = {"assets.py", "definitions.py", "runner.py", "cli.py", "bench.py", "synth.py", "publish.py", "batch.py",
+               "docs.py", "audit.py"}
+FILE_COLUMNS = ["path", "abs_path", "size", "mtime_ns", "sha256"]
 
 
-def discover(raw_dir: pathlib.Path) -> pd.DataFrame:
-    """Every file below raw_dir (recursively, hidden files skipped): path relative to
-    raw_dir, size and sha256 of the bytes."""
+# ---------------------------------------------------------------------------
+# discovery
+
+
+def _listing(raw_dir: pathlib.Path) -> list[tuple[str, str, int, int]]:
+    """(relative path, absolute path, size, mtime_ns) of every file below raw_dir; hidden
+    files and folders skipped."""
+    out = []
+    stack = [raw_dir]
+    base = len(str(raw_dir).rstrip(os.sep)) + 1
+    while stack:
+        d = stack.pop()
+        with os.scandir(d) as it:
+            for e in it:
+                if e.name.startswith("."):
+                    continue
+                if e.is_dir(follow_symlinks=False):
+                    stack.append(pathlib.Path(e.path))
+                elif e.is_file() and e.name not in SKIP_NAMES:
+                    st = e.stat()
+                    out.append((e.path[base:], e.path, st.st_size, st.st_mtime_ns))
+    out.sort()
+    return out
+
+
+def _sha256_file(path: str) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def discover(raw_dir: pathlib.Path, manifest: pathlib.Path | None = None) -> pd.DataFrame:
+    """Every file below raw_dir (recursively, hidden files skipped), sorted by path: path
+    relative to raw_dir, absolute path, size, mtime and sha256 of the bytes. With a
+    manifest, files whose size and mtime it records are not read again; the manifest is
+    updated. `df.attrs["hashed"]` is the number of files read and hashed."""
     raw_dir = pathlib.Path(raw_dir)
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"raw folder not found: {raw_dir}")
-    recs = []
-    for root, dirs, files in os.walk(raw_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.startswith(".") or name in SKIP_NAMES:
-                continue
-            p = pathlib.Path(root) / name
-            data = p.read_bytes()
-            recs.append({"path": str(p.relative_to(raw_dir)), "abs_path": str(p), "size": len(data),
-                         "sha256": hashlib.sha256(data).hexdigest()})
-    return pd.DataFrame(recs, columns=["path", "abs_path", "size", "sha256"])
+    known: dict[str, tuple[int, int, str, int]] = {}
+    if manifest is not None and manifest.exists():
+        try:
+            m = pd.read_parquet(manifest)
+            known = {p: (s, t, h, a) for p, s, t, h, a in
+                     zip(m["abs_path"], m["size"], m["mtime_ns"], m["sha256"], m["hashed_ns"])}
+        except Exception:  # noqa: BLE001 - an unreadable manifest is an empty one
+            known = {}
+    rows, hashed_at, hashed = [], [], 0
+    for rel, abs_path, size, mtime in _listing(raw_dir):
+        k = known.get(abs_path)
+        if k is not None and k[0] == size and k[1] == mtime and k[3] - mtime > RACY_NS:
+            rows.append((rel, abs_path, size, mtime, k[2]))
+            hashed_at.append(k[3])
+            continue
+        now = time.time_ns()
+        rows.append((rel, abs_path, size, mtime, _sha256_file(abs_path)))
+        hashed_at.append(now)
+        hashed += 1
+    df = pd.DataFrame(rows, columns=FILE_COLUMNS)
+    if manifest is not None and (hashed or len(known) != len(df)):
+        manifest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = manifest.with_suffix(f".tmp{os.getpid()}")
+        df.assign(hashed_ns=hashed_at)[["abs_path", "size", "mtime_ns", "sha256", "hashed_ns"]].to_parquet(tmp, index=False)
+        os.replace(tmp, manifest)
+    df.attrs["hashed"] = hashed
+    return df
 
 
-def _cache_file(cache_dir: pathlib.Path, sha: str) -> pathlib.Path:
-    return cache_dir / PARSER_VERSION / sha[:2] / f"{sha}.json"
+def inputs_fingerprint(files: pd.DataFrame) -> str:
+    h = hashlib.sha256()
+    for p, s in zip(files["path"], files["sha256"]):
+        h.update(f"{p}\0{s}\n".encode())
+    return h.hexdigest()
 
 
-def _work(args: tuple[str, str]) -> dict:
-    abs_path, rel = args
-    return extract_report(pathlib.Path(abs_path).read_bytes(), rel).to_dict()
+@functools.cache
+def parser_fingerprint() -> str:
+    """PARSER_VERSION and a hash of the code and data that extraction runs."""
+    here = pathlib.Path(__file__).resolve().parent
+    h = hashlib.sha256(PARSER_VERSION.encode())
+    for p in sorted(here.rglob("*")):
+        if not p.is_file() or "__pycache__" in p.parts or p.name in NOT_PARSING or p.parent.name == "sql":
+            continue
+        if p.suffix not in (".py", ".csv", ".yaml", ".yml", ".json", ".txt"):
+            continue
+        h.update(str(p.relative_to(here)).encode() + b"\0" + p.read_bytes())
+    return f"{PARSER_VERSION}-{h.hexdigest()[:12]}"
 
 
-def extract_all(files: pd.DataFrame, cache_dir: pathlib.Path | None = None, workers: int = 1,
-                progress: bool = True) -> tuple[list[ReportResult], dict]:
-    """Extract every file; returns results (in the order of `files`) and run statistics."""
-    results: list[ReportResult | None] = [None] * len(files)
-    todo: list[int] = []
-    cached = 0
-    for i, r in enumerate(files.itertuples(index=False)):
-        if cache_dir is not None:
-            cf = _cache_file(pathlib.Path(cache_dir), r.sha256)
-            if cf.exists():
-                try:
-                    d = json.loads(cf.read_text(encoding="utf-8"))
-                    d["report"]["source_path"] = r.path
-                    results[i] = ReportResult.from_dict(d)
-                    cached += 1
-                    continue
-                except (ValueError, KeyError, TypeError):
-                    pass  # unreadable cache entry: parse again
-        todo.append(i)
-    args = [(files.iloc[i]["abs_path"], files.iloc[i]["path"]) for i in todo]
-    bar = None
-    if progress and todo:
-        from tqdm import tqdm
+# ---------------------------------------------------------------------------
+# parsing into segments
 
-        bar = tqdm(total=len(todo), desc="parsing reports", unit="report", file=sys.stderr, leave=False)
-    if workers > 1 and len(todo) >= 32:
-        with ProcessPoolExecutor(max_workers=workers) as ex:
-            outs = ex.map(_work, args, chunksize=max(1, min(64, len(args) // (workers * 8) or 1)))
-            for i, d in zip(todo, outs):
-                results[i] = _store(d, cache_dir)
-                if bar:
-                    bar.update()
-    else:
-        for i, a in zip(todo, args):
-            results[i] = _store(_work(a), cache_dir)
+
+def _parse_chunk(args: tuple[list[tuple[str, str, str]], str]) -> dict:
+    """Worker: parse a chunk of files and write them as one segment."""
+    from .extract import extract_report
+    from .publish import RowBuffer, write_segment
+
+    items, seg = args
+    buf = RowBuffer()
+    seen: set[str] = set()
+    changed, failed = [], 0
+    for abs_path, rel, sha in items:
+        try:
+            data = pathlib.Path(abs_path).read_bytes()
+        except OSError:
+            changed.append((rel, None))  # gone since it was listed
+            continue
+        res = extract_report(data, rel)
+        actual = res.report["sha256"]
+        if actual != sha:
+            changed.append((rel, actual))  # rewritten since it was hashed: this is what it holds now
+        if actual in seen:
+            continue
+        seen.add(actual)
+        failed += res.report["parse_status"] == "failed"
+        buf.add(res)
+    rows = write_segment(buf, pathlib.Path(seg))
+    return {"seg": seg, "ids": sorted(s[:16] for s in seen), "shas": sorted(seen), "changed": changed,
+            "failed": failed, "rows": rows, "n": len(items)}
+
+
+def _chunks(items: list, workers: int, lo: int = 8, hi: int = 1000) -> list[list]:
+    """Items (biggest first) cut into chunks that shrink towards the end, so the last
+    chunks to finish are small and both workers stay busy."""
+    out, i, n = [], 0, len(items)
+    while i < n:
+        size = max(lo, min(hi, (n - i) // (workers * 4) or 1))
+        out.append(items[i:i + size])
+        i += size
+    return out
+
+
+@dataclass
+class Extraction:
+    """What the staged step hands to publishing: the current inputs, the segments parsed
+    in this run, the previous warehouse it builds on, and the run's counts."""
+    warehouse: str
+    files: pd.DataFrame
+    segments: list = field(default_factory=list)       # publish.Segment
+    base: object = None                                # publish.Base or None
+    signature: str = ""
+    inputs: str = ""
+    unchanged: bool = False
+    stats: dict = field(default_factory=dict)
+
+
+def staged_root(warehouse: pathlib.Path) -> pathlib.Path:
+    return pathlib.Path(warehouse) / STAGED / parser_fingerprint()
+
+
+def _leftover_segments(root: pathlib.Path) -> dict[str, tuple[str, int]]:
+    """sha256 → (segment dir, reports in it) for complete segments left by earlier runs."""
+    import pyarrow.parquet as pq
+
+    out: dict[str, tuple[str, int]] = {}
+    if not root.is_dir():
+        return out
+    for seg in sorted(root.iterdir()):
+        if not (seg / "_done").exists():
+            shutil.rmtree(seg, ignore_errors=True)  # a worker died while writing it
+            continue
+        shas = pq.read_table(str(seg / "dim_reports.parquet"), columns=["sha256"]).column(0).to_pylist()
+        for s in shas:
+            out.setdefault(s, (str(seg), len(shas)))
+    return out
+
+
+def extract_all(files: pd.DataFrame, warehouse: pathlib.Path, workers: int = 1, progress: bool = True,
+                use_cache: bool = True) -> Extraction:
+    """Parse what the warehouse does not hold yet; returns the Extraction to publish.
+    `use_cache=False`: parse every file and rebuild the warehouse from scratch."""
+    from . import publish
+
+    t0 = time.perf_counter()
+    warehouse = pathlib.Path(warehouse)
+    files = files.reset_index(drop=True)
+    pfp = parser_fingerprint()
+    sig = publish.signature(pfp)
+    inputs = inputs_fingerprint(files)
+    base = publish.read_base(warehouse, sig) if use_cache else None
+    stats = {"files": len(files), "reports": int(files["sha256"].nunique()), "hashed": files.attrs.get("hashed"),
+             "parser": pfp}
+    if base is not None and base.marker.get("inputs") == inputs and \
+            publish.duckdb_matches(warehouse / "ogi.duckdb", base.marker.get("counts", {})):
+        stats.update(parsed=0, cached=stats["reports"], failed=None, unchanged=True,
+                     seconds=round(time.perf_counter() - t0, 2))
+        return Extraction(str(warehouse), files, [], base, sig, inputs, True, stats)
+
+    # staged segments: other parser versions are of no use; this one's are reused
+    root = staged_root(warehouse)
+    if (warehouse / STAGED).is_dir():
+        for d in (warehouse / STAGED).iterdir():
+            if d != root:
+                shutil.rmtree(d, ignore_errors=True)
+    if not use_cache:
+        shutil.rmtree(root, ignore_errors=True)
+    leftovers = _leftover_segments(root)
+    have = base.ids if base is not None else set()
+    firsts = files.drop_duplicates("sha256")
+    todo, reuse = [], {}
+    for abs_path, rel, sha, size in zip(firsts["abs_path"], firsts["path"], firsts["sha256"], firsts["size"]):
+        if sha[:16] in have:
+            continue
+        if sha in leftovers:
+            reuse.setdefault(leftovers[sha], set()).add(sha[:16])
+            continue
+        todo.append((size, abs_path, rel, sha))
+    todo.sort(key=lambda x: (-x[0], x[2]))  # biggest first
+    items = [(a, r, s) for _, a, r, s in todo]
+
+    segments = [publish.Segment(d, frozenset(ids), n) for (d, n), ids in reuse.items()]
+    failed = 0
+    changed: list[tuple[str, str | None]] = []
+    if items:
+        root.mkdir(parents=True, exist_ok=True)
+        jobs = [(c, str(root / f"seg-{uuid.uuid4().hex[:12]}")) for c in _chunks(items, max(1, workers))]
+        bar = None
+        if progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(items), desc="parsing reports", unit="report", file=sys.stderr, leave=False)
+
+        def done(r: dict) -> None:
+            nonlocal failed
+            segments.append(publish.Segment(r["seg"], frozenset(r["ids"]), len(r["ids"])))
+            changed.extend(r["changed"])
+            failed += r["failed"]
             if bar:
-                bar.update()
-    if bar:
-        bar.close()
-    return [r for r in results if r is not None], {"files": len(files), "parsed": len(todo), "cached": cached}
+                bar.update(r["n"])
+
+        if workers > 1 and len(items) >= 32:
+            with ProcessPoolExecutor(max_workers=workers) as ex:
+                for fut in as_completed([ex.submit(_parse_chunk, j) for j in jobs]):
+                    done(fut.result())
+        else:
+            for j in jobs:
+                done(_parse_chunk(j))
+        if bar:
+            bar.close()
+    if changed:
+        # files rewritten (or removed) while the run read them: publish what was read
+        fix = dict(changed)
+        files = files.assign(sha256=[fix.get(p, s) for p, s in zip(files["path"], files["sha256"])])
+        files = files[files["sha256"].notna()].reset_index(drop=True)
+        inputs = inputs_fingerprint(files)
+    stats.update(parsed=len(items), cached=stats["reports"] - len(items), failed=failed, unchanged=False,
+                 reused_segments=len(reuse), changed_during_run=len(changed), base=base is not None,
+                 seconds=round(time.perf_counter() - t0, 2))
+    return Extraction(str(warehouse), files, segments, base, sig, inputs, False, stats)
 
 
-def _store(d: dict, cache_dir) -> ReportResult:
-    if cache_dir is not None:
-        cf = _cache_file(pathlib.Path(cache_dir), d["report"]["sha256"])
-        cf.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cf.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, cf)
-    return ReportResult.from_dict(d)
+def finish(prepared, counts: dict) -> None:
+    """After a successful publish: the staged segments are in the warehouse now; the run's
+    counts go to warehouse/state/last_run.json (read by `ogi run`'s summary and the benchmark)."""
+    wh = pathlib.Path(prepared.warehouse)
+    shutil.rmtree(wh / STAGED, ignore_errors=True)
+    p = wh / "state" / "last_run.json"
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_suffix(".tmp")
+    tmp.write_text(json.dumps({**prepared.stats, "rows": counts}, indent=1), encoding="utf-8")
+    os.replace(tmp, p)

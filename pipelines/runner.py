@@ -26,8 +26,21 @@ def run_pipeline(raw: str | pathlib.Path, warehouse: str | pathlib.Path, workers
         checks[ev.check_name] = bool(ev.passed)
     summary = summarize(pathlib.Path(warehouse) / "ogi.duckdb")
     summary["asset_checks"] = checks
+    summary.update(run_counts(pathlib.Path(warehouse)))
     summary["seconds"] = round(time.perf_counter() - t0, 2)
     return summary
+
+
+def run_counts(warehouse: pathlib.Path) -> dict:
+    """This run's work (warehouse/state/last_run.json): files, files hashed, reports parsed
+    and taken from the previous warehouse, and whether nothing changed."""
+    import json
+
+    try:
+        d = json.loads((warehouse / "state" / "last_run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: d.get(k) for k in ("files", "hashed", "parsed", "cached", "unchanged")}
 
 
 def summarize(db: pathlib.Path) -> dict:
@@ -50,9 +63,13 @@ def summarize(db: pathlib.Path) -> dict:
 
 
 def format_summary(s: dict, limit: int = 20) -> str:
-    lines = [f"reports read: {s['reports']}  ({', '.join(f'{k} {v}' for k, v in s['status'].items())})",
-             "cells published: " + ", ".join(f"{k} {v}" for k, v in s["cells"].items()),
-             f"checks failed: {s['checks_failed']}"]
+    lines = [f"reports read: {s['reports']}  ({', '.join(f'{k} {v}' for k, v in s['status'].items())})"]
+    if s.get("parsed") is not None:
+        lines.append(f"files: {s['files']} ({s['hashed']} hashed), reports parsed: {s['parsed']}, "
+                     f"taken from the previous warehouse: {s['cached']}"
+                     + ("; nothing changed, warehouse kept as it was" if s.get("unchanged") else ""))
+    lines += ["cells published: " + ", ".join(f"{k} {v}" for k, v in s["cells"].items()),
+              f"checks failed: {s['checks_failed']}"]
     for path, check, subject, detail in s["failing_checks"][:limit]:
         lines.append(f"  {path}: {check} [{subject}] {detail}")
     if len(s["failing_checks"]) > limit:

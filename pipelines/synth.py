@@ -338,7 +338,9 @@ def _t3_rows(rng: random.Random, other_split: bool, full: bool, truth: list,
     def vals(code: str, table: str) -> list[Cell]:
         out = []
         for col, v in zip(COLUMNS, nums[code]):
-            if blank_p and v == 0 and rng.random() < blank_p:  # reports leave zeros blank
+            # reports leave zeros blank; not the row's last cell, which the parser reads as
+            # a row cut short (it derives the row from the identities instead)
+            if blank_p and v == 0 and col != "total" and rng.random() < blank_p:
                 out.append(Cell("", "blank"))
                 truth.append((table, code, col, None))
             else:

@@ -1,0 +1,202 @@
+"""Incremental runs (batch.py + publish.py through the Dagster job): a rerun parses only new
+or changed files, drops the rows of removed ones, skips publishing when nothing changed,
+and leaves exactly the tables a cold build of the same folder gives."""
+import os
+import pathlib
+import shutil
+
+import duckdb
+import pytest
+
+import schemas
+from pipelines import batch, synth
+from pipelines.runner import run_pipeline
+
+SEED = 21
+TABLES = ("dim_reports", *schemas.FACT_TABLES, "check_results", "report_texts")
+KEYS = {t: schemas.tables()[t].keys for t in schemas.FACT_TABLES}
+
+
+OLD = 1_600_000_000 * 10**9  # files written long before a run looks at them
+
+
+def _put(raw: pathlib.Path, i: int, variant: int = 0) -> synth.Synth:
+    s = synth.make_report(SEED, i, variant=variant)
+    p = raw / s.relpath
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_bytes(s.data)
+    t = OLD + (i * 10 + variant) * 10**9
+    os.utime(p, ns=(t, t))
+    return s
+
+
+def _run(raw, wh, **kw) -> dict:
+    return run_pipeline(raw, wh, workers=kw.pop("workers", 1), progress=False, **kw)
+
+
+def _db_rows(wh: pathlib.Path, t: str) -> list:
+    con = duckdb.connect(str(wh / "ogi.duckdb"), read_only=True)
+    try:
+        return con.execute(f"select * from {t} order by all").fetchall()
+    finally:
+        con.close()
+
+
+def _pq_rows(wh: pathlib.Path, t: str) -> list:
+    cols = ", ".join(f'"{c}"' for c in schemas.tables()[t].column_names)
+    hive = "true" if t in schemas.FACT_TABLES else "false"
+    return duckdb.sql(f"select {cols} from read_parquet('{wh}/parquet/{t}/**/*.parquet', "
+                      f"hive_partitioning = {hive}) order by all").fetchall()
+
+
+def _cells_by_file(wh: pathlib.Path) -> dict:
+    """{file name: {(table, key1, key2): value}} as published."""
+    con = duckdb.connect(str(wh / "ogi.duckdb"), read_only=True)
+    out: dict = {}
+    try:
+        for t, (k1, k2) in KEYS.items():
+            for path, a, b, v in con.execute(f"select d.source_path, {k1}, {k2}, value from {t} "
+                                             f"join dim_reports d using (report_id)").fetchall():
+                out.setdefault(pathlib.PurePath(path).name, {})[(t, a, b)] = None if v is None else round(float(v), 6)
+    finally:
+        con.close()
+    return out
+
+
+def _truth(s: synth.Synth) -> dict:
+    return {(t, a, b): None if v is None else round(v, 6) for t, a, b, v in s.cells}
+
+
+@pytest.fixture()
+def corpus(tmp_path):
+    raw, wh = tmp_path / "raw", tmp_path / "wh"
+    truth = {}
+    for i in range(10):
+        s = _put(raw, i)
+        truth[s.file] = s
+    return raw, wh, truth
+
+
+def test_reruns_follow_added_changed_and_removed_files(corpus, tmp_path):
+    raw, wh, truth = corpus
+    s1 = _run(raw, wh)
+    assert (s1["files"], s1["parsed"], s1["cached"], s1["unchanged"]) == (10, 10, 0, False)
+    assert _cells_by_file(wh) == {f: _truth(s) for f, s in truth.items()}
+
+    # nothing changed: nothing parsed, nothing written
+    before = os.stat(wh / "ogi.duckdb")
+    s2 = _run(raw, wh)
+    assert (s2["parsed"], s2["cached"], s2["hashed"], s2["unchanged"]) == (0, 10, 0, True)
+    after = os.stat(wh / "ogi.duckdb")
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert s2["cells"] == s1["cells"]
+
+    # two added, two changed in place, two removed
+    for i in (10, 11):
+        s = _put(raw, i)
+        truth[s.file] = s
+    for i in (2, 3):
+        s = _put(raw, i, variant=1)
+        assert truth[s.file].cells != s.cells
+        truth[s.file] = s
+    for i in (4, 5):
+        gone = truth.pop(synth.make_report(SEED, i).file)
+        (raw / gone.relpath).unlink()
+    old_ids = {r[0] for r in _db_rows(wh, "dim_reports")}
+    s3 = _run(raw, wh)
+    assert (s3["files"], s3["parsed"], s3["cached"], s3["unchanged"]) == (10, 4, 6, False)
+    assert _cells_by_file(wh) == {f: _truth(s) for f, s in truth.items()}
+    ids = {r[0] for r in _db_rows(wh, "dim_reports")}
+    assert len(old_ids - ids) == 4  # two removed, two changed: their old rows are gone everywhere
+    for t in TABLES:
+        assert not {r[0] for r in _db_rows(wh, t)} & (old_ids - ids), t
+        assert _db_rows(wh, t) == _pq_rows(wh, t), t
+
+    # the same folder built cold gives the same tables
+    cold = tmp_path / "cold"
+    _run(raw, cold, use_cache=False)
+    for t in TABLES:
+        assert _db_rows(wh, t) == _db_rows(cold, t), t
+    assert not list(wh.glob(".*tmp*")) and not (wh / "staged").exists()
+
+
+def test_duplicates_renames_and_touched_files(corpus):
+    raw, wh, truth = corpus
+    _run(raw, wh)
+    first = synth.make_report(SEED, 0)
+    # the same bytes under a second name: one report, a duplicate_file note
+    (raw / "copy").mkdir()
+    shutil.copy2(raw / first.relpath, raw / "copy" / "again.txt")
+    s = _run(raw, wh)
+    assert (s["parsed"], s["reports"]) == (0, 10)
+    con = duckdb.connect(str(wh / "ogi.duckdb"), read_only=True)
+    dup = con.execute("select subject, detail from check_results where \"check\" = 'duplicate_file'").fetchall()
+    con.close()
+    assert dup == [("copy/again.txt", f"copy/again.txt has the same bytes as {first.relpath}; read once")]
+    # the original removed: the copy is now the report's source, its cells unchanged
+    (raw / first.relpath).unlink()
+    s = _run(raw, wh)
+    assert (s["parsed"], s["reports"]) == (0, 10)
+    cells = _cells_by_file(wh)
+    assert cells["again.txt"] == _truth(first) and first.file not in cells
+    con = duckdb.connect(str(wh / "ogi.duckdb"), read_only=True)
+    assert con.execute("select count(*) from check_results where \"check\" = 'duplicate_file'").fetchone()[0] == 0
+    con.close()
+    # a file touched (new mtime, same bytes) is hashed again and found unchanged
+    p = raw / synth.make_report(SEED, 1).relpath
+    os.utime(p, ns=(p.stat().st_atime_ns, p.stat().st_mtime_ns + 10**9))
+    s = _run(raw, wh)
+    assert (s["hashed"], s["parsed"], s["unchanged"]) == (1, 0, True)
+
+
+def test_parser_change_reparses_everything(corpus, monkeypatch):
+    raw, wh, truth = corpus
+    _run(raw, wh)
+    monkeypatch.setattr(batch, "parser_fingerprint", lambda: "another-parser")
+    s = _run(raw, wh)
+    assert (s["parsed"], s["cached"]) == (10, 0)
+    assert _cells_by_file(wh) == {f: _truth(x) for f, x in truth.items()}
+
+
+def test_segments_of_an_unpublished_run_are_reused(corpus):
+    raw, wh, truth = corpus
+    files = batch.discover(raw)
+    ext = batch.extract_all(files, wh, workers=1, progress=False)  # parsed, never published
+    assert ext.stats["parsed"] == 10 and (wh / "staged").is_dir()
+    s = _run(raw, wh)
+    assert (s["parsed"], s["cached"]) == (0, 10)
+    assert _cells_by_file(wh) == {f: _truth(x) for f, x in truth.items()}
+    assert not (wh / "staged").exists()
+
+
+def test_process_pool_gives_the_same_warehouse(tmp_path):
+    raw = tmp_path / "raw"
+    for i in range(40):
+        _put(raw, i)
+    s2 = _run(raw, tmp_path / "two", workers=2)
+    s1 = _run(raw, tmp_path / "one", workers=1)
+    assert s2["parsed"] == s1["parsed"] == 40
+    for t in TABLES:
+        assert _db_rows(tmp_path / "two", t) == _db_rows(tmp_path / "one", t), t
+
+
+def test_discover_uses_the_manifest(tmp_path):
+    raw = tmp_path / "raw"
+    for i in range(3):
+        _put(raw, i)
+    (raw / ".hidden").write_text("x")
+    m = tmp_path / "state" / "manifest.parquet"
+    a = batch.discover(raw, m)
+    assert a.attrs["hashed"] == 3 and len(a) == 3
+    # entries hashed right after the file was written are hashed again (mtime granularity)
+    old = 10**18  # files written long before they were hashed
+    for p in a["abs_path"]:
+        os.utime(p, ns=(old, old))
+    a = batch.discover(raw, m)
+    b = batch.discover(raw, m)
+    assert b.attrs["hashed"] == 0
+    assert list(b["sha256"]) == list(a["sha256"])
+    p = pathlib.Path(b["abs_path"][1])
+    p.write_bytes(p.read_bytes() + b"\n")
+    c = batch.discover(raw, m)
+    assert c.attrs["hashed"] == 1 and c["sha256"][1] != b["sha256"][1]
