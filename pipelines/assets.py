@@ -36,7 +36,7 @@ from dagster import (
 import schemas
 from . import PARSER_VERSION
 from .batch import MANIFEST, Extraction, discover, extract_all, finish
-from .publish import TableRows, prepare, write
+from .publish import TableRows, prepare, validate, write
 
 CORE_TABLES = ("dim_reports", "fct_applications", "fct_outcomes", "fct_proactive_disclosures",
                "fct_review_litigation", "check_results", "report_texts")
@@ -108,18 +108,10 @@ def _pandera_check(table: str):
                  description=f"pandera schema of {table}, built from schemas/tables.yaml and codes.csv")
     def _check(frame: TableRows) -> AssetCheckResult:
         # the rows this run adds (rows carried over were validated when first published)
-        import pandera.errors
-
-        n = 0
-        for df in ([frame] if isinstance(frame, pd.DataFrame) else frame.frames()):
-            try:
-                schemas.pandera_schema(table).validate(df, lazy=True)
-            except pandera.errors.SchemaErrors as e:
-                fc = e.failure_cases
-                return AssetCheckResult(passed=False, metadata={"failures": len(fc),
-                                                                "first": str(fc.head(10).to_dict("records"))})
-            n += len(df)
-        return AssetCheckResult(passed=True, metadata={"rows": n})
+        res = validate(table, frame) if isinstance(frame, pd.DataFrame) else frame.validate()
+        if res["failures"]:
+            return AssetCheckResult(passed=False, metadata={"failures": res["failures"], "first": res.get("first", "")})
+        return AssetCheckResult(passed=True, metadata={"rows": res["rows"]})
 
     return _check
 

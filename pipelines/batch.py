@@ -165,7 +165,14 @@ def _parse_chunk(args: tuple[list[tuple[str, str, str]], str]) -> dict:
             "failed": failed, "rows": rows, "n": len(items)}
 
 
-def _chunks(items: list, workers: int, lo: int = 8, hi: int = 1000) -> list[list]:
+def _warm() -> None:
+    from . import extract, publish  # noqa: F401
+
+    for t in publish.SPLIT_TABLES:
+        publish._pandera(t)
+
+
+def _chunks(items: list, workers: int, lo: int = 48, hi: int = 1000) -> list[list]:
     """Items (biggest first) cut into chunks that shrink towards the end, so the last
     chunks to finish are small and both workers stay busy."""
     out, i, n = [], 0, len(items)
@@ -275,6 +282,7 @@ def extract_all(files: pd.DataFrame, warehouse: pathlib.Path, workers: int = 1, 
                 bar.update(r["n"])
 
         if workers > 1 and len(items) >= 32:
+            _warm()  # imported once here, inherited by the forked workers
             with ProcessPoolExecutor(max_workers=workers) as ex:
                 for fut in as_completed([ex.submit(_parse_chunk, j) for j in jobs]):
                     done(fut.result())

@@ -23,7 +23,9 @@ _PERIOD = re.compile(r"(?:统计|时限|期限|周期|期间)[^。]{0,12}?((?:19
 _DATE_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
 _CONTACT = re.compile(r"请与([^,。;:()]{2,40}?)(?:党政办公室|政务公开办公室|综合办公室|办公室|办公厅|政务服务中心)(?:联系|反映)")
 _NOISE = re.compile(r"^(?:正文|标题|首页|当前位置.*|来源.*)$")
-_AGENCY_SUFFIX_OK = re.compile(r"(政府|委员会|委|局|厅|办公室|办公厅|院|区|县|市|镇|乡|街道|管委会|中心|处|所|署|部|会)$")
+_AGENCY_SUFFIX_OK = re.compile(r"(政府|委员会|委|局|厅|办公室|办公厅|办|院|区|县|市|镇|乡|街道|街道办事处|管委会|管理委员会|"
+                               r"中心|处|所|署|部|会|站|队|馆|社|园区|开发区|新区|试验区|实验区|公司|集团)$")
+_NOT_AGENCY = {"政府", "人民政府", "本机关", "我局", "我委", "我区", "我县", "我市", "本单位", "政府信息公开", "年度报告"}
 
 
 @dataclass
@@ -40,8 +42,22 @@ class Metadata:
 
 def _clean_agency(a: str) -> str:
     a = re.sub(r"\s+", "", a).strip("　 :：,，、·-—")
-    a = re.sub(r"^(?:关于|印发)", "", a)
+    # 关于印发…的通知 wrappers: the body named after 印发/关于, else the issuer before 关于
+    if "关于" in a:
+        before, after = a.split("关于", 1)
+        after = re.sub(r"^(?:印发|发布|公布)", "", after)
+        a = after if after else before
+    a = re.sub(r"^(?:印发|发布|公布)", "", a)
     return a
+
+
+_GENERIC_AGENCY = re.compile(r"^(?:本|我|该)?(?:省|市|县|区|镇|乡|街道)?(?:人民)?(?:政府|局|委|厅|办|机关|单位|部门)"
+                             r"(?:办公室|办公厅|办)?$")
+
+
+def _plausible_agency(a: str) -> bool:
+    return bool(a) and a not in _NOT_AGENCY and not _GENERIC_AGENCY.match(a) and 2 <= len(a) <= 40 and bool(_AGENCY_SUFFIX_OK.search(a)) \
+        and not re.search(r"[>»/\\|。,;:\d]", a)
 
 
 def _title(lines: list[str]) -> tuple[str, int, bool] | None:
@@ -61,18 +77,19 @@ def _title(lines: list[str]) -> tuple[str, int, bool] | None:
                 if m:
                     ag = _clean_agency(m.group("agency"))
                     full = "年度报告" in m.group(0)
-                    if ag and _AGENCY_SUFFIX_OK.search(ag) or (ag and len(ag) <= 20):
-                        cands.append((0 if full else 1, i, ag, int(m.group("year"))))
+                    if _plausible_agency(ag):
+                        # the fewest lines win: a line above a complete title is not part of it
+                        cands.append((0 if full else 1, j, i, ag, int(m.group("year"))))
             # title split as agency line + year-title line: agency is the line before
             m = re.match(r"^((?:19|20)\d{2})\s*年(?:度)?\s*" + _TITLE_WORDS, heads[i].replace(" ", ""))
             if m and i > 0 and j == 1:
                 prev = _clean_agency(heads[i - 1])
-                if 2 <= len(prev) <= 40 and not re.search(r"[。,;:\d]", prev) and _AGENCY_SUFFIX_OK.search(prev):
-                    cands.append((0 if "年度报告" in heads[i] else 1, i - 1, prev, int(m.group(1))))
+                if _plausible_agency(prev):
+                    cands.append((0 if "年度报告" in heads[i] else 1, 2, i - 1, prev, int(m.group(1))))
     if not cands:
         return None
     cands.sort()
-    _, _, ag, yr = cands[0]
+    _, _, _, ag, yr = cands[0]
     return ag, yr, True
 
 
@@ -82,7 +99,7 @@ def _signature(lines: list[str]) -> tuple[str, int] | None:
         m = _DATE_LINE.match(tail[i])
         if m:
             prev = _clean_agency(tail[i - 1])
-            if 2 <= len(prev) <= 40 and _AGENCY_SUFFIX_OK.search(prev) and not re.search(r"[。,;\d]", prev):
+            if _plausible_agency(prev):
                 return prev, int(m.group(1))
     return None
 
@@ -90,6 +107,10 @@ def _signature(lines: list[str]) -> tuple[str, int] | None:
 def detect_format(text: str, tables_found: list[str]) -> str | None:
     k = label_key(text)
     if not any(t in tables_found for t in ("t2", "t3", "t4")) and "第二十条" not in k and "本年新收" not in k:
+        # the 2019+ section headings without any table (tables as images, or left out):
+        # a template report whose template cannot be told
+        if "收到和处理政府信息公开申请" in k or "本年制发件数" in k or "本年新制作数量" in k:
+            return None
         return "pre2019"
     marks = templates()["format_markers"]
     f21 = sum(1 for w in marks["f2021"] if w in k)
@@ -117,7 +138,7 @@ def read_metadata(text: str, tables_found: list[str]) -> Metadata:
         agency = sig[0]
     if agency is None:
         m = _CONTACT.search(text)
-        if m:
+        if m and _plausible_agency(_clean_agency(m.group(1)) + "办公室"):
             agency = _clean_agency(m.group(1))
     if year is None:
         m = _PERIOD.search(text)

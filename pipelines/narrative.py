@@ -38,16 +38,33 @@ _APPROX_AFTER = re.compile(r"^\s*(?:余|多|左右)")
 _APPROX_BEFORE = re.compile(r"(?:近|约|超过|逾|超)\s*$")
 
 
-def _in_breakdown(text: str, pos: int) -> bool:
-    """Inside an open parenthesis (a breakdown such as （其中…）) or right after 其他/其中: a part."""
+def _in_breakdown(text: str, pos: int, part: bool = False) -> bool:
+    """A part or a running total, not the year's figure: inside an open parenthesis (a
+    breakdown such as （其中…）), after 其中/其他 in the same clause, or in a sentence that
+    counts up to a date (截至/累计/历年) without saying the year's own (当年/本年/全年)."""
     before = text[max(0, pos - 200):pos]
-    if before.rfind("(") > before.rfind(")"):
+    if not part:  # a total: not inside a breakdown
+        if before.rfind("(") > before.rfind(")"):
+            return True
+        if re.search(r"(?:其他|其中)[^,。;]{0,8}$", before):
+            return True
+    if re.search(r"(?:累计|历年|截至目前|截止目前)[^,。;]{0,8}$", before):
         return True
-    return bool(re.search(r"(?:其他|累计|历年|截至目前|截止目前)[^,。;]{0,8}$", before))
+    sentence = before[before.rfind("。") + 1:]
+    return bool(re.search(r"截至|截止|累计|历年", sentence)) and not re.search(r"当年|本年|全年|年内|今年", sentence)
 
 
-def _exact(text: str, m: re.Match, g: int = 1) -> bool:
-    if _in_breakdown(text, m.start()):
+_DISCLOSURE_CONTEXT = re.compile(r"信息公开|依申请|公开申请")
+
+
+# cells that are themselves parts of a breakdown (当面申请5件 after 其中)
+_PART_KEYS = {"new_received.in_person", "new_received.online", "new_received.letter", "new_received.fax",
+              "new_received.other_channel", "granted", "partially_granted", "withheld", "unable.nonexistent",
+              "unable.not_this_agency", "unable.unclear", "not_processed.duplicate"}
+
+
+def _exact(text: str, m: re.Match, g: int = 1, part: bool = False) -> bool:
+    if _in_breakdown(text, m.start(), part):
         return False
     return not _APPROX_AFTER.match(text[m.end(g):m.end(g) + 3]) and not _APPROX_BEFORE.search(text[max(0, m.start(g) - 3):m.start(g)])
 
@@ -67,7 +84,7 @@ def _hits(text: str, regions: list[tuple[int, int]], pre2019: bool = False) -> d
             seg = text[a:b]
             for p in pats:
                 for m in p.finditer(seg):
-                    if not _exact(seg, m):
+                    if not _exact(seg, m, part=k1 in _PART_KEYS):
                         continue
                     v = float(m.group(1))
                     hits.setdefault(v, (a + m.start(1), a + m.end(1)))
@@ -96,6 +113,9 @@ def read_narrative(text: str, regions: list[tuple[int, int]], pre2019: bool = Fa
             for m in re.finditer(pat, seg):
                 if not _exact(seg, m):
                     continue
+                sentence = seg[seg.rfind("。", 0, m.start()) + 1:m.start()]
+                if not _DISCLOSURE_CONTEXT.search(sentence):
+                    continue  # a review or lawsuit about something else (依法行政 caseload)
                 total = float(m.group(1))
                 clause_end = re.search(r"[;；。]|行政诉讼|行政复议", seg[m.end():])
                 clause = seg[m.end(): m.end() + (clause_end.start() if clause_end else 80)]
@@ -108,13 +128,19 @@ def read_narrative(text: str, regions: list[tuple[int, int]], pre2019: bool = Fa
                     facts.append(Fact("fct_review_litigation", proc, res, v, "narrative", s, e, ()))
                 _derive_rest(facts, proc, got, results)
                 break
-    # one figure per key: keep the first
-    seen = set()
-    uniq = []
+    # one figure per key; two different figures for one key: none, and a check
+    by_key: dict = {}
     for f in facts:
-        if f.key not in seen:
-            seen.add(f.key)
-            uniq.append(f)
+        by_key.setdefault(f.key, []).append(f)
+    uniq = []
+    for key, fs in by_key.items():
+        vals = {f.value for f in fs}
+        if len(vals) == 1:
+            uniq.append(fs[0])
+        else:
+            checks.append(Check("narrative.ambiguous", f"{key[1]}/{key[2]}", False,
+                                f"prose gives several figures for {key[0]} {key[1]}/{key[2]}: {sorted(vals)}; "
+                                "none published", "warning", key[0], key[1], key[2]))
     return uniq, checks
 
 

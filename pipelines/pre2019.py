@@ -23,7 +23,8 @@ from .model import Check, Fact
 from .textnorm import label_key
 
 _UNIT = r"(?:条|件|个|人次|项|次)"
-_ROW = re.compile(r"(?P<label>[^\d]{2,40}?)(?P<unit>" + _UNIT + r")[ \t|]*(?P<num>\d[\d \t|]*)")
+_ROW = re.compile(r"(?P<label>[^\d]{2,40}?)(?P<unit>" + _UNIT + r")(?P<gap>[ \t|]*)"
+                  r"(?P<num>\d(?:[\d \t|]|,(?=\d{3}))*)")
 MAX_COMBOS = 20000
 
 
@@ -63,7 +64,8 @@ def _clean_label(s: str) -> str:
 def _splits(digits: str, two_cols: bool) -> list[tuple[int, int | None]]:
     if not two_cols:
         return [(int(digits), None)] if digits == "0" or not digits.startswith("0") else []
-    out = []
+    # the whole run as the year's figure with its 累计 cell empty is a reading too
+    out = [(int(digits), None)] if len(digits) > 1 and not digits.startswith("0") else []
     for i in range(1, len(digits)):
         a, b = digits[:i], digits[i:]
         if (len(a) > 1 and a[0] == "0") or (len(b) > 1 and b[0] == "0"):
@@ -102,7 +104,10 @@ def read_pre2019_table(text: str, prose: dict[tuple[str, str, str], set[float]])
                 lb = re.search(r"(\d{1,2})$", region[:m.start()])
                 this_no = int(lb.group(1)) if lb else None
         glued_no = None
-        groups = [g for g in re.split(r"[ \t|]+", m.group("num").strip()) if g]
+        groups = [g.replace(",", "") for g in re.split(r"[ \t|]+", m.group("num").strip()) if g]
+        # cells laid out with separators: a lone figure is the year's, its 累计 cell empty;
+        # only a run glued to its unit (crawler text) is a candidate for splitting
+        explicit = bool(m.group("gap"))
         after = region[m.end("num"):m.end("num") + 2]
         if groups and re.match(r"[.、][^\d]", after):
             # the next item's list number is glued to the end of this run
@@ -122,6 +127,8 @@ def read_pre2019_table(text: str, prose: dict[tuple[str, str, str], set[float]])
             rid = f"{proc.id}.{k2}"
         if len(groups) >= 2 and two_cols:
             cands = [(int(groups[0]), int(groups[1]))]
+        elif len(groups) == 1 and explicit:
+            cands = [(int(groups[0]), None)]
         elif len(groups) == 1:
             cands = _splits(groups[0], two_cols)
         else:

@@ -11,6 +11,7 @@ does not resolve (沐阳县 → 沭阳县).
 from __future__ import annotations
 
 import csv
+import re
 import functools
 from dataclasses import dataclass
 
@@ -82,34 +83,47 @@ def _index() -> tuple[dict, dict]:
     return full, short
 
 
+# a short name followed by one of these is a town, street or prefecture of that name
+# (长春镇, 中山路, 金华街道, 海南州), not the city or province
+_NOT_AFTER_SHORT = re.compile(r"^(?:区|县|镇|乡|村|路|街|道|巷|里|州|盟|社区)|^.{1,2}(?:路|街|镇|乡|村|巷)")
+
+
 def _resolve(name: str) -> Resolved | None:
     for a in _aliases():
         if a["name"] in name:
             return Resolved(a["province"] or None, a["city"] or None, a["county"] or None, a["code"] or None)
     full, short = _index()
-    hits: dict[str, Region] = {}
+    hits: dict[str, tuple[Region, int, int]] = {}
     n = len(name)
     for i in range(n):
         for j in range(i + 2, min(n, i + 12) + 1):
             for r in full.get(name[i:j], ()):
-                hits[r.code] = r
+                hits.setdefault(r.code, (r, i, j))
     for j in range(2, min(n, 8) + 1):
+        if _NOT_AFTER_SHORT.match(name[j:]):
+            continue
         for r in short.get(name[:j], ()):
-            hits[r.code] = r
-    regs = list(hits.values())
-    provs = [r for r in regs if r.level == "province"]
-    cities = [r for r in regs if r.level == "city"]
-    counties = [r for r in regs if r.level == "county" and r.name not in _GENERIC and len(r.name) >= 2]
-    # a county whose name is also inside a matched city's name is that city (淮安区 vs 淮安市)
-    if cities:
-        counties = [c for c in counties if not any(c.name in x.name for x in cities)]
-        in_city = [c for c in counties if c.city in {x.name for x in cities}]
-        counties = in_city or ([] if len({c.code for c in counties}) != 1 else counties)
+            hits.setdefault(r.code, (r, 0, j))
+    provs = [(r, a, b) for r, a, b in hits.values() if r.level == "province"]
+    cities = [(r, a, b) for r, a, b in hits.values() if r.level == "city"]
+    # a short city name that is also the named province's (吉林省 → not 吉林市)
+    cities = [(r, a, b) for r, a, b in cities
+              if not any(p.name.startswith(name[a:b]) and pa == a and pb > b for p, pa, pb in provs)]
+    counties = [(r, a, b) for r, a, b in hits.values()
+                if r.level == "county" and r.name not in _GENERIC and len(r.name) >= 2]
+    # a county must not overlap a city's own name (淮安区 in 淮安市, 市南区 in 中山市南区)
+    counties = [(r, a, b) for r, a, b in counties if not any(a < cb and ca < b for _, ca, cb in cities)]
     if provs:
-        counties = [c for c in counties if c.province in {p.name for p in provs}] or counties
-        cities = [c for c in cities if c.province in {p.name for p in provs}] or cities
-    counties = _longest(counties)
-    cities = _longest(cities)
+        counties = [c for c in counties if c[0].province in {p[0].name for p in provs}]
+        cities = [c for c in cities if c[0].province in {p[0].name for p in provs}]
+    if cities:
+        # the county must lie in a named city
+        counties = [c for c in counties if c[0].city in {x[0].name for x in cities}]
+    elif len({c[0].code for c in counties}) > 1:
+        counties = []
+    counties = _longest([c[0] for c in counties])
+    cities = _longest([c[0] for c in cities])
+    provs = [p[0] for p in provs]
     res = Resolved()
     if len(counties) == 1:
         c = counties[0]

@@ -121,9 +121,12 @@ _PROVINCE_BODIES = ("教育厅", "公安厅", "民政厅", "司法厅", "财政�
 # Names the region resolver (regions.py) does not read as a careful reader would; left
 # out of the default pool, in with `include_gaps=True`:
 # - county names it ignores as too generic, even after their city (大同市城区 → county None);
-# - 吉林省 (the province), which it also reads as the city 吉林市.
+# - 吉林省 (the province), which it also reads as the city 吉林市;
+# - region names longer than 12 characters (镇沅彝族哈尼族拉祜族自治县 and two more): its
+#   indexed lookup tries substrings of at most 12 characters.
 GENERIC_COUNTIES = frozenset({"城区", "郊区", "矿区", "新区", "市中区", "高新区"})
 PROVINCE_GAPS = frozenset({"吉林省"})
+LONGEST_NAME = 12
 
 
 @functools.cache
@@ -151,7 +154,7 @@ def agency_pool(include_gaps: bool = False) -> tuple[tuple[str, str, str, str, s
                 out.append(("province", name, prov, "", ""))
         elif level == "city":
             out.append(("city", name, prov, name, ""))
-        elif (include_gaps or name not in GENERIC_COUNTIES) and len(name) >= 2:
+        elif (include_gaps or (name not in GENERIC_COUNTIES and len(name) <= LONGEST_NAME)) and len(name) >= 2:
             parent = city or prov
             prefix = f"{parent}{name}" if parent != name else name
             out.append(("county", prefix, prov, city, name))

@@ -63,28 +63,35 @@ def _detect_columns(header_text: str) -> list[str]:
     return list(t["columns_with_subtotal"]) if "小计" in label_key(header_text) else list(t["columns"])
 
 
-def _check_header(toks: list[Tok], header_end: int, columns: list[str]) -> Check | None:
-    """Map the applicant header's labels to column codes (data/t3_columns.csv). Cells are
-    read in the template's column order; the check says where the printed header does not
-    show that order or carries labels no variant maps."""
+def _check_header(toks: list[Tok], header_end: int, columns: list[str]) -> tuple[Check | None, list[str]]:
+    """Map the applicant header's labels to column codes (data/t3_columns.csv). Where the
+    header prints all five legal-person types once each in another order, the cells are
+    read in the printed order; otherwise in the template's, and the check says where the
+    header does not show it."""
     head = [t for t in toks if t.start < header_end and t.kind == TEXT]
     if not head:
-        return None
+        return None, columns
     found = [lab.code for lab in find_all_labels(head, "t3_columns")]
     seen = [c for i, c in enumerate(found) if c not in found[:i]]
     if not seen:
         return Check("t3.header", "t3", False, "no applicant column label recognised in the header; "
-                     "columns read in template order", "warning")
+                     "columns read in template order", "warning"), columns
     # the header has two levels (自然人 | 法人或其他组织 | 总计, then the legal-person
     # types): compare the order within each level
     legal = [c for c in columns if c not in ("natural_person", "total", "legal_person_total")]
     # (merged cells put 总计 anywhere in the first level; the second level must keep its order)
     sub = [c for c in seen if c in legal]
     if sub != [c for c in legal if c in sub]:
+        if sorted(sub) == sorted(legal) and found.count(sub[0]) == 1 and all(found.count(c) == 1 for c in sub):
+            printed = [c for c in columns if c not in legal]
+            at = columns.index(legal[0])
+            new_cols = printed[:at] + sub + printed[at:]
+            return Check("t3.header", "t3", True, f"header prints the legal-person columns as {sub}; cells read "
+                         "in that order", "info"), new_cols
         return Check("t3.header", "t3", False, f"header columns appear as {seen}, not in the template's "
-                     f"order {columns}; columns read in template order", "warning")
+                     f"order {columns}; columns read in template order", "warning"), columns
     return Check("t3.header", "t3", True, f"header shows {len(seen)} of {len(columns)} column labels in template order",
-                 "info")
+                 "info"), columns
 
 
 def _row_candidates(seg: list[Tok], C: int, ok=None) -> list[tuple[tuple[Tok, ...], tuple[str, ...]]]:
@@ -94,6 +101,8 @@ def _row_candidates(seg: list[Tok], C: int, ok=None) -> list[tuple[tuple[Tok, ..
         return [(tuple(nums), ())]
     if n < C:
         cells = [t for t in seg if t.kind in (NUM, BLANK)]
+        if n == 0 and len(cells) >= C and all(t.kind == BLANK for t in cells[:C]):
+            return [(tuple(cells[:C]), ())]  # a row printed all dashes or blanks: blank, not 0
         # blanks fill a row only before its last number: a blank after the numbers may be
         # the next row's padding, and the row's own cell may simply be lost
         if len(cells) >= C and sum(1 for t in cells[:C] if t.kind == NUM) == n and n > 0 \
@@ -128,7 +137,7 @@ def read_t3(text: str, region: tuple[int, int]) -> T3Reading | None:
     header_text = "".join(t.raw for t in toks if t.start < header_end and t.kind == TEXT)
     columns = _detect_columns(header_text)
     C = len(columns)
-    header_check = _check_header(toks, header_end, columns)
+    header_check, columns = _check_header(toks, header_end, columns)
     events = [e for e in events if first is not None and e.start >= first.start]
     split_other = any(e.code.startswith("other.") for e in events)
     body = [t for t in toks if t.start >= header_end]
@@ -209,7 +218,8 @@ def _read_by_labels(body: list[Tok], events, columns, legal, split_other) -> T3R
                      and (g != "other" or split_other)]
     rows_tpl = _with_subtotals(rows_tpl, subtotal_rows)
     for code in rows_tpl:
-        parts = [s for s in segs.get(code, []) if any(t.kind == NUM for t in s)]
+        parts = [s for s in segs.get(code, []) if any(t.kind == NUM for t in s)
+                 or sum(1 for t in s if t.kind == BLANK) >= C]
         if len(parts) != 1:
             if len(parts) > 1:
                 reading.checks.append(Check("t3.row_read", code, False,
@@ -367,7 +377,7 @@ def _derive_missing(reading: T3Reading, segs, label_span, legal) -> None:
                                             "do not fit them; not published", "warning", "fct_outcomes", code))
                 continue
             a, b = label_span.get(code, (None, None))
-            rows[code] = [Cell(v, a, b, "derived", ("derived",)) for v in vals]
+            rows[code] = [Cell(v + 0.0, a, b, "derived", ("derived",)) for v in vals]
             reading.checks.append(Check("t3.row_read", code, True,
                                         f"row {code} printed {len(printed)} numbers for {len(columns)} cells; "
                                         f"derived {vals} from the column identities", "info", "fct_outcomes", code))

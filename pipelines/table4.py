@@ -13,11 +13,32 @@ import itertools
 from dataclasses import dataclass, field
 
 from .identities import t4_failures
+from .labels import find_all_labels
 from .labels import templates
 from .model import Check
 from .table3 import Cell
 from .digitruns import candidates_text, digits_of, looks_flattened, split_run
 from .tokens import BLANK, NUM, Tok, tokenize
+
+
+def _read_transposed(toks, procs, results):
+    """Results as rows (结果维持 a b c …), proceedings as columns: each of the five result
+    labels followed by exactly one number per proceeding."""
+    events = [e for e in find_all_labels(toks, "t4_columns") if e.code in results]
+    first_num = next((t.start for t in toks if t.kind == NUM), None)
+    if first_num is None or not any(e.start > first_num for e in events):
+        return None
+    rows: dict[str, list] = {}
+    for i, e in enumerate(events):
+        end = events[i + 1].start if i + 1 < len(events) else float("inf")
+        cells = [t for t in toks if t.kind in (NUM, BLANK) and e.end <= t.start < end]
+        if cells:
+            if e.code in rows:
+                return None
+            rows[e.code] = cells
+    if set(rows) != set(results) or any(len(v) != len(procs) for v in rows.values()):
+        return None
+    return [rows[r][i] for i in range(len(procs)) for r in results]
 
 
 @dataclass
@@ -40,7 +61,12 @@ def read_t4(text: str, region: tuple[int, int]) -> T4Reading:
         return out
     chosen = None
     flags: tuple[str, ...] = ()
-    if len(nums) == need:
+    transposed = _read_transposed(toks, procs, results)
+    if transposed is not None:
+        chosen, flags = transposed, ("transposed",)
+        out.checks.append(Check("t4.layout", "t4", True, "table 四 printed with results as rows and proceedings "
+                                "as columns; read by its row labels", "info"))
+    elif len(nums) == need:
         chosen = nums
     elif len(nums) < need and len(cells) == need and any(t.kind == BLANK for t in cells):
         chosen = cells  # dashes or blanks printed for some cells
@@ -78,6 +104,13 @@ def read_t4(text: str, region: tuple[int, int]) -> T4Reading:
         out.groups[p] = [Cell(t.value if t.kind == NUM else None, t.start, t.end, "table", flags)
                          for t in chosen[i * K:(i + 1) * K]]
     fails = t4_failures({p: [c.value for c in v] for p, v in out.groups.items()}, results)
+    if len(fails) == len(procs) and any(c.value for v in out.groups.values() for c in v):
+        # every 总计 wrong at once: the cells are not where the template puts them
+        out.groups = {}
+        out.checks.append(Check("t4.read", "t4", False, "no 总计 of table 四 is the sum of its results in the "
+                                "template's order: the layout is not understood; no table cell published",
+                                "error", span_start=nums[0].start, span_end=nums[-1].end))
+        return out
     if not fails:
         out.checks.append(Check("t4.total", "t4", True, "each 总计 is the sum of its results", "info"))
     for _, g, exp, found in fails:

@@ -37,6 +37,8 @@ _UNIT_AFTER = re.compile(r"[ ]?(?:件|条|个|人|次|项|年|月|日|号|%|岁|
 _LIST_MARKER_AFTER = re.compile(r"[.、](?!\d)")
 # 第3 (ordinal), 数据1/列1/栏1 (generic column headers of OCR tables): not values
 _NOT_VALUE_BEFORE = re.compile(r"(?:第|数据|列|栏)[ ]?$")
+# 本年增/减 printed as 减少3 / 减3: a decrease
+_DECREASE_BEFORE = re.compile(r"(?:减少|下降|(?<![/增])减)[ ]*$")
 _BLANK_LINE = re.compile(r"^[ \t]*\|?[ \t]*$")
 
 
@@ -113,6 +115,13 @@ def _cell_tokens(cell: str, offset: int, ln_no: int, out: list[Tok]) -> None:
         # 1,234 is one number: keep offsets by tokenising the grouped figures separately
         last = 0
         for m in _THOUSANDS.finditer(cell):
+            if not m.group(2) and _UNIT_AFTER.match(cell[m.end():]):
+                # 12,345件: a prose figure, not a cell; keep it as text
+                if m.start() > last:
+                    _cell_tokens(cell[last:m.start()], offset + last, ln_no, out)
+                out.append(Tok(TEXT, offset + m.start(), offset + m.end(), m.group(0), line=ln_no))
+                last = m.end()
+                continue
             if m.start() > last:
                 _cell_tokens(cell[last:m.start()], offset + last, ln_no, out)
             v = float(m.group(1).replace(",", ""))
@@ -145,7 +154,7 @@ def _cell_tokens(cell: str, offset: int, ln_no: int, out: list[Tok]) -> None:
         txt = cell[last:m.start()]
         if txt.strip():
             out.append(Tok(TEXT, offset + last, offset + m.start(), txt, line=ln_no))
-        sign = -1.0 if m.group(1) == "-" else 1.0
+        sign = -1.0 if m.group(1) == "-" or (not m.group(1) and _DECREASE_BEFORE.search(before)) else 1.0
         out.append(Tok(NUM, offset + m.start(), offset + m.end(), m.group(0), sign * float(m.group(2)),
                        unit=m.group(3), line=ln_no))
         last = m.end()

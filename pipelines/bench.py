@@ -1,0 +1,353 @@
+"""The benchmark behind `ogi bench` / `make bench`: how fast and how big, measured.
+
+What belongs here: generating a synthetic corpus (synth.py), running `ogi run` on it as
+a user would (a separate process: cold, rerun with no change, rerun after 1% of the
+files were edited), measuring wall time, throughput and the peak resident memory of the
+run's whole process tree, scoring the result against the synthetic truth with
+`../shared/tools/score.py` (and the same arithmetic in DuckDB for the whole corpus),
+and timing `extract_report` on the smallest to the largest reports to show that parse
+cost grows linearly with size. Optionally (`--profile`) a cProfile of a cold run.
+Not part of the test suite; no Dagster imports (the runs are subprocesses).
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import pathlib
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+from . import synth
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SHARED = pathlib.Path(os.environ.get("OGI_SHARED", ROOT.parent / "shared"))
+TARGETS = {"cold_reports_per_s": 500, "nochange_s": 10.0, "changed_s": 20.0, "peak_bytes": 2 * 1024**3}
+SCORE_FULL_MAX = 20000   # above this, score.py reads a sample of the gold (it is slow on millions of cells)
+
+
+class PeakRSS:
+    """Polls the resident memory of a process and all its descendants; keeps the peak sum."""
+
+    def __init__(self, pid: int, every: float = 0.05):
+        import psutil
+
+        self.proc = psutil.Process(pid)
+        self.every = every
+        self.peak = 0
+        self._stop = threading.Event()
+        self._t = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            try:
+                procs = [self.proc, *self.proc.children(recursive=True)]
+            except psutil.Error:
+                break
+            total = 0
+            for p in procs:
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.peak = max(self.peak, total)
+            self._stop.wait(self.every)
+
+    def __enter__(self):
+        self._t.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._t.join()
+
+
+def ogi_run(raw: pathlib.Path, wh: pathlib.Path, workers: int) -> dict:
+    """`ogi run` in its own process; wall seconds, peak RSS of its process tree, counts."""
+    env = {**os.environ, "OGI_WORKERS": str(workers)}
+    cmd = [sys.executable, "-m", "pipelines.cli", "run", "--raw", str(raw), "--warehouse", str(wh), "--quiet",
+           "--workers", str(workers)]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with PeakRSS(proc.pid) as mem:
+        out, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"ogi run failed ({proc.returncode}):\n{out}\n{err[-4000:]}")
+    last = json.loads((wh / "state" / "last_run.json").read_text(encoding="utf-8"))
+    marker = json.loads((wh / "parquet" / "_ogi_publish.json").read_text(encoding="utf-8"))
+    cells = sum(last["rows"].get(t, 0) for t in ("fct_applications", "fct_outcomes", "fct_proactive_disclosures",
+                                                  "fct_review_litigation"))
+    return {"wall": wall, "peak": mem.peak, "files": last["files"], "parsed": last["parsed"],
+            "cached": last["cached"], "unchanged": last["unchanged"], "cells": cells, "stdout": out,
+            "publish": marker.get("seconds", {}), "duckdb": marker.get("duckdb"), "extract_s": last.get("seconds")}
+
+
+def change_files(corpus: pathlib.Path, idx: list[dict], frac: float, seed: int, variant: int = 1) -> list[str]:
+    """Rewrite a fraction of the reports in place with other numbers; returns their file names
+    and writes their truth to corpus/gold/changed_cells.csv."""
+    rng = random.Random(f"bench-change:{seed}")
+    pick = sorted(rng.sample(range(len(idx)), max(1, int(len(idx) * frac))))
+    names = []
+    with open(corpus / "gold" / "changed_cells.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["file", "fact_table", "key1", "key2", "value"])
+        for i in pick:
+            r = idx[i]
+            s = synth.make_report(seed, int(r["file"][:6]), variant=variant)
+            assert s.file == r["file"], (s.file, r["file"])
+            (corpus / "reports" / s.relpath).write_bytes(s.data)
+            names.append(s.file)
+            for t, k1, k2, v in s.cells:
+                w.writerow([s.file, t, k1, k2, synth.fmt_value(v)])
+    return names
+
+
+def merged_gold(corpus: pathlib.Path, changed: list[str], out: pathlib.Path) -> pathlib.Path:
+    """gold/ with the changed files' cells replaced (DuckDB does the 10⁷-row CSV merge)."""
+    import duckdb
+
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(corpus / "gold" / "reports.csv", out / "reports.csv")
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    con.register("changed", __import__("pandas").DataFrame({"file": changed}))
+    g, c = corpus / "gold" / "cells.csv", corpus / "gold" / "changed_cells.csv"
+    opts = "header = true, all_varchar = true"
+    con.execute(f"""COPY (SELECT * FROM read_csv('{g}', {opts}) WHERE file NOT IN (SELECT file FROM changed)
+                    UNION ALL SELECT * FROM read_csv('{c}', {opts}))
+                    TO '{out / 'cells.csv'}' (HEADER, DELIMITER ',')""")
+    con.close()
+    return out
+
+
+def score_duckdb(gold: pathlib.Path, db: pathlib.Path) -> dict:
+    """score.py's arithmetic over the whole corpus in DuckDB: cells matched by file name and
+    keys, values equal within 1e-6; extra = non-zero published cells the gold lacks in a
+    table the gold has for that file; metadata columns compared where the gold gives them."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    con.execute("SET enable_progress_bar = false")
+    fact = " UNION ALL ".join(
+        f"SELECT report_id, '{t}' AS fact_table, {k1}::VARCHAR AS key1, {k2}::VARCHAR AS key2, value::DOUBLE AS value FROM {t}"
+        for t, (k1, k2) in (("fct_applications", ("stage", "applicant_type")), ("fct_outcomes", ("outcome", "applicant_type")),
+                            ("fct_proactive_disclosures", ("item", "measure")), ("fct_review_litigation", ("proceeding", "result"))))
+    con.execute(f"""CREATE TEMP TABLE got AS
+        SELECT regexp_extract(d.source_path, '[^/]+$') AS file, f.fact_table, f.key1, f.key2, f.value
+        FROM ({fact}) f JOIN dim_reports d USING (report_id)""")
+    con.execute(f"""CREATE TEMP TABLE gold AS SELECT file, fact_table, key1, key2,
+        CASE WHEN trim(value) = '' THEN NULL ELSE value::DOUBLE END AS value, value IS NULL OR trim(value) = '' AS blank
+        FROM read_csv('{gold / 'cells.csv'}', header = true, all_varchar = true)""")
+    r = con.execute("""SELECT count(*) AS gold,
+            count(*) FILTER (WHERE g2.file IS NOT NULL AND ((g.blank AND g2.value IS NULL) OR
+                             (NOT g.blank AND g2.value IS NOT NULL AND abs(g2.value - g.value) <= 1e-6 + 1e-9 * abs(g.value)))) AS correct,
+            count(*) FILTER (WHERE g2.file IS NULL) AS missing
+        FROM gold g LEFT JOIN got g2 USING (file, fact_table, key1, key2)""").fetchone()
+    extra = con.execute("""SELECT count(*) FROM got x
+        WHERE NOT EXISTS (SELECT 1 FROM gold g WHERE g.file = x.file AND g.fact_table = x.fact_table
+                          AND g.key1 = x.key1 AND g.key2 = x.key2)
+          AND EXISTS (SELECT 1 FROM (SELECT DISTINCT file, fact_table FROM gold) t
+                      WHERE t.file = x.file AND t.fact_table = x.fact_table)
+          AND x.value IS NOT NULL AND x.value <> 0""").fetchone()[0]
+    meta = con.execute(f"""SELECT count(*), count(*) FILTER (WHERE ok) FROM (
+        SELECT unnest([g.agency = d.agency, g.year::INTEGER = d.year, g.format_version = d.format_version,
+                       coalesce(g.province, '') = coalesce(d.province, ''), coalesce(g.city, '') = coalesce(d.city, ''),
+                       coalesce(g.county, '') = coalesce(d.county, '')]) AS ok
+        FROM read_csv('{gold / 'reports.csv'}', header = true, all_varchar = true) g
+        LEFT JOIN dim_reports d ON regexp_extract(d.source_path, '[^/]+$') = g.file)""").fetchone()
+    con.close()
+    gold_n, correct, missing = r
+    wrong = gold_n - correct - missing
+    emitted = correct + wrong + extra
+    return {"gold": gold_n, "correct": correct, "wrong": wrong, "missing": missing, "extra": extra,
+            "recall": correct / gold_n if gold_n else 0.0, "precision": correct / emitted if emitted else 0.0,
+            "meta_ok": meta[1], "meta_n": meta[0]}
+
+
+def score_py(gold: pathlib.Path, db: pathlib.Path, sample: int | None, seed: int) -> str:
+    """The shared scorer's last line (on a sample of the gold's reports when asked)."""
+    tool = SHARED / "tools" / "score.py"
+    if not tool.exists():
+        return f"score.py not found at {tool} (set OGI_SHARED)"
+    if sample:
+        import duckdb
+
+        sub = gold.parent / (gold.name + f"-sample{sample}")
+        sub.mkdir(exist_ok=True)
+        with open(gold / "reports.csv", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        keep = sorted(random.Random(f"bench-sample:{seed}").sample([r["file"] for r in rows], min(sample, len(rows))))
+        with open(sub / "reports.csv", "w", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+            w.writeheader()
+            w.writerows(r for r in rows if r["file"] in set(keep))
+        con = duckdb.connect()
+        con.execute("SET enable_progress_bar = false")
+        con.register("keep", __import__("pandas").DataFrame({"file": keep}))
+        con.execute(f"""COPY (SELECT * FROM read_csv('{gold / 'cells.csv'}', header = true, all_varchar = true)
+                        WHERE file IN (SELECT file FROM keep)) TO '{sub / 'cells.csv'}' (HEADER, DELIMITER ',')""")
+        con.close()
+        gold = sub
+    r = subprocess.run([sys.executable, str(tool), "--gold", str(gold), "--db", str(db)], capture_output=True, text=True)
+    lines = (r.stdout or r.stderr).strip().splitlines()
+    return lines[-1] if lines else f"score.py gave no output (exit {r.returncode})"
+
+
+def parse_cost(corpus: pathlib.Path, idx: list[dict], budget: float = 1.5) -> list[dict]:
+    """extract_report timed on reports from the smallest to the largest (repeated for about
+    `budget` seconds each): size, ms per report, µs per KB."""
+    from .extract import extract_report
+
+    by_size = sorted(idx, key=lambda r: int(r["size"]))
+    n = len(by_size)
+    picks = {"smallest": 0, "p25": n // 4, "median": n // 2, "p75": 3 * n // 4, "p99": min(n - 1, int(n * 0.99)),
+             "largest": n - 1}
+    out = []
+    for name, i in picks.items():
+        r = by_size[i]
+        data = (corpus / "reports" / r["relpath"]).read_bytes()
+        extract_report(data, r["file"])  # warm
+        reps, t0 = 0, time.perf_counter()
+        while True:
+            extract_report(data, r["file"])
+            reps += 1
+            if time.perf_counter() - t0 > budget and reps >= 3:
+                break
+        ms = (time.perf_counter() - t0) / reps * 1000
+        out.append({"which": name, "file": r["file"], "layout": r["layout"], "bytes": len(data), "ms": ms,
+                    "reps": reps, "us_per_kb": ms * 1000 / (len(data) / 1024)})
+    return out
+
+
+def profile_cold(corpus: pathlib.Path, work: pathlib.Path, n: int, echo) -> None:
+    """cProfile of a cold run (one worker, so parsing happens in the profiled process) on
+    the first n reports; prints where the time goes, by module and by function."""
+    import pstats
+
+    raw = work / "profile-raw"
+    raw.mkdir(exist_ok=True)
+    for p in sorted((corpus / "reports").rglob("*"))[: n + 200]:
+        if p.is_file() and len(list(raw.rglob("*"))) < n:
+            dst = raw / p.relative_to(corpus / "reports")
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(p, dst)
+    prof = work / "cold.prof"
+    wh = work / "profile-wh"
+    shutil.rmtree(wh, ignore_errors=True)
+    cmd = [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "pipelines.cli", "run", "--raw", str(raw),
+           "--warehouse", str(wh), "--quiet", "--workers", "1"]
+    t0 = time.perf_counter()
+    subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)
+    wall = time.perf_counter() - t0
+    st = pstats.Stats(str(prof))
+    total = st.total_tt
+    by_mod: dict[str, float] = {}
+    for (fn, _line, _name), (_cc, _nc, tt, _ct, _callers) in st.stats.items():
+        key = fn
+        if "/pipelines/" in fn:
+            key = "pipelines/" + fn.split("/pipelines/", 1)[1]
+        elif "site-packages/" in fn:
+            key = fn.split("site-packages/", 1)[1].split("/", 1)[0]
+        elif fn.startswith("~") or fn.startswith("<"):
+            key = "builtins (re, str, …)"
+        else:
+            key = "python stdlib"
+        by_mod[key] = by_mod.get(key, 0.0) + tt
+    echo(f"\nprofile of a cold run on {n} reports, 1 worker ({wall:.1f} s wall, {total:.1f} s profiled), "
+         f"own time by module:")
+    for k, v in sorted(by_mod.items(), key=lambda kv: -kv[1])[:18]:
+        echo(f"  {v:7.2f} s  {v / total:6.1%}  {k}")
+    cum = [(ct, f"{pathlib.PurePath(fn).name}:{name}") for (fn, _l, name), (_cc, _nc, _tt, ct, _c) in st.stats.items()
+           if "/pipelines/" in fn]
+    echo("cumulative time of the pipelines functions that cost most:")
+    for ct, name in sorted(cum, reverse=True)[:25]:
+        echo(f"  {ct:7.2f} s  {ct / total:6.1%}  {name}")
+
+
+def _fmt_bytes(b: int) -> str:
+    return f"{b / 1024**2:,.0f} MB"
+
+
+def run_bench(n: int = 20000, out: str | None = None, seed: int = 0, workers: int | None = None,
+              profile: bool = False, keep: bool = False, echo=print, change_frac: float = 0.01) -> dict:
+    workers = workers or synth.default_workers()
+    work = pathlib.Path(out) if out else pathlib.Path(tempfile.mkdtemp(prefix="ogi-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    corpus, wh = work / "corpus", work / "warehouse"
+    for d in (corpus, wh):
+        shutil.rmtree(d, ignore_errors=True)
+    result: dict = {"n": n, "workers": workers}
+    try:
+        echo(f"ogi bench: {n} synthetic reports (seed {seed}), {workers} parsing workers, "
+             f"{os.cpu_count()} cores; work folder {work}")
+        t0 = time.perf_counter()
+        g = synth.generate(n, corpus, seed=seed, workers=workers)
+        idx = synth.read_synth_index(corpus)
+        size = sum(int(r["size"]) for r in idx)
+        echo(f"generated {n} reports ({_fmt_bytes(size)}; layouts: "
+             f"{', '.join(sorted({r['layout'] for r in idx}))}) and {g['cells']:,} gold cells "
+             f"in {time.perf_counter() - t0:.1f} s")
+
+        runs = {}
+        runs["cold"] = ogi_run(corpus / "reports", wh, workers)
+        runs["no change"] = ogi_run(corpus / "reports", wh, workers)
+        changed = change_files(corpus, idx, change_frac, seed)
+        runs[f"{change_frac:.0%} changed"] = ogi_run(corpus / "reports", wh, workers)
+        result["runs"] = runs
+
+        echo(f"\n{'run':<12}{'wall s':>9}{'reports/s':>11}{'cells/s':>12}{'peak RSS':>11}{'parsed':>9}"
+             f"{'reused':>9}   publish")
+        for name, r in runs.items():
+            pub = "nothing (unchanged)" if r["unchanged"] else \
+                f"parquet {r['publish'].get('parquet', '?')} s, duckdb {r['publish'].get('duckdb', '?')} s ({r['duckdb']})"
+            echo(f"{name:<12}{r['wall']:>9.1f}{r['files'] / r['wall']:>11,.0f}{r['cells'] / r['wall']:>12,.0f}"
+                 f"{_fmt_bytes(r['peak']):>11}{r['parsed']:>9,}{r['cached']:>9,}   {pub}")
+        cold, same, ch = runs["cold"], runs["no change"], runs[f"{change_frac:.0%} changed"]
+        checks = [
+            (f"cold ≥ {TARGETS['cold_reports_per_s']} reports/s", cold["files"] / cold["wall"] >= TARGETS["cold_reports_per_s"],
+             f"{cold['files'] / cold['wall']:,.0f}/s"),
+            (f"no-change rerun < {TARGETS['nochange_s']:.0f} s", same["wall"] < TARGETS["nochange_s"], f"{same['wall']:.1f} s"),
+            (f"{change_frac:.0%} changed < {TARGETS['changed_s']:.0f} s", ch["wall"] < TARGETS["changed_s"], f"{ch['wall']:.1f} s"),
+            ("peak memory < 2 GB", max(r["peak"] for r in runs.values()) < TARGETS["peak_bytes"],
+             _fmt_bytes(max(r["peak"] for r in runs.values()))),
+            ("no-change rerun parses nothing", same["parsed"] == 0 and same["unchanged"], f"parsed {same['parsed']}"),
+            (f"{change_frac:.0%} changed parses only those", ch["parsed"] == len(changed),
+             f"parsed {ch['parsed']} of {len(changed)} changed"),
+        ]
+        echo(f"\ntargets (the issue's, for 100,000 reports; this run: {n:,}):")
+        for what, ok, got in checks:
+            echo(f"  {'ok  ' if ok else 'MISS'} {what}: {got}")
+
+        gold = merged_gold(corpus, changed, work / "gold-final")
+        s = score_duckdb(gold, wh / "ogi.duckdb")
+        result["score"] = s
+        echo(f"\naccuracy against the synthetic truth (after the changes), whole corpus in DuckDB: recall "
+             f"{s['recall']:.4%} precision {s['precision']:.4%} ({s['correct']:,}/{s['gold']:,} right, {s['wrong']} wrong, "
+             f"{s['missing']} missing, {s['extra']} extra); metadata {s['meta_ok']:,}/{s['meta_n']:,}")
+        sample = None if n <= SCORE_FULL_MAX else 5000
+        line = score_py(gold, wh / "ogi.duckdb", sample, seed)
+        result["score_py"] = line
+        echo(f"score.py{'' if sample is None else f' (sample of {sample} reports)'}: {line}")
+
+        cost = parse_cost(corpus, idx)
+        result["parse_cost"] = cost
+        echo("\nparse cost by report size (extract_report, one process):")
+        for c in cost:
+            echo(f"  {c['which']:<9}{c['bytes'] / 1024:>8.1f} KB {c['ms']:>8.2f} ms/report {c['us_per_kb']:>7.0f} µs/KB"
+                 f"  ({c['layout']}, {c['reps']} runs)")
+        small, large = cost[0], cost[-1]
+        echo(f"  largest/smallest: {large['bytes'] / small['bytes']:.1f}× the bytes, {large['ms'] / small['ms']:.1f}× the time")
+        if profile:
+            profile_cold(corpus, work, min(n, 2000), echo)
+        return result
+    finally:
+        if not keep and not out:
+            shutil.rmtree(work, ignore_errors=True)
