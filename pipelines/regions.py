@@ -113,6 +113,9 @@ def _resolve(name: str) -> Resolved | None:
                 if r.level == "county" and r.name not in _GENERIC and len(r.name) >= 2]
     # a county must not overlap a city's own name (淮安区 in 淮安市, 市南区 in 中山市南区)
     counties = [(r, a, b) for r, a, b in counties if not any(a < cb and ca < b for _, ca, cb in cities)]
+    # nor lie inside a longer county name (吉县 in 永吉县)
+    counties = [(r, a, b) for r, a, b in counties
+                if not any(oa <= a and b <= ob and (ob - oa) > (b - a) for _, oa, ob in counties)]
     if provs:
         counties = [c for c in counties if c[0].province in {p[0].name for p in provs}]
         cities = [c for c in cities if c[0].province in {p[0].name for p in provs}]
