@@ -64,7 +64,7 @@ def _title(lines: list[str]) -> tuple[str, int, bool] | None:
     """(agency, year, is_full_title) from the first lines; prefers 年度报告 over 年报."""
     cands = []
     heads = [ln.strip().lstrip("#").strip() for ln in lines[:25]]
-    heads = [re.sub(r"^(?:标题|题目|名称)\s*[:：]\s*", "", h) for h in heads]
+    heads = [re.sub(r"^(?:文章标题|信息名称|标题|题目|名称)\s*[:：]\s*", "", h) for h in heads]
     # 关于印发《…年度报告》的通知: the title inside the book-title marks
     heads = [re.sub(r"^[^《]*《([^》]*报告)》.*$", r"\1", h) if "《" in h and "报告》" in h else h for h in heads]
     heads = [h for h in heads if h and not _NOISE.match(h)]
