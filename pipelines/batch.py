@@ -85,7 +85,9 @@ def discover(raw_dir: pathlib.Path, manifest: pathlib.Path | None = None) -> pd.
     known: dict[str, tuple[int, int, str, int]] = {}
     if manifest is not None and manifest.exists():
         try:
-            m = pd.read_parquet(manifest)
+            import pyarrow.parquet as pq
+
+            m = pq.read_table(str(manifest)).to_pydict()
             known = {p: (s, t, h, a) for p, s, t, h, a in
                      zip(m["abs_path"], m["size"], m["mtime_ns"], m["sha256"], m["hashed_ns"])}
         except Exception:  # noqa: BLE001 - an unreadable manifest is an empty one
@@ -113,7 +115,7 @@ def discover(raw_dir: pathlib.Path, manifest: pathlib.Path | None = None) -> pd.
 
 def inputs_fingerprint(files: pd.DataFrame) -> str:
     h = hashlib.sha256()
-    for p, s in zip(files["path"], files["sha256"]):
+    for p, s in zip(files["path"].tolist(), files["sha256"].tolist()):
         h.update(f"{p}\0{s}\n".encode())
     return h.hexdigest()
 
@@ -251,7 +253,8 @@ def extract_all(files: pd.DataFrame, warehouse: pathlib.Path, workers: int = 1, 
     have = base.ids if base is not None else set()
     firsts = files.drop_duplicates("sha256")
     todo, reuse = [], {}
-    for abs_path, rel, sha, size in zip(firsts["abs_path"], firsts["path"], firsts["sha256"], firsts["size"]):
+    for abs_path, rel, sha, size in zip(firsts["abs_path"].tolist(), firsts["path"].tolist(), firsts["sha256"].tolist(),
+                                        firsts["size"].tolist()):
         if sha[:16] in have:
             continue
         if sha in leftovers:
@@ -294,7 +297,7 @@ def extract_all(files: pd.DataFrame, warehouse: pathlib.Path, workers: int = 1, 
     if changed:
         # files rewritten (or removed) while the run read them: publish what was read
         fix = dict(changed)
-        files = files.assign(sha256=[fix.get(p, s) for p, s in zip(files["path"], files["sha256"])])
+        files = files.assign(sha256=[fix.get(p, s) for p, s in zip(files["path"].tolist(), files["sha256"].tolist())])
         files = files[files["sha256"].notna()].reset_index(drop=True)
         inputs = inputs_fingerprint(files)
     stats.update(parsed=len(items), cached=stats["reports"] - len(items), failed=failed, unchanged=False,

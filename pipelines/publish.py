@@ -52,7 +52,7 @@ NULL_YEAR = "__HIVE_DEFAULT_PARTITION__"
 SPLIT_TABLES = (*schemas.FACT_TABLES, "report_texts")  # published as many files, carried over file by file
 WHOLE_TABLES = ("dim_reports", "check_results")          # rebuilt whole on every publish
 MAX_FILES = 256               # files per partition before they are merged into one
-DUCKDB_MEMORY = os.environ.get("OGI_DUCKDB_MEMORY", "1GB")
+DUCKDB_MEMORY = os.environ.get("OGI_DUCKDB_MEMORY", "512MB")  # keeps a 100k-report run under 2 GB
 
 
 def _evidence(text: str, s, e) -> str | None:
@@ -78,19 +78,24 @@ class RowBuffer:
         self.reports += 1
         for c, v in self.cols["dim_reports"].items():
             v.append(rep.get(c))
+        by_table: dict[str, list] = {}
         for f in res.facts:
-            k1, k2 = schemas.tables()[f.table].keys
-            t = self.cols[f.table]
-            t["report_id"].append(rid)
-            t["year"].append(year)
-            t[k1].append(f.key1)
-            t[k2].append(f.key2)
-            t["value"].append(f.value)
-            t["source"].append(f.source)
-            t["span_start"].append(f.span_start)
-            t["span_end"].append(f.span_end)
-            t["flags"].append(",".join(f.flags))
-            t["evidence"].append(_evidence(text, f.span_start, f.span_end))
+            by_table.setdefault(f.table, []).append(f)
+        for table, fs in by_table.items():  # column at a time: a few C loops per table
+            k1, k2 = schemas.tables()[table].keys
+            t = self.cols[table]
+            n = len(fs)
+            t["report_id"].extend([rid] * n)
+            t["year"].extend([year] * n)
+            t[k1].extend([f.key1 for f in fs])
+            t[k2].extend([f.key2 for f in fs])
+            t["value"].extend([f.value for f in fs])
+            t["source"].extend([f.source for f in fs])
+            t["span_start"].extend([f.span_start for f in fs])
+            t["span_end"].extend([f.span_end for f in fs])
+            t["flags"].extend([",".join(f.flags) if f.flags else "" for f in fs])
+            t["evidence"].extend([None if f.span_start is None or f.span_end is None or not text
+                                  else text[f.span_start:f.span_end][:EVIDENCE_MAX] for f in fs])
         subj: Counter = Counter()
         cr = self.cols["check_results"]
         for c in res.checks:
@@ -451,10 +456,10 @@ def prepare(warehouse: pathlib.Path, files: pd.DataFrame, segments: list[Segment
     if unchanged:
         return p
     live = files[["path", "sha256"]].sort_values("path", kind="stable")
-    rids = [s[:16] for s in live["sha256"]]
+    rids = [s[:16] for s in live["sha256"].tolist()]
     first: dict[str, str] = {}
     dups: list[tuple[str, str, str]] = []
-    for rid, path in zip(rids, live["path"]):
+    for rid, path in zip(rids, live["path"].tolist()):
         if rid in first:
             dups.append((rid, path, first[rid]))
         else:
@@ -573,21 +578,36 @@ def write(p: Prepared, workers: int = 2, log=None) -> dict[str, int]:
             counts[t] = at.num_rows
         # fact tables and texts: carried over file by file, biggest jobs first on both cores
         jobs = []
-        for t in SPLIT_TABLES:
-            jobs += _partition_jobs(p, t, pq_tmp, tag)
-            counts[t] = 0
-        jobs.sort(key=lambda j: -j[0])
         dropped: list[str] = []
         produced = []
+        known_rows = p.base.marker.get("files", {}) if p.base is not None else {}
+        files_rows: dict[str, int] = {}   # rows per published fact/text file, kept in the marker
+        for t in SPLIT_TABLES:
+            links, tjobs = _partition_jobs(p, t, pq_tmp, tag)
+            jobs += tjobs
+            counts[t] = 0
+            made = []
+            for _t, src, dst, entry in links:
+                _link(src, dst)
+                rel = str(dst.relative_to(pq_tmp))
+                n = known_rows.get(rel) if entry is None else None
+                files_rows[rel] = n if n is not None else pq.read_metadata(str(src)).num_rows
+                counts[t] += files_rows[rel]
+                if entry is not None:
+                    made.append((t, entry[0], entry[1] if entry[1] is not None else sorted(_ids_in(src))))
+            produced.append(_index_table(made))
+        jobs.sort(key=lambda j: -j[0])
         old_db = warehouse / "ogi.duckdb"
         incremental = p.base is not None and duckdb_matches(old_db, p.base.marker.get("counts", {}))
         with ThreadPoolExecutor(max_workers=max(1, workers) + 1) as ex:
             # the DuckDB update needs only the segments and the whole tables: it runs alongside
             db_job = ex.submit(_duckdb_incremental, p, old_db, db_tmp, pq_tmp, workers) if incremental else None
-            for t, n, drop, made in ex.map(lambda j: j[1](), jobs):
+            for t, n, drop, made, out in ex.map(lambda j: j[1](), jobs):
                 counts[t] += n
                 dropped += drop
                 produced.append(made)
+                if out is not None:
+                    files_rows[str(out.relative_to(pq_tmp))] = n
             timings["parquet"] = round(time.perf_counter() - t0, 2)
             if db_job is not None:
                 timings["duckdb"] = db_job.result()
@@ -607,7 +627,8 @@ def write(p: Prepared, workers: int = 2, log=None) -> dict[str, int]:
         marker = {"format": PUBLISH_FORMAT, "signature": p.signature, "inputs": p.inputs, "counts": counts,
                   "run": tag, "index": index_name, "written": time.strftime("%Y-%m-%dT%H:%M:%S"),
                   "duckdb": "incremental" if incremental else "built",
-                  "reports": {"kept": len(p.keep), "dropped": len(p.dead), "added": len(p.new)}, "seconds": timings}
+                  "reports": {"kept": len(p.keep), "dropped": len(p.dead), "added": len(p.new)}, "seconds": timings,
+                  "files": files_rows}
         (pq_tmp / MARKER).write_text(json.dumps(marker, indent=1), encoding="utf-8")
         # swap into place
         final_pq = warehouse / "parquet"
@@ -646,15 +667,16 @@ def _keep_rows(at, keep):
     return pa.concat_tables(runs) if runs else at.slice(0, 0)
 
 
-def _partition_jobs(p: Prepared, t: str, pq_tmp: pathlib.Path, tag: str) -> list:
-    """(size, job) pairs; a job builds one partition of a table (a year of a fact table,
-    or all texts) and returns (table, rows, base files not carried as they were, index rows
-    of the files it wrote)."""
+def _partition_jobs(p: Prepared, t: str, pq_tmp: pathlib.Path, tag: str) -> tuple[list, list]:
+    """What to do with one table's files, partition by partition (a year of a fact table,
+    or all texts): files holding no dropped report and whole new segments are linked
+    (returned as `links`), every other file is rewritten on its own (a job each, so both
+    cores share the work); a partition that would hold too many files is merged into one.
+    Jobs are (bytes, callable → (table, rows, base files replaced, index rows))."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     fact = t in schemas.FACT_TABLES
-    root_new = pq_tmp / t
     parts: dict[str, dict] = {}
 
     def part(key):
@@ -679,75 +701,74 @@ def _partition_jobs(p: Prepared, t: str, pq_tmp: pathlib.Path, tag: str) -> list
             key = f.parent.name if fact else ""
             part(key)["segs"].append((s, f, done.get("ids", {}).get(t, {}).get(key)))
     dead = pa.array(sorted(p.dead), pa.string()) if p.dead else None
-    jobs = []
+    links, jobs = [], []
     for key, d in parts.items():
-        dest = root_new / key if fact else root_new
-        size = sum(f.stat().st_size for f, _, _ in d["base"]) + sum(f.stat().st_size for _, f, _ in d["segs"])
-        jobs.append((size, lambda d=d, dest=dest, key=key: _build_partition(p, t, d, dest, key, dead, tag)))
-    return jobs
+        dest = pq_tmp / t / key if fact else pq_tmp / t
+        prefix = f"{t}/{key}/" if fact else f"{t}/"
+        keep_all = [(f, rel) for f, rel, hit in d["base"] if not hit]
+        rewrite = [(f, rel) for f, rel, hit in d["base"] if hit]
+        full = [(s, f, ids) for s, f, ids in d["segs"] if len(s.ids) == s.all_ids]
+        partial = [(s, f, ids) for s, f, ids in d["segs"] if len(s.ids) != s.all_ids]
+        sources = [(f, rel, dead, False) for f, rel in rewrite]
+        sources += [(f, None, pa.array(sorted(s.ids), pa.string()), True) for s, f, _ in partial]
+        if len(keep_all) + len(full) + len(sources) > MAX_FILES:
+            # too many files: one job streams the whole partition into one file
+            sources = [(f, rel, dead if dead is not None and rel in touched else None, False)
+                       for f, rel, _ in d["base"]]
+            sources += [(f, None, pa.array(sorted(s.ids), pa.string()) if len(s.ids) != s.all_ids else None, True)
+                        for s, f, _ in d["segs"]]
+            size = sum(f.stat().st_size for f, *_ in sources)
+            jobs.append((size, lambda src=sources, dest=dest, prefix=prefix:
+                         _rewrite(t, src, dest / f"part-{tag}.parquet", prefix)))
+            continue
+        for f, rel in keep_all:
+            links.append((t, f, dest / f.name, None))
+        for s, f, ids in full:
+            name = f"part-{pathlib.Path(s.dir).name}.parquet"
+            links.append((t, f, dest / name, (prefix + name, ids)))
+        for i, src in enumerate(sources):
+            jobs.append((src[0].stat().st_size, lambda src=src, dest=dest, prefix=prefix, i=i:
+                         _rewrite(t, [src], dest / f"part-{tag}-{i}.parquet", prefix)))
+    return links, jobs
 
 
-def _build_partition(p: Prepared, t: str, d: dict, dest: pathlib.Path, key: str, dead, tag: str):
-    """One partition's files: unchanged ones hard-linked, whole new segments linked, the
-    rest (files holding dropped reports, partly used segments) rewritten into one file,
-    streamed a file at a time. Too many files: everything merged into one."""
+def _rewrite(t: str, sources: list, out: pathlib.Path, prefix: str):
+    """Stream source files into one new file, each without the rows of the reports it must
+    drop (keep=False) or with only the reports it must keep (keep=True). Strings stay
+    dictionary-encoded from reader to writer (no decoding); the file gets the table's Arrow
+    schema all the same, so readers see plain strings with their descriptions."""
+    import base64
+
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    fact = t in schemas.FACT_TABLES
-    prefix = f"{t}/{key}/" if fact else f"{t}/"
-    linked = [(f, rel) for f, rel, hit in d["base"] if not hit]
-    rewrite = [(f, rel) for f, rel, hit in d["base"] if hit]
-    full = [(s, f, ids) for s, f, ids in d["segs"] if len(s.ids) == s.all_ids]
-    partial = [(s, f, ids) for s, f, ids in d["segs"] if len(s.ids) != s.all_ids]
-    merge = len(linked) + len(full) + (1 if rewrite or partial else 0) > MAX_FILES
-    n, made, dropped = 0, [], [rel for _, rel in rewrite]
-    if merge:
-        rewrite += linked
-        dropped += [rel for _, rel in linked]
-        linked = []
-        partial += full
-        full = []
-    for f, rel in linked:
-        _link(f, dest / f.name)
-        n += pq.read_metadata(str(f)).num_rows
-    for s, f, ids in full:
-        name = f"part-{pathlib.Path(s.dir).name}.parquet"
-        _link(f, dest / name)
-        n += pq.read_metadata(str(f)).num_rows
-        made.append((t, prefix + name, ids if ids is not None else sorted(_ids_in(f))))
-    # (file, report ids to keep or to drop, keep?) to stream into one new file
-    sources = [(f, dead, False) for f, _ in rewrite]
-    sources += [(f, pa.array(sorted(s.ids), pa.string()) if len(s.ids) != s.all_ids else None, True)
-                for s, f, _ in partial]
-    if sources:
-        name = f"part-{tag}.parquet"
-        schema = file_schema(t)
-        strings = _string_columns(t)
-        writer = None
-        kept_ids = []
-        try:
-            for f, ids, keep in sources:
-                at = pq.read_table(str(f), read_dictionary=strings)
-                if ids is not None:
-                    m = pc.is_in(at.column("report_id"), value_set=ids)
-                    at = _keep_rows(at, m if keep else pc.invert(m))
-                if not at.num_rows:
-                    continue
-                at = at.cast(schema)
-                if writer is None:
-                    dest.mkdir(parents=True, exist_ok=True)
-                    writer = pq.ParquetWriter(str(dest / name), schema, **write_options(t))
-                writer.write_table(at)
-                kept_ids.append(pc.unique(at.column("report_id")))
-                n += at.num_rows
-        finally:
-            if writer is not None:
-                writer.close()
-        if kept_ids:
-            made.append((t, prefix + name, pa.chunked_array(kept_ids).to_pylist()))
-    return t, n, dropped, _index_table(made)
+    strings = _string_columns(t)
+    writer = None
+    n, kept = 0, []
+    try:
+        for f, _rel, ids, keep in sources:
+            at = pq.read_table(str(f), read_dictionary=strings)
+            if ids is not None:
+                m = pc.is_in(at.column("report_id"), value_set=ids)
+                at = _keep_rows(at, m if keep else pc.invert(m))
+            if not at.num_rows:
+                continue
+            if writer is None:
+                out.parent.mkdir(parents=True, exist_ok=True)
+                writer = pq.ParquetWriter(str(out), at.schema, store_schema=False, **write_options(t))
+            elif at.schema != writer.schema_arrow:
+                at = at.cast(writer.schema_arrow)
+            writer.write_table(at)
+            kept.append(pc.unique(at.column("report_id").cast(pa.string())))
+            n += at.num_rows
+    finally:
+        if writer is not None:
+            writer.add_key_value_metadata({"ARROW:schema": base64.b64encode(file_schema(t).serialize().to_pybytes())})
+            writer.close()
+    replaced = [rel for _f, rel, _i, _k in sources if rel is not None]
+    made = [(t, prefix + out.name, pa.chunked_array(kept).to_pylist())] if kept else []
+    return t, n, replaced, _index_table(made), out if n else None
 
 
 def _duckdb_connect(path: pathlib.Path, workers: int):
@@ -801,10 +822,14 @@ def _duckdb_update(p: Prepared, db: pathlib.Path, pq_dir: pathlib.Path, workers:
     try:
         con.register("dead_ids", pa.table({"report_id": pa.array(sorted(p.dead), pa.string())}))
         con.register("new_ids", pa.table({"report_id": pa.array(sorted(p.new), pa.string())}))
+        # rows of the whole tables that change: reports gone, new, moved (source_path) or
+        # duplicated, and every duplicate_file note
+        con.register("redo_ids", pa.table({"report_id": pa.array(sorted(p.dead | p.touched | p.new), pa.string())}))
         con.execute("BEGIN")
         for t in WHOLE_TABLES:
-            con.execute(f"DELETE FROM {t}")
-            con.execute(f"INSERT INTO {t} {_select(t, _published_files(pq_dir, t))}")
+            dup = " OR \"check\" = 'duplicate_file'" if t == "check_results" else ""
+            con.execute(f"DELETE FROM {t} WHERE report_id IN (SELECT report_id FROM redo_ids){dup}")
+            con.execute(f"INSERT INTO {t} {_select(t, _published_files(pq_dir, t), 'WHERE report_id IN (SELECT report_id FROM redo_ids)' + dup)}")
         for t in SPLIT_TABLES:
             if p.dead:
                 con.execute(f"DELETE FROM {t} WHERE report_id IN (SELECT report_id FROM dead_ids)")

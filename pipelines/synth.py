@@ -123,10 +123,31 @@ _PROVINCE_BODIES = ("教育厅", "公安厅", "民政厅", "司法厅", "财政�
 # - county names it ignores as too generic, even after their city (大同市城区 → county None);
 # - 吉林省 (the province), which it also reads as the city 吉林市;
 # - region names longer than 12 characters (镇沅彝族哈尼族拉祜族自治县 and two more): its
-#   indexed lookup tries substrings of at most 12 characters.
+#   indexed lookup tries substrings of at most 12 characters;
+# - names holding the short name of a province or city (65 of 3219: 黄石港区 ⊃ 黄石,
+#   峨眉山市 ⊃ 眉山, 海南藏族自治州 ⊃ 海南, 和田市 ⊃ 和田(地区), 河南蒙古族自治县 ⊃ 河南):
+#   it takes them for that province or city.
 GENERIC_COUNTIES = frozenset({"城区", "郊区", "矿区", "新区", "市中区", "高新区"})
 PROVINCE_GAPS = frozenset({"吉林省"})
 LONGEST_NAME = 12
+_SHORT_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "地区", "盟", "省", "市")
+
+
+def _short_name(name: str) -> str:
+    for suf in _SHORT_SUFFIXES:
+        if name.endswith(suf) and len(name) - len(suf) >= 2:
+            return name[: -len(suf)]
+    return name
+
+
+@functools.cache
+def _shadowed() -> frozenset[str]:
+    """Region names that contain another province's or city's short name."""
+    regs = _regions()
+    shorts = {_short_name(r["name"]): r["name"] for r in regs if r["level"] in ("province", "city")}
+    shorts = {k: v for k, v in shorts.items() if len(k) >= 2}
+    return frozenset(r["name"] for r in regs if r["level"] in ("city", "county")
+                     and any(k in r["name"] and v != r["name"] for k, v in shorts.items()))
 
 
 @functools.cache
@@ -146,9 +167,12 @@ def agency_pool(include_gaps: bool = False) -> tuple[tuple[str, str, str, str, s
         if r["level"] == "county":
             county_count[r["name"]] = county_count.get(r["name"], 0) + 1
     upper = {r["name"] for r in regs if r["level"] != "county"}
+    shadowed = set() if include_gaps else _shadowed()
     out = []
     for r in regs:
         name, level, prov, city = r["name"], r["level"], r["province"], r["city"]
+        if name in shadowed or (city in shadowed and level == "county"):
+            continue
         if level == "province":
             if include_gaps or name not in PROVINCE_GAPS:
                 out.append(("province", name, prov, "", ""))

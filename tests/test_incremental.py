@@ -147,6 +147,16 @@ def test_duplicates_renames_and_touched_files(corpus):
     os.utime(p, ns=(p.stat().st_atime_ns, p.stat().st_mtime_ns + 10**9))
     s = _run(raw, wh)
     assert (s["hashed"], s["parsed"], s["unchanged"]) == (1, 0, True)
+    # a rename and a new duplicate in one run; the result is what a cold build gives
+    (raw / "copy" / "again.txt").rename(raw / "copy" / "moved.txt")
+    shutil.copy2(raw / synth.make_report(SEED, 2).relpath, raw / "copy" / "twin.txt")
+    s = _run(raw, wh)
+    assert (s["parsed"], s["reports"]) == (0, 10)
+    cold = wh.parent / "cold"
+    _run(raw, cold, use_cache=False)
+    for t in TABLES:
+        assert _db_rows(wh, t) == _db_rows(cold, t), t
+        assert _db_rows(wh, t) == _pq_rows(wh, t), t
 
 
 def test_parser_change_reparses_everything(corpus, monkeypatch):
