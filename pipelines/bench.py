@@ -201,27 +201,31 @@ def score_py(gold: pathlib.Path, db: pathlib.Path, sample: int | None, seed: int
     return lines[-1] if lines else f"score.py gave no output (exit {r.returncode})"
 
 
-def parse_cost(corpus: pathlib.Path, idx: list[dict], budget: float = 1.5) -> list[dict]:
-    """extract_report timed on reports from the smallest to the largest (repeated for about
-    `budget` seconds each): size, ms per report, µs per KB."""
+def _time_extract(data: bytes, name: str, budget: float) -> tuple[float, int]:
     from .extract import extract_report
 
+    extract_report(data, name)  # warm
+    reps, t0 = 0, time.perf_counter()
+    while True:
+        extract_report(data, name)
+        reps += 1
+        if time.perf_counter() - t0 > budget and reps >= 3:
+            break
+    return (time.perf_counter() - t0) / reps * 1000, reps
+
+
+def parse_cost(corpus: pathlib.Path, idx: list[dict], budget: float = 1.0) -> list[dict]:
+    """extract_report timed (repeated for about `budget` seconds each) on the smallest and
+    the largest report of every layout, and on the corpus's smallest, median and largest."""
     by_size = sorted(idx, key=lambda r: int(r["size"]))
-    n = len(by_size)
-    picks = {"smallest": 0, "p25": n // 4, "median": n // 2, "p75": 3 * n // 4, "p99": min(n - 1, int(n * 0.99)),
-             "largest": n - 1}
+    picks = [("smallest", by_size[0]), ("median", by_size[len(by_size) // 2]), ("largest", by_size[-1])]
+    for lay in sorted({r["layout"] for r in idx}):
+        rs = [r for r in by_size if r["layout"] == lay]
+        picks += [(f"{lay} min", rs[0]), (f"{lay} max", rs[-1])]
     out = []
-    for name, i in picks.items():
-        r = by_size[i]
+    for name, r in picks:
         data = (corpus / "reports" / r["relpath"]).read_bytes()
-        extract_report(data, r["file"])  # warm
-        reps, t0 = 0, time.perf_counter()
-        while True:
-            extract_report(data, r["file"])
-            reps += 1
-            if time.perf_counter() - t0 > budget and reps >= 3:
-                break
-        ms = (time.perf_counter() - t0) / reps * 1000
+        ms, reps = _time_extract(data, r["file"], budget)
         out.append({"which": name, "file": r["file"], "layout": r["layout"], "bytes": len(data), "ms": ms,
                     "reps": reps, "us_per_kb": ms * 1000 / (len(data) / 1024)})
     return out
@@ -304,10 +308,10 @@ def run_bench(n: int = 20000, out: str | None = None, seed: int = 0, workers: in
         result["runs"] = runs
 
         echo(f"\n{'run':<12}{'wall s':>9}{'reports/s':>11}{'cells/s':>12}{'peak RSS':>11}{'parsed':>9}"
-             f"{'reused':>9}   publish")
+             f"{'reused':>9}   where the time goes")
         for name, r in runs.items():
-            pub = "nothing (unchanged)" if r["unchanged"] else \
-                f"parquet {r['publish'].get('parquet', '?')} s, duckdb {r['publish'].get('duckdb', '?')} s ({r['duckdb']})"
+            pub = f"find+parse {r['extract_s']} s; " + ("publish nothing (unchanged)" if r["unchanged"] else
+                   f"parquet {r['publish'].get('parquet', '?')} s, duckdb {r['publish'].get('duckdb', '?')} s ({r['duckdb']})")
             echo(f"{name:<12}{r['wall']:>9.1f}{r['files'] / r['wall']:>11,.0f}{r['cells'] / r['wall']:>12,.0f}"
                  f"{_fmt_bytes(r['peak']):>11}{r['parsed']:>9,}{r['cached']:>9,}   {pub}")
         cold, same, ch = runs["cold"], runs["no change"], runs[f"{change_frac:.0%} changed"]
@@ -339,12 +343,17 @@ def run_bench(n: int = 20000, out: str | None = None, seed: int = 0, workers: in
 
         cost = parse_cost(corpus, idx)
         result["parse_cost"] = cost
-        echo("\nparse cost by report size (extract_report, one process):")
+        echo("\nparse cost by report size (extract_report in one process; per layout its smallest and largest "
+             "report, and the marginal cost of a KB between them):")
         for c in cost:
-            echo(f"  {c['which']:<9}{c['bytes'] / 1024:>8.1f} KB {c['ms']:>8.2f} ms/report {c['us_per_kb']:>7.0f} µs/KB"
-                 f"  ({c['layout']}, {c['reps']} runs)")
-        small, large = cost[0], cost[-1]
-        echo(f"  largest/smallest: {large['bytes'] / small['bytes']:.1f}× the bytes, {large['ms'] / small['ms']:.1f}× the time")
+            echo(f"  {c['which']:<16}{c['bytes'] / 1024:>7.1f} KB {c['ms']:>8.2f} ms/report {c['us_per_kb']:>7.0f} µs/KB"
+                 f"  ({c['reps']} runs)")
+        echo("  per layout, largest vs smallest:")
+        for lo, hi in zip(cost[3::2], cost[4::2]):
+            slope = (hi["ms"] - lo["ms"]) / ((hi["bytes"] - lo["bytes"]) / 1024) if hi["bytes"] > lo["bytes"] else 0.0
+            fixed = lo["ms"] - slope * lo["bytes"] / 1024
+            echo(f"    {lo['layout']:<11}{hi['bytes'] / lo['bytes']:>5.1f}× the bytes, {hi['ms'] / lo['ms']:>4.1f}× the time: "
+                 f"≈ {fixed:.2f} ms + {slope * 1000:.0f} µs per KB")
         if profile:
             profile_cold(corpus, work, min(n, 2000), echo)
         return result

@@ -51,7 +51,9 @@ MARKER = "_ogi_publish.json"
 NULL_YEAR = "__HIVE_DEFAULT_PARTITION__"
 SPLIT_TABLES = (*schemas.FACT_TABLES, "report_texts")  # published as many files, carried over file by file
 WHOLE_TABLES = ("dim_reports", "check_results")          # rebuilt whole on every publish
-MAX_FILES = 256               # files per partition before they are merged into one
+SMALL_FILES = 8               # a partition with more files than this has its small files merged
+SMALL_BYTES = 16 * 1024**2
+JOB_BYTES = 32 * 1024**2      # input bytes per rewriting job (one output file each)
 DUCKDB_MEMORY = os.environ.get("OGI_DUCKDB_MEMORY", "512MB")  # keeps a 100k-report run under 2 GB
 
 
@@ -213,10 +215,14 @@ def split_by_year(at) -> dict:
 
 def write_options(table: str) -> dict:
     """Parquet writer settings: the texts are long unique strings, where a dictionary is a
-    wasted first attempt and zstd (level 1) is as fast as snappy and three times smaller."""
+    wasted first attempt and LZ4 reads and writes fastest (they are rewritten whenever a
+    report leaves the warehouse)."""
     if table == "report_texts":
-        return {"use_dictionary": ["report_id"], "write_statistics": ["report_id"], "compression": "zstd",
-                "compression_level": 1}
+        return {"use_dictionary": ["report_id"], "write_statistics": ["report_id"], "compression": "lz4"}
+    if table in schemas.FACT_TABLES:
+        # min/max statistics where a reader filters (report, value, spans); the rest cost
+        # a third of the writing time and are of no use
+        return {"write_statistics": ["report_id", "value", "span_start", "span_end"]}
     return {}
 
 
@@ -669,10 +675,12 @@ def _keep_rows(at, keep):
 
 def _partition_jobs(p: Prepared, t: str, pq_tmp: pathlib.Path, tag: str) -> tuple[list, list]:
     """What to do with one table's files, partition by partition (a year of a fact table,
-    or all texts): files holding no dropped report and whole new segments are linked
-    (returned as `links`), every other file is rewritten on its own (a job each, so both
-    cores share the work); a partition that would hold too many files is merged into one.
-    Jobs are (bytes, callable → (table, rows, base files replaced, index rows))."""
+    or all texts). Files holding no dropped report and whole new segments are hard-linked
+    (returned as `links`); files holding dropped reports and partly used segments are
+    rewritten. A partition that would hold more than SMALL_FILES files gets its small
+    files merged too (a cold run's many segment files become a few). Rewriting is cut
+    into jobs of at most JOB_BYTES of input, each writing one file, so both cores share
+    it. Jobs are (bytes, callable → (table, rows, base files replaced, index rows, file))."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -705,38 +713,37 @@ def _partition_jobs(p: Prepared, t: str, pq_tmp: pathlib.Path, tag: str) -> tupl
     for key, d in parts.items():
         dest = pq_tmp / t / key if fact else pq_tmp / t
         prefix = f"{t}/{key}/" if fact else f"{t}/"
-        keep_all = [(f, rel) for f, rel, hit in d["base"] if not hit]
-        rewrite = [(f, rel) for f, rel, hit in d["base"] if hit]
-        full = [(s, f, ids) for s, f, ids in d["segs"] if len(s.ids) == s.all_ids]
-        partial = [(s, f, ids) for s, f, ids in d["segs"] if len(s.ids) != s.all_ids]
-        sources = [(f, rel, dead, False) for f, rel in rewrite]
-        sources += [(f, None, pa.array(sorted(s.ids), pa.string()), True) for s, f, _ in partial]
-        if len(keep_all) + len(full) + len(sources) > MAX_FILES:
-            # too many files: one job streams the whole partition into one file
-            sources = [(f, rel, dead if dead is not None and rel in touched else None, False)
-                       for f, rel, _ in d["base"]]
-            sources += [(f, None, pa.array(sorted(s.ids), pa.string()) if len(s.ids) != s.all_ids else None, True)
-                        for s, f, _ in d["segs"]]
-            size = sum(f.stat().st_size for f, *_ in sources)
-            jobs.append((size, lambda src=sources, dest=dest, prefix=prefix:
-                         _rewrite(t, src, dest / f"part-{tag}.parquet", prefix)))
-            continue
-        for f, rel in keep_all:
-            links.append((t, f, dest / f.name, None))
-        for s, f, ids in full:
-            name = f"part-{pathlib.Path(s.dir).name}.parquet"
-            links.append((t, f, dest / name, (prefix + name, ids)))
-        for i, src in enumerate(sources):
-            jobs.append((src[0].stat().st_size, lambda src=src, dest=dest, prefix=prefix, i=i:
-                         _rewrite(t, [src], dest / f"part-{tag}-{i}.parquet", prefix)))
+        # (file, base path or None, ids, keep?, size, index entry when linked)
+        items = [(f, rel, dead if hit else None, False, f.stat().st_size, None) for f, rel, hit in d["base"]]
+        items += [(f, None, None if len(s.ids) == s.all_ids else pa.array(sorted(s.ids), pa.string()), True,
+                   f.stat().st_size, (f"part-{pathlib.Path(s.dir).name}.parquet", ids)) for s, f, ids in d["segs"]]
+        compact = len(items) > SMALL_FILES
+        group, size, k = [], 0, 0
+        for f, rel, ids, keep, nbytes, entry in sorted(items, key=lambda x: -x[4]):
+            if ids is None and not (compact and nbytes < SMALL_BYTES):
+                name = f.name if entry is None else entry[0]
+                links.append((t, f, dest / name, None if entry is None else (prefix + name, entry[1])))
+                continue
+            group.append((f, rel, ids, keep))
+            size += nbytes
+            if size >= JOB_BYTES:
+                jobs.append((size, _job(t, group, dest / f"part-{tag}-{k}.parquet", prefix)))
+                group, size, k = [], 0, k + 1
+        if group:
+            jobs.append((size, _job(t, group, dest / f"part-{tag}-{k}.parquet", prefix)))
     return links, jobs
 
 
+def _job(t, sources, out, prefix):
+    return lambda: _rewrite(t, sources, out, prefix)
+
+
 def _rewrite(t: str, sources: list, out: pathlib.Path, prefix: str):
-    """Stream source files into one new file, each without the rows of the reports it must
-    drop (keep=False) or with only the reports it must keep (keep=True). Strings stay
-    dictionary-encoded from reader to writer (no decoding); the file gets the table's Arrow
-    schema all the same, so readers see plain strings with their descriptions."""
+    """Source files into one new file, each without the rows of the reports it must drop
+    (keep=False) or with only the reports it must keep (keep=True). Strings stay
+    dictionary-encoded from reader to writer (fact tables: dictionaries unified, one
+    write; texts: streamed a file at a time, they are big); the file gets the table's
+    Arrow schema all the same, so readers see plain strings with their descriptions."""
     import base64
 
     import pyarrow as pa
@@ -744,31 +751,46 @@ def _rewrite(t: str, sources: list, out: pathlib.Path, prefix: str):
     import pyarrow.parquet as pq
 
     strings = _string_columns(t)
-    writer = None
-    n, kept = 0, []
+    stream = t == "report_texts"
+    pieces, kept, writer, n = [], [], None, 0
+
+    def emit(at):
+        nonlocal writer
+        if writer is None:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            writer = pq.ParquetWriter(str(out), at.schema, store_schema=False, **write_options(t))
+        writer.write_table(at)
+
     try:
         for f, _rel, ids, keep in sources:
-            at = pq.read_table(str(f), read_dictionary=strings)
+            at = pq.ParquetFile(str(f), read_dictionary=strings).read()
             if ids is not None:
                 m = pc.is_in(at.column("report_id"), value_set=ids)
                 at = _keep_rows(at, m if keep else pc.invert(m))
             if not at.num_rows:
                 continue
-            if writer is None:
-                out.parent.mkdir(parents=True, exist_ok=True)
-                writer = pq.ParquetWriter(str(out), at.schema, store_schema=False, **write_options(t))
-            elif at.schema != writer.schema_arrow:
-                at = at.cast(writer.schema_arrow)
-            writer.write_table(at)
+            if pieces and at.schema != pieces[0].schema:
+                at = at.cast(pieces[0].schema)
             kept.append(pc.unique(at.column("report_id").cast(pa.string())))
             n += at.num_rows
+            if stream:
+                emit(at)
+                pieces[:1] = [at.slice(0, 0)]   # keep the schema only
+            else:
+                pieces.append(at)
+        if not stream and n:
+            emit(pa.concat_tables(pieces).unify_dictionaries().combine_chunks())
     finally:
         if writer is not None:
             writer.add_key_value_metadata({"ARROW:schema": base64.b64encode(file_schema(t).serialize().to_pybytes())})
             writer.close()
     replaced = [rel for _f, rel, _i, _k in sources if rel is not None]
-    made = [(t, prefix + out.name, pa.chunked_array(kept).to_pylist())] if kept else []
-    return t, n, replaced, _index_table(made), out if n else None
+    if not kept:
+        return t, n, replaced, _index_table([]), None
+    ids = pa.concat_arrays([k.combine_chunks() if isinstance(k, pa.ChunkedArray) else k for k in kept])
+    index = pa.table({"table": pa.array([t] * len(ids), pa.string()),
+                      "file": pa.array([prefix + out.name] * len(ids), pa.string()), "report_id": ids})
+    return t, n, replaced, index, out
 
 
 def _duckdb_connect(path: pathlib.Path, workers: int):
