@@ -54,6 +54,8 @@ WHOLE_TABLES = ("dim_reports", "check_results")          # rebuilt whole on ever
 SMALL_FILES = 8               # a partition with more files than this has its small files merged
 SMALL_BYTES = 16 * 1024**2
 JOB_BYTES = 32 * 1024**2      # input bytes per rewriting job (one output file each)
+BATCH_ROWS = 500_000          # rows a rewriting job holds at a time (fact tables)
+BATCH_TEXTS = 2_000           # texts a rewriting job holds at a time (~30 MB)
 DUCKDB_MEMORY = os.environ.get("OGI_DUCKDB_MEMORY", "512MB")  # keeps a 100k-report run under 2 GB
 
 
@@ -605,9 +607,9 @@ def write(p: Prepared, workers: int = 2, log=None) -> dict[str, int]:
         jobs.sort(key=lambda j: -j[0])
         old_db = warehouse / "ogi.duckdb"
         incremental = p.base is not None and duckdb_matches(old_db, p.base.marker.get("counts", {}))
-        with ThreadPoolExecutor(max_workers=max(1, workers) + 1) as ex:
+        with ThreadPoolExecutor(max_workers=1) as db_ex, ThreadPoolExecutor(max_workers=max(1, workers)) as ex:
             # the DuckDB update needs only the segments and the whole tables: it runs alongside
-            db_job = ex.submit(_duckdb_incremental, p, old_db, db_tmp, pq_tmp, workers) if incremental else None
+            db_job = db_ex.submit(_duckdb_incremental, p, old_db, db_tmp, pq_tmp, workers) if incremental else None
             for t, n, drop, made, out in ex.map(lambda j: j[1](), jobs):
                 counts[t] += n
                 dropped += drop
@@ -740,10 +742,11 @@ def _job(t, sources, out, prefix):
 
 def _rewrite(t: str, sources: list, out: pathlib.Path, prefix: str):
     """Source files into one new file, each without the rows of the reports it must drop
-    (keep=False) or with only the reports it must keep (keep=True). Strings stay
-    dictionary-encoded from reader to writer (fact tables: dictionaries unified, one
-    write; texts: streamed a file at a time, they are big); the file gets the table's
-    Arrow schema all the same, so readers see plain strings with their descriptions."""
+    (keep=False) or with only the reports it must keep (keep=True). Streamed in batches
+    (texts: BATCH_TEXTS rows, else BATCH_ROWS), so memory stays bounded whatever the file
+    sizes. Strings stay dictionary-encoded from reader to writer (dictionaries unified per
+    batch: no decoding); the file gets the table's Arrow schema all the same, so readers
+    see plain strings with their descriptions."""
     import base64
 
     import pyarrow as pa
@@ -751,39 +754,50 @@ def _rewrite(t: str, sources: list, out: pathlib.Path, prefix: str):
     import pyarrow.parquet as pq
 
     strings = _string_columns(t)
-    stream = t == "report_texts"
-    pieces, kept, writer, n = [], [], None, 0
+    texts = t == "report_texts"
+    batch = BATCH_TEXTS if texts else BATCH_ROWS
+    buf, kept, n = [], [], 0
+    state = {"writer": None, "schema": None, "buffered": 0}
 
-    def emit(at):
-        nonlocal writer
-        if writer is None:
+    def flush():
+        if not buf:
+            return
+        at = pa.concat_tables(buf)
+        if not texts:
+            at = at.unify_dictionaries().combine_chunks()
+        if state["writer"] is None:
             out.parent.mkdir(parents=True, exist_ok=True)
-            writer = pq.ParquetWriter(str(out), at.schema, store_schema=False, **write_options(t))
-        writer.write_table(at)
+            state["writer"] = pq.ParquetWriter(str(out), at.schema, store_schema=False, **write_options(t))
+        state["writer"].write_table(at, row_group_size=batch)
+        buf.clear()
+        state["buffered"] = 0
 
     try:
         for f, _rel, ids, keep in sources:
-            at = pq.ParquetFile(str(f), read_dictionary=strings).read()
-            if ids is not None:
-                m = pc.is_in(at.column("report_id"), value_set=ids)
-                at = _keep_rows(at, m if keep else pc.invert(m))
-            if not at.num_rows:
-                continue
-            if pieces and at.schema != pieces[0].schema:
-                at = at.cast(pieces[0].schema)
-            kept.append(pc.unique(at.column("report_id").cast(pa.string())))
-            n += at.num_rows
-            if stream:
-                emit(at)
-                pieces[:1] = [at.slice(0, 0)]   # keep the schema only
-            else:
-                pieces.append(at)
-        if not stream and n:
-            emit(pa.concat_tables(pieces).unify_dictionaries().combine_chunks())
+            pf = pq.ParquetFile(str(f), read_dictionary=strings)
+            for rb in pf.iter_batches(batch_size=batch):
+                at = pa.Table.from_batches([rb])
+                if ids is not None:
+                    m = pc.is_in(at.column("report_id"), value_set=ids)
+                    at = _keep_rows(at, m if keep else pc.invert(m))
+                if not at.num_rows:
+                    continue
+                if state["schema"] is None:
+                    state["schema"] = at.schema
+                elif at.schema != state["schema"]:
+                    at = at.cast(state["schema"])
+                kept.append(pc.unique(at.column("report_id").cast(pa.string())))
+                n += at.num_rows
+                buf.append(at)
+                state["buffered"] += at.num_rows
+                if state["buffered"] >= batch:
+                    flush()
+        flush()
     finally:
-        if writer is not None:
-            writer.add_key_value_metadata({"ARROW:schema": base64.b64encode(file_schema(t).serialize().to_pybytes())})
-            writer.close()
+        if state["writer"] is not None:
+            state["writer"].add_key_value_metadata(
+                {"ARROW:schema": base64.b64encode(file_schema(t).serialize().to_pybytes())})
+            state["writer"].close()
     replaced = [rel for _f, rel, _i, _k in sources if rel is not None]
     if not kept:
         return t, n, replaced, _index_table([]), None
@@ -793,13 +807,13 @@ def _rewrite(t: str, sources: list, out: pathlib.Path, prefix: str):
     return t, n, replaced, index, out
 
 
-def _duckdb_connect(path: pathlib.Path, workers: int):
+def _duckdb_connect(path: pathlib.Path, workers: int, memory: str = DUCKDB_MEMORY):
     import duckdb
 
     con = duckdb.connect(str(path))
     con.execute("SET enable_progress_bar = false")
     con.execute(f"SET threads = {max(1, workers)}")
-    con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
+    con.execute(f"SET memory_limit = '{memory}'")
     con.execute("SET preserve_insertion_order = false")
     return con
 
@@ -840,7 +854,7 @@ def _duckdb_incremental(p: Prepared, old_db: pathlib.Path, db: pathlib.Path, pq_
 def _duckdb_update(p: Prepared, db: pathlib.Path, pq_dir: pathlib.Path, workers: int) -> None:
     import pyarrow as pa
 
-    con = _duckdb_connect(db, workers)
+    con = _duckdb_connect(db, workers, "256MB")  # small changes; it runs beside the Parquet jobs
     try:
         con.register("dead_ids", pa.table({"report_id": pa.array(sorted(p.dead), pa.string())}))
         con.register("new_ids", pa.table({"report_id": pa.array(sorted(p.new), pa.string())}))
