@@ -7,6 +7,7 @@ up to 总计. Each function returns the failures as (check, subject, expected, f
 """
 from __future__ import annotations
 
+import functools
 from typing import Iterable
 
 Failure = tuple[str, str, float, float]
@@ -40,18 +41,28 @@ def _v(x):
     return 0.0 if x is None else float(x)
 
 
-def row_failures(code: str, vec: list, columns: list[str], legal: list[str]) -> list[Failure]:
+@functools.lru_cache(maxsize=256)
+def _row_layout(columns: tuple, legal: tuple):
+    """Column positions the row identities use, per header layout."""
     idx = {c: i for i, c in enumerate(columns)}
-    out: list[Failure] = []
     if "legal_person_total" in idx:
-        legal_sum = sum(_v(vec[idx[c]]) for c in legal)
-        if abs(legal_sum - _v(vec[idx["legal_person_total"]])) > 1e-6:
-            out.append(("t3.row_subtotal", code, legal_sum, _v(vec[idx["legal_person_total"]])))
-        parts = _v(vec[idx["natural_person"]]) + _v(vec[idx["legal_person_total"]])
+        return True, tuple(idx[c] for c in legal), idx["legal_person_total"], idx["natural_person"], idx["total"]
+    return False, tuple(i for i, c in enumerate(columns) if c != "total"), None, None, idx["total"]
+
+
+def row_failures(code: str, vec: list, columns: list[str], legal: list[str]) -> list[Failure]:
+    has_sub, parts_idx, lpt, npi, ti = _row_layout(tuple(columns), tuple(legal))
+    out: list[Failure] = []
+    vals = [0.0 if x is None else float(x) for x in vec]
+    if has_sub:
+        legal_sum = sum(vals[i] for i in parts_idx)
+        if abs(legal_sum - vals[lpt]) > 1e-6:
+            out.append(("t3.row_subtotal", code, legal_sum, vals[lpt]))
+        parts = vals[npi] + vals[lpt]
     else:
-        parts = sum(_v(vec[idx[c]]) for c in columns if c != "total")
-    if abs(parts - _v(vec[idx["total"]])) > 1e-6:
-        out.append(("t3.row_total", code, parts, _v(vec[idx["total"]])))
+        parts = sum(vals[i] for i in parts_idx)
+    if abs(parts - vals[ti]) > 1e-6:
+        out.append(("t3.row_total", code, parts, vals[ti]))
     return out
 
 

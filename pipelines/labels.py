@@ -12,6 +12,7 @@ import functools
 import pathlib
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import yaml
 
@@ -29,8 +30,7 @@ class Pattern:
     anchored: bool
 
 
-@dataclass(frozen=True)
-class Label:
+class Label(NamedTuple):
     code: str
     kind: str
     start: int  # absolute span in the normalised text

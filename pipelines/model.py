@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, asdict
 
 
-@dataclass
+@dataclass(slots=True)
 class Fact:
     table: str            # fct_applications | fct_outcomes | fct_proactive_disclosures | fct_review_litigation
     key1: str
@@ -21,7 +21,7 @@ class Fact:
         return (self.table, self.key1, self.key2)
 
 
-@dataclass
+@dataclass(slots=True)
 class Check:
     check: str
     subject: str

@@ -27,7 +27,7 @@ from .tokens import BLANK, NUM, TEXT, Tok, tokenize
 MAX_COMBOS = 20000
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     value: float | None
     start: int | None
@@ -147,6 +147,7 @@ def read_t3(text: str, region: tuple[int, int]) -> T3Reading | None:
     lab_clean = lab_complete and not any("derived" in c.flags for v in label_reading.rows.values() for c in v)
     if lab_complete and not lab_fail and lab_clean:
         chosen = label_reading
+        fails = lab_fail
     else:
         order = _read_by_order([t for t in body if t.kind == NUM], columns, legal, split_other, events)
         if order is not None and not _agrees_with_labels(order, label_reading):
@@ -156,20 +157,21 @@ def read_t3(text: str, region: tuple[int, int]) -> T3Reading | None:
         else:
             chosen = label_reading
             _withhold_derived_if_inconsistent(chosen, legal)
-    chosen.checks.extend(_identity_checks(chosen, legal))
+        fails = t3_failures({k: _vals(v) for k, v in chosen.rows.items()}, columns, legal)
+    chosen.checks.extend(_identity_checks(chosen, legal, fails))
     if header_check is not None:
         chosen.checks.append(header_check)
-    _withhold_if_digits_suspect(chosen, legal)
+    _withhold_if_digits_suspect(chosen, fails)
     return chosen
 
 
 SUSPECT_FAILURES = 4
 
 
-def _withhold_if_digits_suspect(reading: T3Reading, legal) -> None:
+def _withhold_if_digits_suspect(reading: T3Reading, fails) -> None:
     """A report's own arithmetic slips break one or two identities; a font that remaps
-    digits, or a reading gone wrong, breaks many. Such a table is not published."""
-    fails = t3_failures({k: _vals(v) for k, v in reading.rows.items()}, reading.columns, legal)
+    digits, or a reading gone wrong, breaks many. Such a table is not published.
+    `fails`: the identity failures of the reading's rows."""
     if len(fails) < SUSPECT_FAILURES:
         return
     n = sum(1 for v in reading.rows.values() if v is not None)
@@ -521,9 +523,9 @@ def _read_by_order(nums: list[Tok], columns, legal, split_other_hint: bool, even
     return reading
 
 
-def _identity_checks(reading: T3Reading, legal) -> list[Check]:
+def _identity_checks(reading: T3Reading, legal, fails) -> list[Check]:
+    """Checks from the identity failures (`fails`) of the reading's rows."""
     rows = {k: _vals(v) for k, v in reading.rows.items()}
-    fails = t3_failures(rows, reading.columns, legal)
     out: list[Check] = []
     by_check: dict[str, list] = {}
     for f in fails:

@@ -11,15 +11,15 @@ empty cell), never for the padding of tab rows or markdown tables.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 NUM = "num"
 TEXT = "text"
 BLANK = "blank"
 
 
-@dataclass(frozen=True)
-class Tok:
+class Tok(NamedTuple):
+    """A token (a tuple: cheap to build, and there are hundreds per table)."""
     kind: str
     start: int
     end: int
@@ -47,46 +47,51 @@ _CELL = re.compile(r"[^\t|]+")
 _MD_SEP = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*")
 
 
-def _blank_cells_enabled(lines: list[str]) -> bool:
-    """One-cell-per-line layouts where empty-cell lines are real cells, not separators.
-
-    A layout that puts a separator line after every content line (cells separated by
-    blank-ish lines) uses them as separators: then they are not cells.
-    """
-    sep = sum(1 for ln in lines if ln and _BLANK_LINE.match(ln) and ln.strip(" ") in ("\t", "|", ""))
-    content = sum(1 for ln in lines if ln.strip(" \t|"))
-    multi = sum(1 for ln in lines if ("\t" in ln.strip("\t ") or "|" in ln.strip("| "))
-                and len([c for c in _CELL_SPLIT.split(ln) if c.strip()]) > 1)
-    if content == 0 or multi > content * 0.3:
-        return False  # tab/pipe rows: empty cells are padding
-    return sep < content * 0.6
-
-
 def tokenize(text: str, start: int, end: int) -> list[Tok]:
-    """Tokens of text[start:end], spans absolute in text."""
-    region = text[start:end]
-    lines = region.split("\n")
-    blanks = _blank_cells_enabled(lines)
+    """Tokens of text[start:end], spans absolute in text.
+
+    Lines holding only a cell separator are blank cells in one-cell-per-line layouts,
+    not in tab/pipe rows (there they are padding) nor where such a line follows every
+    content line (then it is a separator): decided over the whole region, after one pass."""
+    lines = text[start:end].split("\n")
     toks: list[Tok] = []
+    blank_at: list[int] = []   # positions in toks of separator-only lines
+    sep = content = multi = 0
     pos = start
     for ln_no, line in enumerate(lines):
         line_start = pos
         pos += len(line) + 1
-        if not line.strip(" \t|"):
-            if blanks and line and line.strip(" ") in ("\t", "|"):
-                toks.append(Tok(BLANK, line_start, line_start + len(line), line, line=ln_no))
+        core = line.strip(" \t|")
+        if not core:
+            if line and line.strip(" ") in ("\t", "|", ""):
+                sep += 1
+                if line.strip(" "):
+                    blank_at.append(len(toks))
+                    toks.append(Tok(BLANK, line_start, line_start + len(line), line, line=ln_no))
             continue
+        content += 1
         if "---" in line and _MD_SEP.fullmatch(line):
             continue  # markdown separator row
+        if "\t" not in line and "|" not in line:
+            _cell_tokens(line, line_start, ln_no, toks)  # one cell on the line
+            continue
+        if ("\t" in core or "|" in core) and sum(1 for c in _CELL_SPLIT.split(line) if c.strip()) > 1:
+            multi += 1
         # split the line into cells on tabs and pipes, keep offsets
         for m in _CELL.finditer(line):
             cell = m.group(0)
             if not cell.strip():
                 continue
             _cell_tokens(cell, line_start + m.start(), ln_no, toks)
+    if blank_at:
+        blanks = content > 0 and multi <= content * 0.3 and sep < content * 0.6
+        if not blanks:
+            drop = set(blank_at)
+            toks = [t for i, t in enumerate(toks) if i not in drop]
     return toks
 
 
+_DIGIT = re.compile(r"\d")
 _NIL_CELL = re.compile(r"^[ ]*(?:[-—–－/／]{1,2}|——)[ ]*$")
 _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?)(?![\d,])(?:[ ]?(万元|元))?")
 
@@ -98,18 +103,23 @@ _OCR_CELL = re.compile(r"^(?=.*\d)(?=.*[OoDIlSB])[\dOoDIlSB]+$")
 
 def _cell_tokens(cell: str, offset: int, ln_no: int, out: list[Tok]) -> None:
     core = cell.strip(" ")
-    if _OCR_CELL.match(core):
-        core = core.translate(_OCR_DIGITS)
-        a = offset + cell.index(cell.strip(" "))
-        out.append(Tok(NUM, a, a + len(core), core, float(core), line=ln_no))
-        return
-    if core.isdigit() and core.isascii():  # the common case: a plain count
-        a = offset + cell.index(core)
-        out.append(Tok(NUM, a, a + len(core), core, float(core), line=ln_no))
-        return
-    if _NIL_CELL.match(cell):
+    if core.isascii():
+        if core.isdigit():  # the common case: a plain count
+            a = offset + cell.index(core)
+            out.append(Tok(NUM, a, a + len(core), core, float(core), line=ln_no))
+            return
+        if _OCR_CELL.match(core):
+            a = offset + cell.index(core)
+            core = core.translate(_OCR_DIGITS)
+            out.append(Tok(NUM, a, a + len(core), core, float(core), line=ln_no))
+            return
+    if len(core) <= 2 and _NIL_CELL.match(cell):
         # a printed dash or slash: a cell with no number, distinct from 0
         out.append(Tok(BLANK, offset, offset + len(cell), cell.strip(), line=ln_no))
+        return
+    if not _DIGIT.search(cell):  # label text
+        if cell.strip():
+            out.append(Tok(TEXT, offset, offset + len(cell), cell, line=ln_no))
         return
     if "," in cell and _THOUSANDS.search(cell):
         # 1,234 is one number: keep offsets by tokenising the grouped figures separately
