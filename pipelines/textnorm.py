@@ -36,7 +36,8 @@ def normalize_text(text: str) -> str:
     """Return the normalised text of a report."""
     text = _SPACES.sub(" ", _ZERO_WIDTH.sub("", text))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFKC", text)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
     if _looks_traditional(text):
         import zhconv
 

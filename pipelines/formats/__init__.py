@@ -180,6 +180,7 @@ _CJK = (
 )
 _CJK_BREAK_RE = re.compile(rf"(?<=[{_CJK}])[^\S\n]*\n\s*(?=[{_CJK}])")
 _WS_RE = re.compile(r"\s+")
+_NEEDS_CLEAN = re.compile(r"[\s\u200b]")
 
 
 def clean_cell(text: str | None) -> str:
@@ -187,6 +188,8 @@ def clean_cell(text: str | None) -> str:
     CJK characters is dropped (wrapped label ``商业\\n企业`` -> ``商业企业``)."""
     if not text:
         return ""
+    if not _NEEDS_CLEAN.search(text):
+        return text  # nothing to collapse (most cells)
     text = text.replace("\u00a0", " ").replace("\u3000", " ").replace("\u200b", "")
     text = _CJK_BREAK_RE.sub("", text)
     return _WS_RE.sub(" ", text).strip()

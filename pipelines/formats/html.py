@@ -16,6 +16,7 @@ blocks, so the innermost data tables come out as grids.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from typing import Any
 
@@ -128,9 +129,12 @@ def _tag(el) -> str | None:
     return t.lower()
 
 
+_WS_RUN = re.compile(r"\s+")
+
+
 def _text_len(el) -> int:
     try:
-        return len(re.sub(r"\s+", "", el.text_content()))
+        return len(_WS_RUN.sub("", "".join(el.itertext())))
     except Exception:  # pragma: no cover
         return 0
 
@@ -145,6 +149,8 @@ class _Walker:
     def dropped(self, el, tag: str) -> bool:
         if tag in _SKIP_TAGS:
             return True
+        if not el.attrib and tag not in ("header", "footer"):
+            return False  # nothing on it could hide it
         if el.get("hidden") is not None:
             return True
         style = el.get("style")
@@ -220,7 +226,7 @@ class _Walker:
         if caption is not None:
             self.walk(caption, pre)
             self.flush()
-        nested = any(_tag(d) == "table" for d in table.iterdescendants())
+        nested = next(table.iterdescendants("table"), None) is not None
         grid = None if nested else _grid(rows, self)
         width = max((len(r) for r in grid), default=0) if grid is not None else 0
         long_cell = grid is not None and any(len(c) > _LONG_CELL for r in grid for c in r)
@@ -252,6 +258,11 @@ def _table_rows(table) -> list:
 
 
 def _span(el, name: str, default: int = 1) -> int:
+    raw = el.get(name)
+    if raw is None:
+        return default
+    if raw.isascii() and raw.isdigit():
+        return min(int(raw), 1000)
     try:
         v = int(re.match(r"\s*(\d+)", el.get(name) or "").group(1))  # type: ignore[union-attr]
     except (AttributeError, ValueError):
@@ -260,6 +271,9 @@ def _span(el, name: str, default: int = 1) -> int:
 
 
 def _cell_text(cell, walker: _Walker) -> str:
+    if len(cell) == 0 and not cell.attrib:
+        # text only, no markup and no attribute that could hide it: what the walk gives
+        return clean_cell((cell.text or "").replace(_BR, " "))
     sub = _Walker(walker.body_len)
     sub.walk(cell)
     sub.flush()
@@ -296,17 +310,26 @@ def _grid(rows: list, walker: _Walker) -> list[list[str]]:
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
 
+@functools.cache
+def _parser():
+    import lxml.etree
+
+    return lxml.etree.HTMLParser()
+
+
 def html_to_text(data: bytes) -> str:
     """Text of an HTML page in the contract format (tables as TAB-joined rows)."""
     import lxml.etree
-    import lxml.html
 
     text, _enc = decode_html(data or b"")
     text = _XML_DECL_RE.sub("", text, count=1).replace("\x00", "")
     if not text.strip():
         return ""
     try:
-        doc = lxml.html.document_fromstring(text)
+        # plain lxml elements (lxml.html's element classes cost a lookup per node)
+        doc = lxml.etree.fromstring(text, _parser())
+        if doc is None:
+            raise lxml.etree.ParserError("Document is empty")
     except (lxml.etree.ParserError, ValueError) as e:
         raise FormatError(f"unparseable HTML: {e}") from e
     body = doc.find("body")
