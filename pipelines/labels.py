@@ -28,6 +28,7 @@ class Pattern:
     kind: str
     regex: re.Pattern
     anchored: bool
+    lit: str = ""  # text every match contains (a pattern is skipped where it is absent)
 
 
 class Label(NamedTuple):
@@ -64,6 +65,25 @@ def _dot_within_run(pattern: str) -> str:
     return "".join(out)
 
 
+def _required_literal(body: str) -> str:
+    """The literal characters a match of `body` starts with (its leading run of plain
+    characters, as the regex parser reads them); '' where there are none or case folds."""
+    from re import _constants as sc, _parser as sp  # the stdlib's own regex parser
+
+    try:
+        parsed = sp.parse(body)
+    except re.error:
+        return ""
+    if parsed.state.flags & (re.I | re.X):
+        return ""
+    out = []
+    for op, arg in parsed:
+        if op is not sc.LITERAL:
+            break
+        out.append(chr(arg))
+    return "".join(out)
+
+
 def _compile(code: str, kind: str, pattern: str) -> list[Pattern]:
     out = []
     pattern = _dot_within_run(pattern)
@@ -74,9 +94,9 @@ def _compile(code: str, kind: str, pattern: str) -> list[Pattern]:
             body = body[:-1] if body.endswith("$") else body
             pre = f"(?:(?<=[{SEP}{RUN}])|^)" if alt.startswith("^") else ""
             post = f"(?=[{SEP}{RUN}]|$)" if alt.endswith("$") else ""
-            out.append(Pattern(code, kind, re.compile(pre + body + post), True))
+            out.append(Pattern(code, kind, re.compile(pre + body + post), True, _required_literal(body)))
         else:
-            out.append(Pattern(code, kind, re.compile(alt), False))
+            out.append(Pattern(code, kind, re.compile(alt), False, _required_literal(alt)))
     return out
 
 
@@ -110,6 +130,7 @@ def text_runs(toks: list[Tok]) -> list[list[Tok]]:
 
 
 _WS = re.compile(r"\s+")
+_HAS_WS = re.compile(r"\s")
 
 
 def find_labels(run: list[Tok], name: str) -> list[Label]:
@@ -141,7 +162,7 @@ def find_all_labels(toks: list[Tok], name: str) -> list[Label]:
                 sl += 1
             prev_text = False
             continue
-        k = _WS.sub("", t.raw)
+        k = _WS.sub("", t.raw) if _HAS_WS.search(t.raw) else t.raw
         if prev_text:
             sep_parts.append(SEP)
             sl += 1
@@ -157,11 +178,19 @@ def find_all_labels(toks: list[Tok], name: str) -> list[Label]:
         return []
     s_plain, s_sep = "".join(plain_parts), "".join(sep_parts)
 
+    bisect_right = bisect.bisect_right
+
     def to_abs(idx: int, starts: list[int]) -> int:
-        i = max(0, bisect.bisect_right(starts, idx) - 1)
+        i = bisect_right(starts, idx) - 1
+        if i < 0:
+            i = 0
         t, k = toks_at[i]
-        off = min(max(idx - starts[i], 0), max(len(k) - 1, 0))
-        if k == t.raw:
+        off = idx - starts[i]
+        if off < 0:
+            off = 0
+        elif off >= len(k):
+            off = max(len(k) - 1, 0)
+        if k is t.raw or k == t.raw:
             return t.start + off
         n = -1
         for j, ch in enumerate(t.raw):
@@ -174,6 +203,8 @@ def find_all_labels(toks: list[Tok], name: str) -> list[Label]:
     found: list[tuple[int, int, Label]] = []
     for p in patterns(name):
         s, starts = (s_sep, s_starts) if p.anchored else (s_plain, p_starts)
+        if p.lit and p.lit not in s:
+            continue
         for m in p.regex.finditer(s):
             if m.end() <= m.start():
                 continue

@@ -27,11 +27,23 @@ class Sections:
         return [n for n in ("t2", "t3", "t4") if getattr(self, n)]
 
 
-def _lines(text: str):
-    pos = 0
-    for line in text.split("\n"):
+def _lines(text: str, start: int = 0, end: int | None = None):
+    """(position, line) of the lines of text[start:end]; `start` is a line start."""
+    pos = start
+    for line in (text[start:end] if start or end is not None else text).split("\n"):
         yield pos, line
         pos += len(line) + 1
+
+
+def _line_start_at_or_after(text: str, after: int) -> int | None:
+    if after <= 0:
+        return 0
+    if after > len(text):
+        return None
+    if text[after - 1] == "\n":
+        return after
+    i = text.find("\n", after)
+    return None if i < 0 else i + 1
 
 
 def _is_heading(line: str, words: tuple[str, ...], max_len: int = 45) -> bool:
@@ -46,9 +58,11 @@ def _is_heading(line: str, words: tuple[str, ...], max_len: int = 45) -> bool:
 
 
 def _find_heading(text: str, words_options: list[tuple[str, ...]], after: int = 0, before: int | None = None) -> int | None:
-    for pos, line in _lines(text):
-        if pos < after:
-            continue
+    """Start of the first heading line starting at/after `after` and before `before`."""
+    start = _line_start_at_or_after(text, after)
+    if start is None:
+        return None
+    for pos, line in _lines(text, start):
         if before is not None and pos >= before:
             break
         if any(_is_heading(line, w) for w in words_options):
@@ -58,9 +72,9 @@ def _find_heading(text: str, words_options: list[tuple[str, ...]], after: int = 
 
 def _find_key(text: str, word: str, after: int = 0) -> int | None:
     """Position of the first line at/after `after` whose label key contains word."""
-    for pos, line in _lines(text):
-        if pos + len(line) < after:
-            continue
+    if after > len(text):
+        return None
+    for pos, line in _lines(text, text.rfind("\n", 0, max(after, 0)) + 1):
         if word[-1] in line and word in label_key(line):
             return pos
     return None

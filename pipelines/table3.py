@@ -55,7 +55,8 @@ def _vals(cells: list[Cell] | None):
 
 
 def _cells_from_toks(toks, flags=()) -> list[Cell]:
-    return [Cell(None if t.kind == BLANK else t.value, t.start, t.end, "table", tuple(flags)) for t in toks]
+    fl = tuple(flags)
+    return [Cell(None if t.kind == BLANK else t.value, t.start, t.end, "table", fl) for t in toks]
 
 
 def _detect_columns(header_text: str) -> list[str]:
@@ -320,6 +321,8 @@ def _drop_out_of_order(segs: dict, rows_tpl: list[str], reading: T3Reading) -> N
             order[g] = k - 0.5
     seq = [c for c in seq if c in order]
     idx = [order[c] for c in seq]
+    if all(a < b for a, b in zip(idx, idx[1:])):
+        return  # already in template order (the usual case)
     # longest increasing subsequence of template positions
     best: list[list[int]] = []
     for i, x in enumerate(idx):

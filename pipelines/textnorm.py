@@ -21,7 +21,8 @@ _PAGE_LINE = re.compile(
     re.M,
 )
 # Pinyin in brackets right after a character: 政(zhèng)府(fǔ)
-_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,7}[1-5]?[)）]")
+# (the bracket first, so the regex engine can skip to brackets)
+_PINYIN = re.compile(r"[(（](?<=[\u4e00-\u9fff][(（])[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,7}[1-5]?[)）]")
 
 # Characters whose presence marks a text as traditional (common ones that differ).
 _TRAD_MARKERS = re.compile("[們與這個來時為說國過會對發門開關機構資訊體實際務處報護權況請經進還應該類權審議訴訟複結]")
