@@ -22,7 +22,7 @@ from .sections import split_sections
 from .table2 import read_t2
 from .table3 import read_t3
 from .table4 import read_t4
-from .textnorm import normalize_text
+from .textnorm import label_key, normalize_text
 
 T3_APPLICATION_ROWS = ("new_received", "carried_over", "carried_to_next")
 
@@ -100,7 +100,8 @@ def extract_report(data: bytes, source_path: str) -> ReportResult:
 
 def _extract_text(report: dict, text: str) -> ReportResult:
     secs = split_sections(text)
-    fmt = detect_format(text, secs.found())
+    key = label_key(text)
+    fmt = detect_format(text, secs.found(), key)
     facts: list[Fact] = []
     checks: list[Check] = []
     found: list[str] = []
@@ -164,7 +165,7 @@ def _extract_text(report: dict, text: str) -> ReportResult:
     if any(f.source == "narrative" for f in facts):
         found.append("prose")
 
-    md = read_metadata(text, found)
+    md = read_metadata(text, found, key)
     report.update(agency=md.agency, agency_key=agency_key(md.agency), year=md.year, format_version=md.format_version,
                   province=md.province, city=md.city, county=md.county, region_code=md.region_code,
                   tables_found=",".join(found), n_cells=len(facts))

@@ -22,6 +22,8 @@ _TITLE_B = re.compile(r"^(?P<year>(?:19|20)\d{2})[ ]*年(?:度)?[ ]*(?P<agency>[
 _PERIOD = re.compile(r"(?:统计|时限|期限|周期|期间)[^。]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _DATE_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
 _CONTACT = re.compile(r"请与([^,。;:()]{2,40}?)(?:党政办公室|政务公开办公室|综合办公室|办公室|办公厅|政务服务中心)(?:联系|反映)")
+_YEAR_TITLE = re.compile(r"^((?:19|20)\d{2})\s*年(?:度)?\s*" + _TITLE_WORDS)
+_WS_RUN = re.compile(r"\s+")
 _NOISE = re.compile(r"^(?:正文|标题|首页|当前位置.*|来源.*)$")
 _AGENCY_SUFFIX_OK = re.compile(r"(政府|委员会|委|局|厅|办公室|办公厅|办|院|区|县|市|镇|乡|街道|街道办事处|管委会|管理委员会|"
                                r"中心|处|所|署|部|会|站|队|馆|社|园区|开发区|新区|试验区|实验区|公司|集团)$")
@@ -68,12 +70,15 @@ def _title(lines: list[str]) -> tuple[str, int, bool] | None:
     # 关于印发《…年度报告》的通知: the title inside the book-title marks
     heads = [re.sub(r"^[^《]*《([^》]*报告)》.*$", r"\1", h) if "《" in h and "报告》" in h else h for h in heads]
     heads = [h for h in heads if h and not _NOISE.match(h)]
+    nosp = [h.replace(" ", "") for h in heads]          # one line: spaces dropped
+    compact = [_WS_RUN.sub("", h) for h in heads]       # lines joined: all whitespace dropped
     for i in range(len(heads)):
         for j in (1, 2, 3):
-            window = "".join(heads[i:i + j])
-            window = re.sub(r"\s+", "", window) if j > 1 else window
+            window = nosp[i] if j == 1 else "".join(compact[i:i + j])
+            if "信息公开" not in window:
+                continue  # every title form names 信息公开
             for pat in (_TITLE_A, _TITLE_B):
-                m = pat.match(window.replace(" ", ""))
+                m = pat.match(window)
                 if m:
                     ag = _clean_agency(m.group("agency"))
                     full = "年度报告" in m.group(0)
@@ -81,8 +86,8 @@ def _title(lines: list[str]) -> tuple[str, int, bool] | None:
                         # the fewest lines win: a line above a complete title is not part of it
                         cands.append((0 if full else 1, j, i, ag, int(m.group("year"))))
             # title split as agency line + year-title line: agency is the line before
-            m = re.match(r"^((?:19|20)\d{2})\s*年(?:度)?\s*" + _TITLE_WORDS, heads[i].replace(" ", ""))
-            if m and i > 0 and j == 1:
+            m = _YEAR_TITLE.match(nosp[i]) if j == 1 and i > 0 else None
+            if m:
                 prev = _clean_agency(heads[i - 1])
                 if _plausible_agency(prev):
                     cands.append((0 if "年度报告" in heads[i] else 1, 2, i - 1, prev, int(m.group(1))))
@@ -104,8 +109,9 @@ def _signature(lines: list[str]) -> tuple[str, int] | None:
     return None
 
 
-def detect_format(text: str, tables_found: list[str]) -> str | None:
-    k = label_key(text)
+def detect_format(text: str, tables_found: list[str], key: str | None = None) -> str | None:
+    """The template; `key` = label_key(text) where the caller has it already."""
+    k = label_key(text) if key is None else key
     if not any(t in tables_found for t in ("t2", "t3", "t4")) and "第二十条" not in k and "本年新收" not in k:
         # the 2019+ section headings without any table (tables as images, or left out):
         # a template report whose template cannot be told
@@ -127,7 +133,8 @@ def detect_format(text: str, tables_found: list[str]) -> str | None:
     return "pre2019"
 
 
-def read_metadata(text: str, tables_found: list[str]) -> Metadata:
+def read_metadata(text: str, tables_found: list[str], key: str | None = None) -> Metadata:
+    """`key`: label_key(text), where the caller has it already."""
     lines = text.split("\n")
     agency = year = None
     t = _title(lines)
@@ -150,7 +157,7 @@ def read_metadata(text: str, tables_found: list[str]) -> Metadata:
         m = re.search(r"((?:19|20)\d{2})\s*年(?:度)?(?:政府)?信息公开", text)
         if m:
             year = int(m.group(1))
-    fmt = detect_format(text, tables_found)
+    fmt = detect_format(text, tables_found, key)
     reg = resolve_region(agency)
     if reg.corrected_name:
         agency = reg.corrected_name

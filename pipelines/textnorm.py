@@ -55,4 +55,6 @@ _KEY_DROP = re.compile(r"[\s\u3000]+")
 
 def label_key(s: str) -> str:
     """Compact form of a label for matching: NFKC, no whitespace."""
-    return _KEY_DROP.sub("", unicodedata.normalize("NFKC", s))
+    if not unicodedata.is_normalized("NFKC", s):
+        s = unicodedata.normalize("NFKC", s)
+    return _KEY_DROP.sub("", s)
