@@ -51,8 +51,13 @@ def _row_layout(columns: tuple, legal: tuple):
 
 
 def row_failures(code: str, vec: list, columns: list[str], legal: list[str]) -> list[Failure]:
-    has_sub, parts_idx, lpt, npi, ti = _row_layout(tuple(columns), tuple(legal))
     out: list[Failure] = []
+    _row_check(code, vec, _row_layout(tuple(columns), tuple(legal)), out)
+    return out
+
+
+def _row_check(code: str, vec: list, layout, out: list[Failure]) -> None:
+    has_sub, parts_idx, lpt, npi, ti = layout
     vals = [0.0 if x is None else float(x) for x in vec]
     if has_sub:
         legal_sum = sum(vals[i] for i in parts_idx)
@@ -63,7 +68,6 @@ def row_failures(code: str, vec: list, columns: list[str], legal: list[str]) -> 
         parts = sum(vals[i] for i in parts_idx)
     if abs(parts - vals[ti]) > 1e-6:
         out.append(("t3.row_total", code, parts, vals[ti]))
-    return out
 
 
 def column_failures(rows: dict[str, list], columns: list[str]) -> list[Failure]:
@@ -71,30 +75,38 @@ def column_failures(rows: dict[str, list], columns: list[str]) -> list[Failure]:
     out: list[Failure] = []
     leaves = outcome_rows(rows)
     sub = subtotals(rows)
+    get = rows.get
+    bal = all(get(r) is not None for r in NON_OUTCOME)
+    total = get("total")
+    osum = total is not None and bool(leaves) and all(rows[r] is not None for r in leaves)
+    subs = [(g, rows[g], [rows[k] for k in kids]) for g, kids in sub.items()
+            if rows[g] is not None and all(rows[k] is not None for k in kids)]
+    leaf_rows = [rows[r] for r in leaves] if osum else []
+    if bal:
+        nr, co, nx = rows["new_received"], rows["carried_over"], rows["carried_to_next"]
     for i, col in enumerate(columns):
-        need = ("new_received", "carried_over", "total", "carried_to_next")
-        if all(r in rows and rows[r] is not None for r in need):
-            lhs = _v(rows["new_received"][i]) + _v(rows["carried_over"][i])
-            rhs = _v(rows["total"][i]) + _v(rows["carried_to_next"][i])
+        if bal:
+            lhs = _v(nr[i]) + _v(co[i])
+            rhs = _v(total[i]) + _v(nx[i])
             if abs(lhs - rhs) > 1e-6:
-                out.append(("t3.balance", col, lhs - _v(rows["carried_to_next"][i]), _v(rows["total"][i])))
-        if "total" in rows and rows["total"] is not None and leaves and all(rows[r] is not None for r in leaves):
-            s = sum(_v(rows[r][i]) for r in leaves)
-            if abs(s - _v(rows["total"][i])) > 1e-6:
-                out.append(("t3.outcome_sum", col, s, _v(rows["total"][i])))
-        for g, kids in sub.items():
-            if rows[g] is not None and all(rows[k] is not None for k in kids):
-                s = sum(_v(rows[k][i]) for k in kids)
-                if abs(s - _v(rows[g][i])) > 1e-6:
-                    out.append(("t3.subtotal", f"{g}/{col}", s, _v(rows[g][i])))
+                out.append(("t3.balance", col, lhs - _v(nx[i]), _v(total[i])))
+        if osum:
+            s = sum(_v(r[i]) for r in leaf_rows)
+            if abs(s - _v(total[i])) > 1e-6:
+                out.append(("t3.outcome_sum", col, s, _v(total[i])))
+        for g, grow, kid_rows in subs:
+            s = sum(_v(k[i]) for k in kid_rows)
+            if abs(s - _v(grow[i])) > 1e-6:
+                out.append(("t3.subtotal", f"{g}/{col}", s, _v(grow[i])))
     return out
 
 
 def t3_failures(rows: dict[str, list], columns: list[str], legal: list[str]) -> list[Failure]:
     out: list[Failure] = []
+    layout = _row_layout(tuple(columns), tuple(legal))
     for code, vec in rows.items():
         if vec is not None:
-            out.extend(row_failures(code, vec, columns, legal))
+            _row_check(code, vec, layout, out)
     out.extend(column_failures(rows, columns))
     return out
 

@@ -92,6 +92,7 @@ def tokenize(text: str, start: int, end: int) -> list[Tok]:
 
 
 _DIGIT = re.compile(r"\d")
+_new = tuple.__new__  # Tok without the keyword-handling constructor (hot path)
 _NIL_CELL = re.compile(r"^[ ]*(?:[-—–－/／]{1,2}|——)[ ]*$")
 _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?)(?![\d,])(?:[ ]?(万元|元))?")
 
@@ -105,8 +106,8 @@ def _cell_tokens(cell: str, offset: int, ln_no: int, out: list[Tok]) -> None:
     core = cell.strip(" ")
     if core.isascii():
         if core.isdigit():  # the common case: a plain count
-            a = offset + cell.index(core)
-            out.append(Tok(NUM, a, a + len(core), core, float(core), line=ln_no))
+            a = offset if core is cell else offset + cell.index(core)
+            out.append(_new(Tok, (NUM, a, a + len(core), core, float(core), None, ln_no)))
             return
         if _OCR_CELL.match(core):
             a = offset + cell.index(core)
@@ -119,7 +120,7 @@ def _cell_tokens(cell: str, offset: int, ln_no: int, out: list[Tok]) -> None:
         return
     if not _DIGIT.search(cell):  # label text
         if cell.strip():
-            out.append(Tok(TEXT, offset, offset + len(cell), cell, line=ln_no))
+            out.append(_new(Tok, (TEXT, offset, offset + len(cell), cell, None, None, ln_no)))
         return
     if "," in cell and _THOUSANDS.search(cell):
         # 1,234 is one number: keep offsets by tokenising the grouped figures separately
