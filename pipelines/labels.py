@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 import yaml
 
+from .regexes import required_literal
 from .tokens import TEXT, Tok
 
 DATA = pathlib.Path(__file__).resolve().parent / "data"
@@ -65,25 +66,6 @@ def _dot_within_run(pattern: str) -> str:
     return "".join(out)
 
 
-def _required_literal(body: str) -> str:
-    """The literal characters a match of `body` starts with (its leading run of plain
-    characters, as the regex parser reads them); '' where there are none or case folds."""
-    from re import _constants as sc, _parser as sp  # the stdlib's own regex parser
-
-    try:
-        parsed = sp.parse(body)
-    except re.error:
-        return ""
-    if parsed.state.flags & (re.I | re.X):
-        return ""
-    out = []
-    for op, arg in parsed:
-        if op is not sc.LITERAL:
-            break
-        out.append(chr(arg))
-    return "".join(out)
-
-
 def _compile(code: str, kind: str, pattern: str) -> list[Pattern]:
     out = []
     pattern = _dot_within_run(pattern)
@@ -94,9 +76,9 @@ def _compile(code: str, kind: str, pattern: str) -> list[Pattern]:
             body = body[:-1] if body.endswith("$") else body
             pre = f"(?:(?<=[{SEP}{RUN}])|^)" if alt.startswith("^") else ""
             post = f"(?=[{SEP}{RUN}]|$)" if alt.endswith("$") else ""
-            out.append(Pattern(code, kind, re.compile(pre + body + post), True, _required_literal(body)))
+            out.append(Pattern(code, kind, re.compile(pre + body + post), True, required_literal(body)))
         else:
-            out.append(Pattern(code, kind, re.compile(alt), False, _required_literal(alt)))
+            out.append(Pattern(code, kind, re.compile(alt), False, required_literal(alt)))
     return out
 
 
