@@ -33,12 +33,31 @@ def _looks_traditional(text: str) -> bool:
     return n >= 5 and n > len(text) / 2000
 
 
+_FULLWIDTH = re.compile("[\uff01-\uff5e]")
+_FULLWIDTH_COMMON = "，（）：；"
+
+
+def _fw_to_ascii(m: re.Match) -> str:
+    return chr(ord(m.group()) - 0xFEE0)
+
+
+def _nfkc(text: str) -> str:
+    """NFKC, fast: the full-width ASCII forms (U+FF01–FF5E, whose NFKC form is the ASCII
+    character) are mapped first, which leaves most report texts normalised already;
+    the full normalisation runs only where something else remains."""
+    for ch in _FULLWIDTH_COMMON:
+        if ch in text:
+            text = text.replace(ch, chr(ord(ch) - 0xFEE0))
+    if _FULLWIDTH.search(text):
+        text = _FULLWIDTH.sub(_fw_to_ascii, text)
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+
+
 def normalize_text(text: str) -> str:
     """Return the normalised text of a report."""
     text = _SPACES.sub(" ", _ZERO_WIDTH.sub("", text))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
+    text = _nfkc(text)
     if _looks_traditional(text):
         import zhconv
 
@@ -56,5 +75,5 @@ _KEY_DROP = re.compile(r"[\s\u3000]+")
 def label_key(s: str) -> str:
     """Compact form of a label for matching: NFKC, no whitespace."""
     if not unicodedata.is_normalized("NFKC", s):
-        s = unicodedata.normalize("NFKC", s)
+        s = _nfkc(s)
     return _KEY_DROP.sub("", s)
