@@ -270,10 +270,49 @@ def _span(el, name: str, default: int = 1) -> int:
     return min(v, 1000)
 
 
+# what the walker treats specially; a cell free of these (and of attributes that could
+# hide an element) is read by the plain recursion below, with the same result
+_NOT_PLAIN = _SKIP_TAGS | {"br", "table", "pre", "textarea", "listing", "plaintext", "xmp", "td", "th",
+                           "header", "footer"}
+_HIDING_ATTRS = ("hidden", "style", "role", "class", "id")
+
+
+def _plain_walk(el, buf: list[str], lines: list[str]) -> bool:
+    """The walker's text of a plain subtree (text, inline and block elements only):
+    False where the subtree holds anything else."""
+    block = el.tag in _BLOCK_TAGS
+    if block and buf:
+        _plain_flush(buf, lines)
+    if el.text:
+        buf.append(el.text)
+    for ch in el:
+        t = ch.tag
+        if not isinstance(t, str) or t in _NOT_PLAIN or "}" in t or t != t.lower():
+            return False
+        if ch.attrib and any(k in ch.attrib for k in _HIDING_ATTRS):
+            return False
+        if not _plain_walk(ch, buf, lines):
+            return False
+        if ch.tail:
+            buf.append(ch.tail)
+    if block and buf:
+        _plain_flush(buf, lines)
+    return True
+
+
+def _plain_flush(buf: list[str], lines: list[str]) -> None:
+    line = clean_line("".join(buf).replace(_BR, " "))
+    buf.clear()
+    if line:
+        lines.append(line)
+
+
 def _cell_text(cell, walker: _Walker) -> str:
-    if len(cell) == 0 and not cell.attrib:
-        # text only, no markup and no attribute that could hide it: what the walk gives
-        return clean_cell((cell.text or "").replace(_BR, " "))
+    if not (cell.attrib and any(k in cell.attrib for k in _HIDING_ATTRS)):
+        buf: list[str] = []
+        lines: list[str] = []
+        if _plain_walk(cell, buf, lines):
+            return clean_cell("\n".join(lines))
     sub = _Walker(walker.body_len)
     sub.walk(cell)
     sub.flush()
