@@ -113,6 +113,7 @@ def text_runs(toks: list[Tok]) -> list[list[Tok]]:
 
 _WS = re.compile(r"\s+")
 _HAS_WS = re.compile(r"\s")
+_new = tuple.__new__  # Label without the keyword-handling constructor
 
 
 def find_labels(run: list[Tok], name: str) -> list[Label]:
@@ -125,77 +126,60 @@ def find_all_labels(toks: list[Tok], name: str) -> list[Label]:
 
     Token text is already NFKC (textnorm): the key only drops whitespace. Text tokens of
     one run are joined directly (plain) or with SEP (for cell-anchored patterns); runs
-    are separated by RUN, which no pattern crosses."""
-    import bisect
-
+    are separated by RUN, which no pattern crosses. Each character of the joined strings
+    maps to its position in the text (a separator to the last character before it)."""
     plain_parts: list[str] = []
     sep_parts: list[str] = []
-    p_starts: list[int] = []
-    s_starts: list[int] = []
-    toks_at: list[tuple[Tok, str]] = []
-    pl = sl = 0
+    plain_map: list[int] = []
+    sep_map: list[int] = []
+    last = -1          # text position of the last character of the previous text token
     prev_text = False
     for t in toks:
         if t.kind != TEXT:
             if prev_text:
                 plain_parts.append(RUN)
                 sep_parts.append(RUN)
-                pl += 1
-                sl += 1
+                plain_map.append(last)
+                sep_map.append(last)
             prev_text = False
             continue
-        k = _WS.sub("", t.raw) if _HAS_WS.search(t.raw) else t.raw
+        raw = t.raw
+        if _HAS_WS.search(raw):
+            k = _WS.sub("", raw)
+            where = [t.start + j for j, ch in enumerate(raw) if not ch.isspace()]
+        else:
+            k = raw
+            where = range(t.start, t.start + len(raw))
+        if not k:
+            continue
         if prev_text:
             sep_parts.append(SEP)
-            sl += 1
-        p_starts.append(pl)
-        s_starts.append(sl)
-        toks_at.append((t, k))
+            sep_map.append(last)
         plain_parts.append(k)
         sep_parts.append(k)
-        pl += len(k)
-        sl += len(k)
+        plain_map.extend(where)
+        sep_map.extend(where)
+        last = where[-1]
         prev_text = True
-    if not toks_at:
+    if not plain_parts:
         return []
     s_plain, s_sep = "".join(plain_parts), "".join(sep_parts)
 
-    bisect_right = bisect.bisect_right
-
-    def to_abs(idx: int, starts: list[int]) -> int:
-        i = bisect_right(starts, idx) - 1
-        if i < 0:
-            i = 0
-        t, k = toks_at[i]
-        off = idx - starts[i]
-        if off < 0:
-            off = 0
-        elif off >= len(k):
-            off = max(len(k) - 1, 0)
-        if k is t.raw or k == t.raw:
-            return t.start + off
-        n = -1
-        for j, ch in enumerate(t.raw):
-            if not ch.isspace():
-                n += 1
-                if n == off:
-                    return t.start + j
-        return t.start
-
-    found: list[tuple[int, int, Label]] = []
+    found: list[tuple[int, int, int, Label]] = []
     for p in patterns(name):
-        s, starts = (s_sep, s_starts) if p.anchored else (s_plain, p_starts)
+        s, pos = (s_sep, sep_map) if p.anchored else (s_plain, plain_map)
         if p.lit and p.lit not in s:
             continue
         for m in p.regex.finditer(s):
-            if m.end() <= m.start():
+            ms, me = m.span()
+            if me <= ms:
                 continue
-            a, b = to_abs(m.start(), starts), to_abs(m.end() - 1, starts) + 1
-            found.append((a, -(b - a), Label(p.code, p.kind, a, b, s[m.start():m.end()].replace(SEP, ""))))
-    found.sort(key=lambda x: (x[0], x[1]))
+            a, b = pos[ms], pos[me - 1] + 1
+            found.append((a, a - b, len(found), _new(Label, (p.code, p.kind, a, b, s[ms:me].replace(SEP, "")))))
+    found.sort()
     # drop overlaps: keep the earliest, longest match
     out: list[Label] = []
-    for _, _, lab in found:
+    for _, _, _, lab in found:
         if out and lab.start < out[-1].end:
             continue
         out.append(lab)
