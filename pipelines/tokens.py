@@ -42,7 +42,6 @@ _DECREASE_BEFORE = re.compile(r"(?:减少|下降|(?<![/增])减)[ ]*$")
 _BLANK_LINE = re.compile(r"^[ \t]*\|?[ \t]*$")
 
 
-_CELL_SPLIT = re.compile(r"\t|\|")
 _CELL = re.compile(r"[^\t|]+")
 _MD_SEP = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*")
 
@@ -75,14 +74,33 @@ def tokenize(text: str, start: int, end: int) -> list[Tok]:
         if "\t" not in line and "|" not in line:
             _cell_tokens(line, line_start, ln_no, toks)  # one cell on the line
             continue
-        if ("\t" in core or "|" in core) and sum(1 for c in _CELL_SPLIT.split(line) if c.strip()) > 1:
-            multi += 1
+        if "\t" not in core and "|" not in core:
+            # one cell, with separators only at the line's edges: the run of the line
+            # between the separators around it
+            p0 = line.index(core)
+            cs = max(line.rfind("\t", 0, p0), line.rfind("|", 0, p0)) + 1
+            p1 = p0 + len(core)
+            ends = [i for i in (line.find("\t", p1), line.find("|", p1)) if i >= 0]
+            ce = min(ends) if ends else len(line)
+            _cell_tokens(line[cs:ce], line_start + cs, ln_no, toks)
+            continue
         # split the line into cells on tabs and pipes, keep offsets
-        for m in _CELL.finditer(line):
-            cell = m.group(0)
-            if not cell.strip():
-                continue
-            _cell_tokens(cell, line_start + m.start(), ln_no, toks)
+        n_cells = 0
+        if "|" not in line:
+            off = line_start
+            for cell in line.split("\t"):
+                if cell.strip():
+                    n_cells += 1
+                    _cell_tokens(cell, off, ln_no, toks)
+                off += len(cell) + 1
+        else:
+            for m in _CELL.finditer(line):
+                cell = m.group(0)
+                if cell.strip():
+                    n_cells += 1
+                    _cell_tokens(cell, line_start + m.start(), ln_no, toks)
+        if n_cells > 1:
+            multi += 1  # a row of cells
     if blank_at:
         blanks = content > 0 and multi <= content * 0.3 and sep < content * 0.6
         if not blanks:
