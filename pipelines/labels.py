@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import yaml
 
-from .regexes import required_literal
+from .regexes import finditer_at, leading_literal, required_literal
 from .tokens import TEXT, Tok
 
 DATA = pathlib.Path(__file__).resolve().parent / "data"
@@ -30,6 +30,7 @@ class Pattern:
     regex: re.Pattern
     anchored: bool
     lit: str = ""  # text every match contains (a pattern is skipped where it is absent)
+    lead: str = ""  # text every match starts with, for cell-anchored patterns (tried only there)
 
 
 class Label(NamedTuple):
@@ -76,7 +77,8 @@ def _compile(code: str, kind: str, pattern: str) -> list[Pattern]:
             body = body[:-1] if body.endswith("$") else body
             pre = f"(?:(?<=[{SEP}{RUN}])|^)" if alt.startswith("^") else ""
             post = f"(?=[{SEP}{RUN}]|$)" if alt.endswith("$") else ""
-            out.append(Pattern(code, kind, re.compile(pre + body + post), True, required_literal(body)))
+            out.append(Pattern(code, kind, re.compile(pre + body + post), True, required_literal(body),
+                               leading_literal(body) if pre else ""))
         else:
             out.append(Pattern(code, kind, re.compile(alt), False, required_literal(alt)))
     return out
@@ -170,7 +172,7 @@ def find_all_labels(toks: list[Tok], name: str) -> list[Label]:
         s, pos = (s_sep, sep_map) if p.anchored else (s_plain, plain_map)
         if p.lit and p.lit not in s:
             continue
-        for m in p.regex.finditer(s):
+        for m in (finditer_at(p.regex, s, p.lead) if p.lead else p.regex.finditer(s)):
             ms, me = m.span()
             if me <= ms:
                 continue

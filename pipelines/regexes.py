@@ -28,3 +28,35 @@ def required_literal(pattern: str) -> str:
     if len(cur) > len(best):
         best = "".join(cur)
     return best
+
+
+def leading_literal(pattern: str) -> str:
+    """The plain characters every match of `pattern` starts with ('' where none, or
+    where flags make plain text matching inexact)."""
+    try:
+        parsed = _sp.parse(pattern)
+    except re.error:
+        return ""
+    if parsed.state.flags & (re.I | re.X):
+        return ""
+    out = []
+    for op, arg in parsed:
+        if op is not _sc.LITERAL:
+            break
+        out.append(chr(arg))
+    return "".join(out)
+
+
+def finditer_at(regex: re.Pattern, s: str, lead: str):
+    """`regex.finditer(s)` for a regex whose matches all start with the text `lead`:
+    tried only where `lead` occurs (for regexes that begin with a lookbehind, which
+    keeps the regex engine from skipping ahead by itself). Same matches, same order."""
+    pos = 0
+    q = s.find(lead)
+    while q >= 0:
+        if q >= pos:
+            m = regex.match(s, q)
+            if m is not None:
+                yield m
+                pos = m.end() if m.end() > q else q + 1
+        q = s.find(lead, q + 1)
