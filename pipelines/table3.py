@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .identities import GROUPS, NON_OUTCOME, column_failures, outcome_rows, row_failures, t3_failures
 from .digitruns import candidates_text, digits_of, looks_flattened, split_run
@@ -27,8 +28,8 @@ from .tokens import BLANK, NUM, TEXT, Tok, tokenize
 MAX_COMBOS = 20000
 
 
-@dataclass(slots=True)
-class Cell:
+class Cell(NamedTuple):
+    """A read cell (a tuple: many are made per table)."""
     value: float | None
     start: int | None
     end: int | None
@@ -56,7 +57,8 @@ def _vals(cells: list[Cell] | None):
 
 def _cells_from_toks(toks, flags=()) -> list[Cell]:
     fl = tuple(flags)
-    return [Cell(None if t.kind == BLANK else t.value, t.start, t.end, "table", fl) for t in toks]
+    new = tuple.__new__
+    return [new(Cell, (None if t.kind == BLANK else t.value, t.start, t.end, "table", fl)) for t in toks]
 
 
 def _detect_columns(header_text: str) -> list[str]:
