@@ -69,11 +69,10 @@ def normalize_text(text: str) -> str:
     return text
 
 
-_KEY_DROP = re.compile(r"[\s\u3000]+")
 
 
 def label_key(s: str) -> str:
     """Compact form of a label for matching: NFKC, no whitespace."""
     if not unicodedata.is_normalized("NFKC", s):
         s = _nfkc(s)
-    return _KEY_DROP.sub("", s)
+    return "".join(s.split())  # str.split() splits on exactly the characters \s matches

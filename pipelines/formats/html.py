@@ -129,12 +129,11 @@ def _tag(el) -> str | None:
     return t.lower()
 
 
-_WS_RUN = re.compile(r"\s+")
 
 
 def _text_len(el) -> int:
     try:
-        return len(_WS_RUN.sub("", "".join(el.itertext())))
+        return sum(map(len, "".join(el.itertext()).split()))  # characters other than whitespace
     except Exception:  # pragma: no cover
         return 0
 
