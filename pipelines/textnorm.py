@@ -14,12 +14,14 @@ import unicodedata
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile("[\u00a0\u2002\u2003\u2009\u202f\u3000]")
 # Lines that are only a page number: -3-, — 4 —, - 4 -, －5－, 第3页, 第 3 页 共 5 页, 3/5
+# (matched with the line's leading newline, over "\n" + text: the regex engine then only
+# tries line starts)
 _PAGE_LINE = re.compile(
-    r"^[ \t]*(?:[-—–－_~]{1,3}[ \t]*\d{1,3}[ \t]*[-—–－_~]{1,3}"
+    r"\n[ \t]*(?:[-—–－_~]{1,3}[ \t]*\d{1,3}[ \t]*[-—–－_~]{1,3}"
     r"|第[ \t]*\d{1,3}[ \t]*页(?:[ \t]*[,，]?[ \t]*共[ \t]*\d{1,3}[ \t]*页)?"
-    r"|\d{1,3}[ \t]*/[ \t]*\d{1,3})[ \t]*$",
-    re.M,
+    r"|\d{1,3}[ \t]*/[ \t]*\d{1,3})[ \t]*(?=\n|\Z)",
 )
+_TRAILING_SPACES = re.compile(r"[ ]+\n")
 # Pinyin in brackets right after a character: 政(zhèng)府(fǔ)
 # (the bracket first, so the regex engine can skip to brackets)
 _PINYIN = re.compile(r"[(（](?<=[\u4e00-\u9fff][(（])[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,7}[1-5]?[)）]")
@@ -63,9 +65,10 @@ def normalize_text(text: str) -> str:
 
         text = zhconv.convert(text, "zh-cn")
     text = _PINYIN.sub("", text)
-    text = _PAGE_LINE.sub("", text)
+    text = _PAGE_LINE.sub("\n", "\n" + text)[1:]
     # Trailing spaces carry no information; keep tabs and line structure.
-    text = re.sub(r"[ ]+\n", "\n", text)
+    if " \n" in text:
+        text = _TRAILING_SPACES.sub("\n", text)
     return text
 
 
