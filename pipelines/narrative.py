@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import yaml
 
 from .labels import DATA
-from .regexes import required_literal
+from .regexes import Scanner
 from .model import Check, Fact
 
 
@@ -30,8 +30,8 @@ def _rules(pre2019: bool = False):
     raw = yaml.safe_load((DATA / "narrative.yaml").read_text(encoding="utf-8"))
     out = []
     for r in raw["cells"] + (raw.get("pre2019_cells", []) if pre2019 else []):
-        out.append((r["table"], r["key1"], r["key2"], [(re.compile(p), required_literal(p)) for p in r["patterns"]],
-                    [(re.compile(z), required_literal(z)) for z in r.get("zero_patterns", [])]))
+        out.append((r["table"], r["key1"], r["key2"], [Scanner(p) for p in r["patterns"]],
+                    [Scanner(z) for z in r.get("zero_patterns", [])]))
     return out, raw["proceedings"], raw["results"]
 
 
@@ -83,17 +83,13 @@ def _hits(text: str, regions: list[tuple[int, int]], pre2019: bool = False) -> d
         hits: dict[float, tuple[int, int]] = out.setdefault((table, k1, k2), {})
         for a, b in regions:
             seg = text[a:b]
-            for p, lit in pats:
-                if lit and lit not in seg:
-                    continue
+            for p in pats:
                 for m in p.finditer(seg):
                     if not _exact(seg, m, part=k1 in _PART_KEYS):
                         continue
                     v = float(m.group(1))
                     hits.setdefault(v, (a + m.start(1), a + m.end(1)))
-            for z, lit in zeros:
-                if lit and lit not in seg:
-                    continue
+            for z in zeros:
                 for m in z.finditer(seg):
                     hits.setdefault(0.0, (a + m.start(), a + m.end()))
     return out

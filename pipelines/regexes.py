@@ -60,3 +60,108 @@ def finditer_at(regex: re.Pattern, s: str, lead: str):
                 yield m
                 pos = m.end() if m.end() > q else q + 1
         q = s.find(lead, q + 1)
+
+
+_ZERO_WIDTH_OPS = {_sc.AT, _sc.ASSERT, _sc.ASSERT_NOT}
+
+
+def _first(seq) -> tuple[set[str], bool] | None:
+    """(characters a match of the parsed sequence can start with, can it be empty);
+    None where that cannot be told simply."""
+    out: set[str] = set()
+    for op, arg in seq:
+        if op in _ZERO_WIDTH_OPS:
+            continue
+        if op is _sc.LITERAL:
+            return out | {chr(arg)}, False
+        if op is _sc.IN:
+            chars = set()
+            for iop, iarg in arg:
+                if iop is _sc.LITERAL:
+                    chars.add(chr(iarg))
+                elif iop is _sc.RANGE and iarg[1] - iarg[0] < 64:
+                    chars.update(chr(c) for c in range(iarg[0], iarg[1] + 1))
+                else:
+                    return None
+            return out | chars, False
+        if op is _sc.SUBPATTERN:
+            sub = _first(arg[-1])
+        elif op is _sc.BRANCH:
+            subs = [_first(b) for b in arg[1]]
+            if any(x is None for x in subs):
+                return None
+            sub = (set().union(*(x[0] for x in subs)), any(x[1] for x in subs))
+        elif op in (_sc.MAX_REPEAT, _sc.MIN_REPEAT):
+            lo, _hi, item = arg
+            sub = _first(item)
+            if sub is not None and lo == 0:
+                sub = (sub[0], True)
+        else:
+            return None
+        if sub is None:
+            return None
+        out |= sub[0]
+        if not sub[1]:
+            return out, False
+    return out, True
+
+
+def first_chars(pattern: str) -> str:
+    """The characters every match of `pattern` starts with one of ('' where that cannot
+    be told, a match can be empty, or flags make plain text matching inexact)."""
+    try:
+        parsed = _sp.parse(pattern)
+    except re.error:
+        return ""
+    if parsed.state.flags & (re.I | re.X):
+        return ""
+    f = _first(list(parsed))
+    if f is None or f[1] or not f[0]:
+        return ""
+    return "".join(sorted(f[0]))
+
+
+def _engine_cannot_skip(pattern: str) -> bool:
+    """Whether the pattern begins with a lookaround, an anchor or an optional part: the
+    regex engine then tries every position (it skips ahead only to a literal first
+    character or a set of them)."""
+    try:
+        parsed = _sp.parse(pattern)
+    except re.error:
+        return False
+    if not len(parsed):
+        return False
+    op, arg = parsed[0]
+    return op in _ZERO_WIDTH_OPS or (op in (_sc.MAX_REPEAT, _sc.MIN_REPEAT) and arg[0] == 0)
+
+
+class Scanner:
+    """`finditer` for a compiled pattern, trying only the positions where a match can
+    start: after its leading text, or at one of its possible first characters, when the
+    pattern begins with a lookaround or an alternation (which keeps the regex engine
+    from skipping ahead by itself). Same matches, same order, as `regex.finditer`."""
+
+    def __init__(self, pattern: str):
+        self.regex = re.compile(pattern)
+        self.lit = required_literal(pattern)
+        starts = first_chars(pattern) if _engine_cannot_skip(pattern) else ""
+        self._starts = re.compile("[" + re.escape(starts) + "]") if 0 < len(starts) <= 16 else None
+
+    def finditer(self, s: str):
+        if self.lit and self.lit not in s:
+            return iter(())
+        if self._starts is None:
+            return self.regex.finditer(s)
+        return self._scan(s)
+
+    def _scan(self, s: str):
+        pos = 0
+        match = self.regex.match
+        for c in self._starts.finditer(s):
+            q = c.start()
+            if q < pos:
+                continue
+            m = match(s, q)
+            if m is not None:
+                yield m
+                pos = m.end() if m.end() > q else q + 1
