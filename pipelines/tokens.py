@@ -71,13 +71,21 @@ def tokenize(text: str, start: int, end: int) -> list[Tok]:
         content += 1
         if "---" in line and _MD_SEP.fullmatch(line):
             continue  # markdown separator row
-        if "\t" not in line and "|" not in line:
-            _cell_tokens(line, line_start, ln_no, toks)  # one cell on the line
+        if "\t" not in line and "|" not in line:  # one cell on the line
+            if core.isdigit() and core.isascii():  # (the plain count of _cell_tokens, inlined)
+                a = line_start if core is line else line_start + line.index(core)
+                toks.append(_new(Tok, (NUM, a, a + len(core), core, float(core), None, ln_no)))
+            else:
+                _cell_tokens(line, line_start, ln_no, toks)
             continue
         if "\t" not in core and "|" not in core:
             # one cell, with separators only at the line's edges: the run of the line
             # between the separators around it
             p0 = line.index(core)
+            if core.isdigit() and core.isascii():
+                a = line_start + p0
+                toks.append(_new(Tok, (NUM, a, a + len(core), core, float(core), None, ln_no)))
+                continue
             cs = max(line.rfind("\t", 0, p0), line.rfind("|", 0, p0)) + 1
             p1 = p0 + len(core)
             ends = [i for i in (line.find("\t", p1), line.find("|", p1)) if i >= 0]
@@ -91,7 +99,12 @@ def tokenize(text: str, start: int, end: int) -> list[Tok]:
             for cell in line.split("\t"):
                 if cell.strip():
                     n_cells += 1
-                    _cell_tokens(cell, off, ln_no, toks)
+                    c = cell.strip(" ")
+                    if c.isdigit() and c.isascii():
+                        a = off if c is cell else off + cell.index(c)
+                        toks.append(_new(Tok, (NUM, a, a + len(c), c, float(c), None, ln_no)))
+                    else:
+                        _cell_tokens(cell, off, ln_no, toks)
                 off += len(cell) + 1
         else:
             for m in _CELL.finditer(line):
