@@ -8,7 +8,9 @@ Where a heading is missing, the table's own first labels anchor it.
 """
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .textnorm import label_key
@@ -57,24 +59,53 @@ def _is_heading(line: str, words: tuple[str, ...], max_len: int = 45) -> bool:
     return all(w in k for w in words)
 
 
+@functools.lru_cache(maxsize=64)
+def _last_chars(words_options: tuple[tuple[str, ...], ...]) -> re.Pattern:
+    """The characters a heading line must hold (each option's last character)."""
+    return re.compile("[" + re.escape("".join(sorted({w[-1][-1] for w in words_options}))) + "]")
+
+
 def _find_heading(text: str, words_options: list[tuple[str, ...]], after: int = 0, before: int | None = None) -> int | None:
-    """Start of the first heading line starting at/after `after` and before `before`."""
+    """Start of the first heading line starting at/after `after` and before `before`.
+    Only lines holding an option's last character can be headings: the search jumps
+    from one such line to the next."""
     start = _line_start_at_or_after(text, after)
     if start is None:
         return None
-    for pos, line in _lines(text, start):
-        if before is not None and pos >= before:
-            break
+    need = _last_chars(tuple(tuple(w) for w in words_options))
+    pos, n = start, len(text)
+    while pos <= n:
+        m = need.search(text, pos)
+        if m is None:
+            return None
+        ls = text.rfind("\n", 0, m.start()) + 1
+        if before is not None and ls >= before:
+            return None
+        le = text.find("\n", m.start())
+        le = n if le < 0 else le
+        line = text[ls:le]
         if any(_is_heading(line, w) for w in words_options):
-            return pos
+            return ls
+        pos = le + 1
     return None
+
+
+@functools.lru_cache(maxsize=64)
+def _spaced(word: str) -> re.Pattern:
+    """`word` with any spaces (not line breaks) between its characters."""
+    return re.compile(r"[^\S\n]*".join(map(re.escape, word)))
 
 
 def _find_key(text: str, word: str, after: int = 0) -> int | None:
     """Position of the first line at/after `after` whose label key contains word."""
     if after > len(text):
         return None
-    for pos, line in _lines(text, text.rfind("\n", 0, max(after, 0)) + 1):
+    start = text.rfind("\n", 0, max(after, 0)) + 1
+    if unicodedata.is_normalized("NFKC", text):
+        # the label key of a normalised line is the line without whitespace
+        m = _spaced(word).search(text, start)
+        return None if m is None else text.rfind("\n", 0, m.start()) + 1
+    for pos, line in _lines(text, start):
         if word[-1] in line and word in label_key(line):
             return pos
     return None
