@@ -14,6 +14,7 @@ that satisfies them all; else the label reading as far as it goes, with failing 
 """
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -312,16 +313,22 @@ def _with_subtotals(rows_tpl: list[str], groups: list[str]) -> list[str]:
     return out
 
 
-def _drop_out_of_order(segs: dict, rows_tpl: list[str], reading: T3Reading) -> None:
-    """Rows must come in template order. A labelled row that breaks the order (labels that
-    drifted away from their numbers) is not read by its label."""
-    seq = [c for c in segs if any(t.kind == NUM for s_ in segs[c] for t in s_)]
+@functools.lru_cache(maxsize=16)
+def _template_positions(rows_tpl: tuple[str, ...]) -> dict[str, float]:
+    """Position of each row in the template; a subtotal just before its first sub-row."""
     order = {c: float(i) for i, c in enumerate(rows_tpl)}
-    for g, kids in GROUPS.items():  # a subtotal sits just before its first sub-row
+    for g, kids in GROUPS.items():
         k = next((order[c] for c in kids if c in order), None)
         if k is not None and g not in order:
             order[g] = k - 0.5
-    seq = [c for c in seq if c in order]
+    return order
+
+
+def _drop_out_of_order(segs: dict, rows_tpl: list[str], reading: T3Reading) -> None:
+    """Rows must come in template order. A labelled row that breaks the order (labels that
+    drifted away from their numbers) is not read by its label."""
+    order = _template_positions(tuple(rows_tpl))
+    seq = [c for c in segs if c in order and any(t.kind == NUM for s_ in segs[c] for t in s_)]
     idx = [order[c] for c in seq]
     if all(a < b for a, b in zip(idx, idx[1:])):
         return  # already in template order (the usual case)
