@@ -308,6 +308,13 @@ def _plain_flush(buf: list[str], lines: list[str]) -> None:
 
 def _cell_text(cell, walker: _Walker) -> str:
     if not (cell.attrib and any(k in cell.attrib for k in _HIDING_ATTRS)):
+        if len(cell) == 1 and not (cell.text and cell.text.strip()):
+            # the commonest cell, <td><p>text</p></td>: the child's text
+            ch = cell[0]
+            t = ch.tag
+            if isinstance(t, str) and len(ch) == 0 and not ch.attrib and t not in _NOT_PLAIN and "}" not in t \
+                    and t == t.lower() and not (ch.tail and ch.tail.strip()):
+                return clean_cell((ch.text or "").replace(_BR, " "))
         buf: list[str] = []
         lines: list[str] = []
         if _plain_walk(cell, buf, lines):
