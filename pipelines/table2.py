@@ -76,7 +76,7 @@ def read_t2(text: str, region: tuple[int, int], fmt: str) -> T2Reading:
                 bm = re.search(r"第二十条第\(?([一二三四五六七八九十]+)\)?项", k)
                 band = bm.group(1) if bm else None
                 cur = None  # a band header: numbers before the next item label belong to no item
-            if re.search(r"单位[:：]?元|\(元\)", k):
+            if "元" in k and re.search(r"单位[:：]?元|\(元\)", k):
                 yuan_band = True
             if last_loose is not None:
                 am = _ANNOTATION.search(k)
