@@ -1,0 +1,52 @@
+"""The regex speed devices (pipelines/regexes.py) never change what a pattern finds:
+the literal every match must contain, the characters a match can start with, and the
+Scanner that tries only those positions give exactly `finditer`'s matches."""
+import re
+
+from hypothesis import given, settings, strategies as st
+
+from pipelines.labels import patterns
+from pipelines.narrative import _rules
+from pipelines.regexes import Scanner, finditer_at, first_chars, leading_literal, required_literal
+
+
+def test_required_and_leading_literals():
+    assert required_literal("(?:收到|受理)依申请公开(?:政府)?信息\\s*(\\d+)") == "依申请公开"
+    assert leading_literal("本年新收件数") == "本年新收件数"
+    assert leading_literal("(?:主动)?公开") == ""
+    assert required_literal("(?i)abc") == ""          # case folding: no plain-text prefilter
+    assert required_literal("a|b") == ""              # top-level alternation: nothing required
+
+
+def test_first_chars():
+    assert first_chars("(?<!申请)(?<!依)(?:主动)?(?:公开|发布|公布)") == "主公发"
+    assert first_chars("(?:未|没有)(?!经)收到") == "未没"
+    assert first_chars("[0-9]x") == "0123456789"
+    assert first_chars("x*") == ""                    # can match the empty string
+    assert first_chars("\\w+") == ""                  # a category: not told simply
+
+
+# every prose pattern and label pattern the parser uses, over text made of the
+# characters they are about
+_PROSE = [p.regex.pattern for r in _rules(True)[0] for p in r[3] + r[4]]
+_ALPHABET = "主动公开发布申请依累计历年政府信息收到受理共件条未没有经行政复议诉讼12 ,。\n(（)）予以不部分"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=120), st.sampled_from(_PROSE))
+def test_scanner_finds_what_finditer_finds(text, pattern):
+    got = [(m.span(), m.groups()) for m in Scanner(pattern).finditer(text)]
+    want = [(m.span(), m.groups()) for m in re.finditer(pattern, text)]
+    assert got == want
+
+
+_LABEL = [p for name in ("t3_rows", "t3_columns", "t2_items", "t4_columns") for p in patterns(name) if p.lead]
+_LABEL_ALPHABET = "本年新收件数度办理(三)不予公开四无法提供五处六其他3.、七总计\x1f\x1e "
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_LABEL_ALPHABET, max_size=80), st.sampled_from(_LABEL))
+def test_anchored_labels_found_where_finditer_finds_them(text, pat):
+    got = [m.span() for m in finditer_at(pat.regex, text, pat.lead)]
+    want = [m.span() for m in pat.regex.finditer(text)]
+    assert got == want
