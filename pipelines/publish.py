@@ -21,7 +21,9 @@ minus the reports whose files are gone or changed, plus the reports parsed in th
 hard-linked unchanged, the others are rewritten without those rows, and new rows come in
 as the segments' own files. The DuckDB file is a copy of the previous one with the same
 rows deleted and inserted; `dim_reports` (source paths, duplicates) and `check_results`
-are rebuilt whole (they are small). When the code that shapes the tables changes (the
+are rebuilt whole (they are small). A DuckDB file built anew is made alongside the
+Parquet writing too: tables and views first, then each table's rows as soon as its new
+Parquet files are complete. When the code that shapes the tables changes (the
 signature) or the previous warehouse cannot be trusted, everything is rebuilt. The
 tables are the same either way: `frames_from_results` + `write_warehouse` (the whole
 thing from in-memory results) give the same rows.
@@ -37,7 +39,7 @@ import shutil
 import time
 import uuid
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -574,13 +576,20 @@ def write(p: Prepared, workers: int = 2, log=None) -> dict[str, int]:
     db_tmp = warehouse / f".ogi.duckdb.tmp-{tag}"
     index_name = f"files-{tag}.parquet"
     counts: dict[str, int] = {}
+    ref = {t: _to_arrow(t, df) for t, df in reference_frames().items()}
+    old_db = warehouse / "ogi.duckdb"
+    incremental = p.base is not None and duckdb_matches(old_db, p.base.marker.get("counts", {}))
+    db_ex = ThreadPoolExecutor(max_workers=1)
+    text_ex = ThreadPoolExecutor(max_workers=1)  # the texts' insert: on a lane of its own
+    # a new DuckDB file: its tables, views and the small tables (in memory) are made while
+    # the Parquet files are written; the fact and text rows go in from those files
+    new_db = None if incremental else db_ex.submit(_duckdb_start, p, db_tmp, ref, workers)
     try:
         timings = {}
         # the small tables whole, the reference tables from code and data
         for t, at in p.whole.items():
             _write_parquet(at, pq_tmp / t / "part-0.parquet", t)
             counts[t] = at.num_rows
-        ref = {t: _to_arrow(t, df) for t, df in reference_frames().items()}
         for t, at in ref.items():
             _write_parquet(at, pq_tmp / t / "part-0.parquet", t)
             counts[t] = at.num_rows
@@ -592,7 +601,7 @@ def write(p: Prepared, workers: int = 2, log=None) -> dict[str, int]:
         files_rows: dict[str, int] = {}   # rows per published fact/text file, kept in the marker
         for t in SPLIT_TABLES:
             links, tjobs = _partition_jobs(p, t, pq_tmp, tag)
-            jobs += tjobs
+            jobs += [(size, fn, t) for size, fn in tjobs]
             counts[t] = 0
             made = []
             for _t, src, dst, entry in links:
@@ -605,12 +614,30 @@ def write(p: Prepared, workers: int = 2, log=None) -> dict[str, int]:
                     made.append((t, entry[0], entry[1] if entry[1] is not None else sorted(_ids_in(src))))
             produced.append(_index_table(made))
         jobs.sort(key=lambda j: -j[0])
-        old_db = warehouse / "ogi.duckdb"
-        incremental = p.base is not None and duckdb_matches(old_db, p.base.marker.get("counts", {}))
-        with ThreadPoolExecutor(max_workers=1) as db_ex, ThreadPoolExecutor(max_workers=max(1, workers)) as ex:
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as ex:
             # the DuckDB update needs only the segments and the whole tables: it runs alongside
             db_job = db_ex.submit(_duckdb_incremental, p, old_db, db_tmp, pq_tmp, workers) if incremental else None
-            for t, n, drop, made, out in ex.map(lambda j: j[1](), jobs):
+            futs = [ex.submit(j[1]) for j in jobs]
+            # a new DuckDB file takes each table's rows as soon as its Parquet files are
+            # complete, beside the remaining Parquet jobs (the texts' insert, which DuckDB
+            # runs on one core, beside the fact tables')
+            left = Counter(j[2] for j in jobs)
+            inserts = []
+            if new_db is not None:
+                def insert(t):
+                    ex_ = text_ex if t == "report_texts" else db_ex
+                    inserts.append(ex_.submit(_duckdb_insert, new_db, pq_tmp, [t]))
+
+                for t in SPLIT_TABLES:
+                    if not left[t]:
+                        insert(t)
+                for fut in as_completed(futs):
+                    t = fut.result()[0]
+                    left[t] -= 1
+                    if not left[t]:
+                        insert(t)
+            for fut in futs:  # in job order, whichever finished first
+                t, n, drop, made, out = fut.result()
                 counts[t] += n
                 dropped += drop
                 produced.append(made)
@@ -625,11 +652,13 @@ def write(p: Prepared, workers: int = 2, log=None) -> dict[str, int]:
         index = pa.concat_tables([index, *produced])
         (warehouse / "state").mkdir(parents=True, exist_ok=True)
         pq.write_table(index, str(warehouse / "state" / index_name))
-        # DuckDB: the previous file updated in place of a copy (above), or built anew
-        if not incremental:
+        # DuckDB: the previous file updated in place of a copy, or built anew (both above)
+        if new_db is not None:
             t1 = time.perf_counter()
-            _duckdb_build(db_tmp, pq_tmp, ref, workers)
-            timings["duckdb"] = round(time.perf_counter() - t1, 2)
+            for f in inserts:
+                f.result()
+            _duckdb_close(new_db.result())
+            timings["duckdb"] = round(time.perf_counter() - t1, 2)  # beyond the Parquet writing
         if not duckdb_matches(db_tmp, counts):
             raise RuntimeError("DuckDB and Parquet row counts differ after publishing")
         marker = {"format": PUBLISH_FORMAT, "signature": p.signature, "inputs": p.inputs, "counts": counts,
@@ -652,6 +681,10 @@ def write(p: Prepared, workers: int = 2, log=None) -> dict[str, int]:
         if log:
             log(f"published: {marker['reports']} {timings}")
     finally:
+        for x in (text_ex, db_ex):
+            x.shutdown(cancel_futures=True)  # a DuckDB job still running owns the file below
+        if new_db is not None and not new_db.cancelled() and new_db.exception() is None:
+            new_db.result().close()  # (no-op when closed already)
         shutil.rmtree(pq_tmp, ignore_errors=True)
         for f in (db_tmp, pathlib.Path(str(db_tmp) + ".wal")):
             if f.exists():
@@ -829,16 +862,59 @@ def _published_files(pq_dir: pathlib.Path, t: str) -> list[pathlib.Path]:
     return sorted((pq_dir / t).glob("**/*.parquet"))
 
 
+def _duckdb_schema(con, tables) -> None:
+    """Tables (with their comments) and the views, in one transaction: hundreds of small
+    catalog changes, each a commit of its own otherwise."""
+    ddl = ";\n".join(stmt for t in tables for stmt in schemas.duckdb_ddl(t))
+    con.execute(f"BEGIN;\n{ddl};\n{_views_sql()}\n;COMMIT")  # one call: it holds the GIL once
+
+
 def _duckdb_build(db: pathlib.Path, pq_dir: pathlib.Path, ref: dict, workers: int) -> None:
     con = _duckdb_connect(db, workers)
     try:
-        for t in (*schemas.PUBLISHED, *ref):
-            for stmt in schemas.duckdb_ddl(t):
-                con.execute(stmt)
+        _duckdb_schema(con, (*schemas.PUBLISHED, *ref))
+        _duckdb_insert(con, pq_dir, (*schemas.PUBLISHED, *ref))
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def _duckdb_start(p: Prepared, db: pathlib.Path, ref: dict, workers: int):
+    """A new DuckDB file with every table and view, the whole and reference tables filled
+    from memory (the same rows their Parquet files get); returns the open connection."""
+    con = _duckdb_connect(db, workers)
+    try:
+        _duckdb_schema(con, (*schemas.PUBLISHED, *ref))
+        for t, at in {**p.whole, **ref}.items():
+            if at.num_rows:
+                cols = ", ".join(f'"{c}"' for c in schemas.tables()[t].column_names)
+                con.register("_ogi_rows", at)
+                con.execute(f"INSERT INTO {t} SELECT {cols} FROM _ogi_rows")
+                con.unregister("_ogi_rows")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _duckdb_insert(con, pq_dir: pathlib.Path, tables) -> None:
+    """The tables' rows from their Parquet files under pq_dir (`con` may be the future of
+    a connection)."""
+    own = isinstance(con, Future)
+    if own:
+        con = con.result().cursor()  # a connection of this thread's own to the same file
+    try:
+        for t in tables:
             files = _published_files(pq_dir, t)
             if files:
                 con.execute(f"INSERT INTO {t} {_select(t, files)}")
-        _create_views(con)
+    finally:
+        if own:
+            con.close()
+
+
+def _duckdb_close(con) -> None:
+    try:
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -914,11 +990,11 @@ def write_warehouse(frames: dict[str, pd.DataFrame], warehouse: pathlib.Path) ->
     return counts
 
 
-def _create_views(con) -> None:
-    """SQL views shipped in the DuckDB file (pipelines/sql/views.sql), if present."""
+def _views_sql() -> str:
+    """SQL views shipped in the DuckDB file (pipelines/sql/views.sql), if present; they
+    bind against the tables' columns, not their rows."""
     sql = pathlib.Path(__file__).resolve().parent / "sql" / "views.sql"
-    if sql.exists():
-        con.execute(sql.read_text(encoding="utf-8"))
+    return sql.read_text(encoding="utf-8") if sql.exists() else ""
 
 
 @dataclass
