@@ -204,7 +204,9 @@ def _extract_text(report: dict, text: str) -> ReportResult:
 
 def _merge_narrative(facts: list[Fact], nfacts: list[Fact], t3_read: bool, t4_read: bool):
     """Table cells win; prose figures fill what no table gave and are checked against it."""
-    have = {f.key: f for f in facts}
+    if not nfacts:
+        return facts, []
+    have = {(f.table, f.key1, f.key2): f for f in facts}
     out = list(facts)
     checks: list[Check] = []
     for nf in nfacts:
