@@ -866,7 +866,7 @@ def _duckdb_schema(con, tables) -> None:
     """Tables (with their comments) and the views, in one transaction: hundreds of small
     catalog changes, each a commit of its own otherwise."""
     ddl = ";\n".join(stmt for t in tables for stmt in schemas.duckdb_ddl(t))
-    con.execute(f"BEGIN;\n{ddl};\n{_views_sql()}\n;COMMIT")  # one call: it holds the GIL once
+    con.execute(f"BEGIN;\n{ddl};\n{_views_sql()}\n;COMMIT")  # one call: one GIL hand-over, not hundreds
 
 
 def _duckdb_build(db: pathlib.Path, pq_dir: pathlib.Path, ref: dict, workers: int) -> None:
