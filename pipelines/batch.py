@@ -71,7 +71,13 @@ def _listing(raw_dir: pathlib.Path) -> list[tuple[str, str, int, int]]:
 
 def _sha256_file(path: str) -> str:
     with open(path, "rb") as f:
+        if os.fstat(f.fileno()).st_size <= 16 * 1024**2:
+            return hashlib.sha256(f.read()).hexdigest()  # reports are small: one read
         return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _sha256_files(paths: list[str]) -> list[str]:
+    return [_sha256_file(p) for p in paths]
 
 
 def discover(raw_dir: pathlib.Path, manifest: pathlib.Path | None = None) -> pd.DataFrame:
@@ -92,17 +98,22 @@ def discover(raw_dir: pathlib.Path, manifest: pathlib.Path | None = None) -> pd.
                      zip(m["abs_path"], m["size"], m["mtime_ns"], m["sha256"], m["hashed_ns"])}
         except Exception:  # noqa: BLE001 - an unreadable manifest is an empty one
             known = {}
-    rows, hashed_at, hashed = [], [], 0
+    rows, hashed_at, todo = [], [], []
     for rel, abs_path, size, mtime in _listing(raw_dir):
         k = known.get(abs_path)
         if k is not None and k[0] == size and k[1] == mtime and k[3] - mtime > RACY_NS:
             rows.append((rel, abs_path, size, mtime, k[2]))
             hashed_at.append(k[3])
             continue
-        now = time.time_ns()
-        rows.append((rel, abs_path, size, mtime, _sha256_file(abs_path)))
-        hashed_at.append(now)
-        hashed += 1
+        todo.append(len(rows))
+        rows.append((rel, abs_path, size, mtime, None))
+        hashed_at.append(time.time_ns())  # before the hashing: a file changed meanwhile is hashed again next time
+    hashed = len(todo)
+    if todo:
+        # (one thread: for files this small, threads only contend for the GIL around open/read)
+        digests = _sha256_files([rows[i][1] for i in todo])
+        for i, h in zip(todo, digests):
+            rows[i] = rows[i][:4] + (h,)
     df = pd.DataFrame(rows, columns=FILE_COLUMNS)
     if manifest is not None and (hashed or len(known) != len(df)):
         manifest.parent.mkdir(parents=True, exist_ok=True)
