@@ -123,6 +123,23 @@ def find_labels(run: list[Tok], name: str) -> list[Label]:
     return find_all_labels(run, name)
 
 
+@functools.lru_cache(maxsize=4096)
+def _matches(name: str, s_plain: str, s_sep: str) -> tuple:
+    """Every pattern's matches in the joined label text, in string positions. Cached:
+    reports of one template (and one site) print the same labels, so the same joined
+    text comes back again and again."""
+    out = []
+    for p in patterns(name):
+        s = s_sep if p.anchored else s_plain
+        if p.lit and p.lit not in s:
+            continue
+        for m in (finditer_at(p.regex, s, p.lead) if p.lead else p.regex.finditer(s)):
+            ms, me = m.span()
+            if me > ms:
+                out.append((p.code, p.kind, p.anchored, ms, me, s[ms:me].replace(SEP, "")))
+    return tuple(out)
+
+
 def find_all_labels(toks: list[Tok], name: str) -> list[Label]:
     """Labels in all text runs of a token stream at once (one scan per pattern).
 
@@ -168,16 +185,10 @@ def find_all_labels(toks: list[Tok], name: str) -> list[Label]:
     s_plain, s_sep = "".join(plain_parts), "".join(sep_parts)
 
     found: list[tuple[int, int, int, Label]] = []
-    for p in patterns(name):
-        s, pos = (s_sep, sep_map) if p.anchored else (s_plain, plain_map)
-        if p.lit and p.lit not in s:
-            continue
-        for m in (finditer_at(p.regex, s, p.lead) if p.lead else p.regex.finditer(s)):
-            ms, me = m.span()
-            if me <= ms:
-                continue
-            a, b = pos[ms], pos[me - 1] + 1
-            found.append((a, a - b, len(found), _new(Label, (p.code, p.kind, a, b, s[ms:me].replace(SEP, "")))))
+    for code, kind, anchored, ms, me, text in _matches(name, s_plain, s_sep):
+        pos = sep_map if anchored else plain_map
+        a, b = pos[ms], pos[me - 1] + 1
+        found.append((a, a - b, len(found), _new(Label, (code, kind, a, b, text))))
     found.sort()
     # drop overlaps: keep the earliest, longest match
     out: list[Label] = []
