@@ -188,11 +188,18 @@ def _warm() -> None:
         publish.validate(t, schemas.empty_frame(t))
 
 
+SMALL_RUN = 600   # reports per worker up to which a run is parsed as one chunk per worker
+
+
 def _chunks(items: list, workers: int, lo: int = 100, hi: int = 1000) -> list[list]:
     """Items (biggest first) cut into chunks that shrink towards the end, so the last
     chunks to finish are small and both workers stay busy; not below `lo` reports, as
     each chunk costs a segment write and a validation (about as much as 20 reports)."""
     out, i, n = [], 0, len(items)
+    if n <= SMALL_RUN * workers:
+        # a small batch (a rerun's changed files): one chunk per worker, dealt in turn so
+        # each gets its share of the big and the small files; fewer segments to write
+        return [items[k::workers] for k in range(workers) if items[k::workers]]
     lo = max(1, min(lo, n // (workers * 2)))
     while i < n:
         size = max(lo, min(hi, (n - i) // (workers * 2) or 1))
