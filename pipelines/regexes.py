@@ -1,21 +1,30 @@
-"""Regex helpers shared by the pattern-driven readers (labels, prose): the literal text
-every match of a pattern must contain, so a pattern is not run over text that lacks it.
-A pure speed device: skipping a pattern this way never changes what it finds."""
+"""Regex helpers shared by the pattern-driven readers (labels, prose), read off the
+stdlib's own parse of each pattern: the literal text every match must contain or start
+with, and the characters a match can start with, so that a pattern is not run over text
+or positions where it cannot match. Pure speed devices: they never change what a pattern
+finds (tests/test_regexes.py)."""
 from __future__ import annotations
 
 import re
 from re import _constants as _sc, _parser as _sp  # the stdlib's own regex parser
 
 
+def _parse(pattern: str):
+    """The pattern's parse tree; None where it does not parse or where flags (case
+    folding, verbose) make plain text matching inexact."""
+    try:
+        parsed = _sp.parse(pattern)
+    except re.error:
+        return None
+    return None if parsed.state.flags & (re.I | re.X) else parsed
+
+
 def required_literal(pattern: str) -> str:
     """The longest run of plain characters at the top level of `pattern` (outside any
     group, alternation, repeat or lookaround): every match contains it. '' where there
     is none, or where flags (case folding, verbose) make plain text matching inexact."""
-    try:
-        parsed = _sp.parse(pattern)
-    except re.error:
-        return ""
-    if parsed.state.flags & (re.I | re.X):
+    parsed = _parse(pattern)
+    if parsed is None:
         return ""
     best, cur = "", []
     for op, arg in parsed:
@@ -33,11 +42,8 @@ def required_literal(pattern: str) -> str:
 def leading_literal(pattern: str) -> str:
     """The plain characters every match of `pattern` starts with ('' where none, or
     where flags make plain text matching inexact)."""
-    try:
-        parsed = _sp.parse(pattern)
-    except re.error:
-        return ""
-    if parsed.state.flags & (re.I | re.X):
+    parsed = _parse(pattern)
+    if parsed is None:
         return ""
     out = []
     for op, arg in parsed:
@@ -109,11 +115,8 @@ def _first(seq) -> tuple[set[str], bool] | None:
 def first_chars(pattern: str) -> str:
     """The characters every match of `pattern` starts with one of ('' where that cannot
     be told, a match can be empty, or flags make plain text matching inexact)."""
-    try:
-        parsed = _sp.parse(pattern)
-    except re.error:
-        return ""
-    if parsed.state.flags & (re.I | re.X):
+    parsed = _parse(pattern)
+    if parsed is None:
         return ""
     f = _first(list(parsed))
     if f is None or f[1] or not f[0]:
@@ -125,11 +128,8 @@ def _engine_cannot_skip(pattern: str) -> bool:
     """Whether the pattern begins with a lookaround, an anchor or an optional part: the
     regex engine then tries every position (it skips ahead only to a literal first
     character or a set of them)."""
-    try:
-        parsed = _sp.parse(pattern)
-    except re.error:
-        return False
-    if not len(parsed):
+    parsed = _parse(pattern)
+    if parsed is None or not len(parsed):
         return False
     op, arg = parsed[0]
     return op in _ZERO_WIDTH_OPS or (op in (_sc.MAX_REPEAT, _sc.MIN_REPEAT) and arg[0] == 0)
