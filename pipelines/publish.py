@@ -667,14 +667,7 @@ def write(p: Prepared, workers: int = 2, log=None) -> dict[str, int]:
                   "reports": {"kept": len(p.keep), "dropped": len(p.dead), "added": len(p.new)}, "seconds": timings,
                   "files": files_rows}
         (pq_tmp / MARKER).write_text(json.dumps(marker, indent=1), encoding="utf-8")
-        # swap into place
-        final_pq = warehouse / "parquet"
-        old = warehouse / f".parquet.old-{tag}"
-        if final_pq.exists():
-            final_pq.rename(old)
-        pq_tmp.rename(final_pq)
-        os.replace(db_tmp, warehouse / "ogi.duckdb")
-        shutil.rmtree(old, ignore_errors=True)
+        _swap_into_place(warehouse, pq_tmp, db_tmp, tag)
         for f in (warehouse / "state").glob("files-*.parquet"):
             if f.name != index_name:
                 f.unlink()
@@ -692,6 +685,17 @@ def write(p: Prepared, workers: int = 2, log=None) -> dict[str, int]:
         if (read_marker(warehouse) or {}).get("index") != index_name:
             (warehouse / "state" / index_name).unlink(missing_ok=True)
     return counts
+
+
+def _swap_into_place(warehouse: pathlib.Path, pq_tmp: pathlib.Path, db_tmp: pathlib.Path, tag: str) -> None:
+    """The new Parquet folder and DuckDB file renamed over the published ones."""
+    final_pq = warehouse / "parquet"
+    old = warehouse / f".parquet.old-{tag}"
+    if final_pq.exists():
+        final_pq.rename(old)
+    pq_tmp.rename(final_pq)
+    os.replace(db_tmp, warehouse / "ogi.duckdb")
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _keep_rows(at, keep):
@@ -975,13 +979,7 @@ def write_warehouse(frames: dict[str, pd.DataFrame], warehouse: pathlib.Path) ->
                 _write_parquet(at, pq_tmp / t / "part-0.parquet", t)
         ref = {t: arrow[t] for t in reference_frames()}
         _duckdb_build(db_tmp, pq_tmp, ref, 2)
-        final_pq = warehouse / "parquet"
-        old = warehouse / f".parquet.old-{tag}"
-        if final_pq.exists():
-            final_pq.rename(old)
-        pq_tmp.rename(final_pq)
-        os.replace(db_tmp, warehouse / "ogi.duckdb")
-        shutil.rmtree(old, ignore_errors=True)
+        _swap_into_place(warehouse, pq_tmp, db_tmp, tag)
     finally:
         shutil.rmtree(pq_tmp, ignore_errors=True)
         for f in (db_tmp, pathlib.Path(str(db_tmp) + ".wal")):
