@@ -23,7 +23,6 @@ _PERIOD = re.compile(r"(?:统计|时限|期限|周期|期间)[^。]{0,12}?((?:19
 _DATE_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
 _CONTACT = re.compile(r"请与([^,。;:()]{2,40}?)(?:党政办公室|政务公开办公室|综合办公室|办公室|办公厅|政务服务中心)(?:联系|反映)")
 _YEAR_TITLE = re.compile(r"^((?:19|20)\d{2})\s*年(?:度)?\s*" + _TITLE_WORDS)
-_WS_RUN = re.compile(r"\s+")
 _NOISE = re.compile(r"^(?:正文|标题|首页|当前位置.*|来源.*)$")
 _AGENCY_SUFFIX_OK = re.compile(r"(政府|委员会|委|局|厅|办公室|办公厅|办|院|区|县|市|镇|乡|街道|街道办事处|管委会|管理委员会|"
                                r"中心|处|所|署|部|会|站|队|馆|社|园区|开发区|新区|试验区|实验区|公司|集团)$")
@@ -71,7 +70,7 @@ def _title(lines: list[str]) -> tuple[str, int, bool] | None:
     heads = [re.sub(r"^[^《]*《([^》]*报告)》.*$", r"\1", h) if "《" in h and "报告》" in h else h for h in heads]
     heads = [h for h in heads if h and not _NOISE.match(h)]
     nosp = [h.replace(" ", "") for h in heads]          # one line: spaces dropped
-    compact = [_WS_RUN.sub("", h) for h in heads]       # lines joined: all whitespace dropped
+    compact = ["".join(h.split()) for h in heads]       # lines joined: all whitespace dropped
     for i in range(len(heads)):
         for j in (1, 2, 3):
             window = nosp[i] if j == 1 else "".join(compact[i:i + j])

@@ -53,19 +53,31 @@ def leading_literal(pattern: str) -> str:
     return "".join(out)
 
 
+def _match_at(regex: re.Pattern, s: str, starts):
+    """`regex.finditer(s)` when every match starts at one of `starts` (increasing
+    positions): the regex is tried only there. Same matches, same order."""
+    pos = 0
+    for q in starts:
+        if q < pos:
+            continue
+        m = regex.match(s, q)
+        if m is not None:
+            yield m
+            pos = m.end() if m.end() > q else q + 1
+
+
+def _occurrences(s: str, lead: str):
+    q = s.find(lead)
+    while q >= 0:
+        yield q
+        q = s.find(lead, q + 1)
+
+
 def finditer_at(regex: re.Pattern, s: str, lead: str):
     """`regex.finditer(s)` for a regex whose matches all start with the text `lead`:
     tried only where `lead` occurs (for regexes that begin with a lookbehind, which
-    keeps the regex engine from skipping ahead by itself). Same matches, same order."""
-    pos = 0
-    q = s.find(lead)
-    while q >= 0:
-        if q >= pos:
-            m = regex.match(s, q)
-            if m is not None:
-                yield m
-                pos = m.end() if m.end() > q else q + 1
-        q = s.find(lead, q + 1)
+    keeps the regex engine from skipping ahead by itself)."""
+    return _match_at(regex, s, _occurrences(s, lead))
 
 
 _ZERO_WIDTH_OPS = {_sc.AT, _sc.ASSERT, _sc.ASSERT_NOT}
@@ -152,16 +164,4 @@ class Scanner:
             return iter(())
         if self._starts is None:
             return self.regex.finditer(s)
-        return self._scan(s)
-
-    def _scan(self, s: str):
-        pos = 0
-        match = self.regex.match
-        for c in self._starts.finditer(s):
-            q = c.start()
-            if q < pos:
-                continue
-            m = match(s, q)
-            if m is not None:
-                yield m
-                pos = m.end() if m.end() > q else q + 1
+        return _match_at(self.regex, s, (c.start() for c in self._starts.finditer(s)))

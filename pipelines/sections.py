@@ -29,10 +29,10 @@ class Sections:
         return [n for n in ("t2", "t3", "t4") if getattr(self, n)]
 
 
-def _lines(text: str, start: int = 0, end: int | None = None):
-    """(position, line) of the lines of text[start:end]; `start` is a line start."""
+def _lines(text: str, start: int = 0):
+    """(position, line) of the lines of text[start:]; `start` is a line start."""
     pos = start
-    for line in (text[start:end] if start or end is not None else text).split("\n"):
+    for line in (text[start:] if start else text).split("\n"):
         yield pos, line
         pos += len(line) + 1
 

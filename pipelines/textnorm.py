@@ -72,8 +72,6 @@ def normalize_text(text: str) -> str:
     return text
 
 
-
-
 def label_key(s: str) -> str:
     """Compact form of a label for matching: NFKC, no whitespace."""
     if not unicodedata.is_normalized("NFKC", s):

@@ -39,7 +39,6 @@ _LIST_MARKER_AFTER = re.compile(r"[.、](?!\d)")
 _NOT_VALUE_BEFORE = re.compile(r"(?:第|数据|列|栏)[ ]?$")
 # 本年增/减 printed as 减少3 / 减3: a decrease
 _DECREASE_BEFORE = re.compile(r"(?:减少|下降|(?<![/增])减)[ ]*$")
-_BLANK_LINE = re.compile(r"^[ \t]*\|?[ \t]*$")
 
 
 _CELL = re.compile(r"[^\t|]+")

@@ -129,8 +129,6 @@ def _tag(el) -> str | None:
     return t.lower()
 
 
-
-
 def _text_len(el) -> int:
     try:
         return sum(map(len, "".join(el.itertext()).split()))  # characters other than whitespace
@@ -263,7 +261,7 @@ def _span(el, name: str, default: int = 1) -> int:
     if raw.isascii() and raw.isdigit():
         return min(int(raw), 1000)
     try:
-        v = int(re.match(r"\s*(\d+)", el.get(name) or "").group(1))  # type: ignore[union-attr]
+        v = int(re.match(r"\s*(\d+)", raw).group(1))  # type: ignore[union-attr]
     except (AttributeError, ValueError):
         return default
     return min(v, 1000)
@@ -276,6 +274,14 @@ _NOT_PLAIN = _SKIP_TAGS | {"br", "table", "pre", "textarea", "listing", "plainte
 _HIDING_ATTRS = ("hidden", "style", "role", "class", "id")
 
 
+def _plain(el) -> bool:
+    """An element the walker treats as plain text, inline or block markup."""
+    t = el.tag
+    if not isinstance(t, str) or t in _NOT_PLAIN or "}" in t or t != t.lower():
+        return False
+    return not (el.attrib and any(k in el.attrib for k in _HIDING_ATTRS))
+
+
 def _plain_walk(el, buf: list[str], lines: list[str]) -> bool:
     """The walker's text of a plain subtree (text, inline and block elements only):
     False where the subtree holds anything else."""
@@ -285,10 +291,7 @@ def _plain_walk(el, buf: list[str], lines: list[str]) -> bool:
     if el.text:
         buf.append(el.text)
     for ch in el:
-        t = ch.tag
-        if not isinstance(t, str) or t in _NOT_PLAIN or "}" in t or t != t.lower():
-            return False
-        if ch.attrib and any(k in ch.attrib for k in _HIDING_ATTRS):
+        if not _plain(ch):
             return False
         if not _plain_walk(ch, buf, lines):
             return False
@@ -311,9 +314,7 @@ def _cell_text(cell, walker: _Walker) -> str:
         if len(cell) == 1 and not (cell.text and cell.text.strip()):
             # the commonest cell, <td><p>text</p></td>: the child's text
             ch = cell[0]
-            t = ch.tag
-            if isinstance(t, str) and len(ch) == 0 and not ch.attrib and t not in _NOT_PLAIN and "}" not in t \
-                    and t == t.lower() and not (ch.tail and ch.tail.strip()):
+            if len(ch) == 0 and _plain(ch) and not (ch.tail and ch.tail.strip()):
                 return clean_cell((ch.text or "").replace(_BR, " "))
         buf: list[str] = []
         lines: list[str] = []
