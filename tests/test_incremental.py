@@ -210,3 +210,30 @@ def test_discover_uses_the_manifest(tmp_path):
     p.write_bytes(p.read_bytes() + b"\n")
     c = batch.discover(raw, m)
     assert c.attrs["hashed"] == 1 and c["sha256"][1] != b["sha256"][1]
+
+
+def test_chunks_small_and_large_runs():
+    items = list(range(1000))
+    # a small batch: one chunk per worker, dealt in turn (each gets big and small files)
+    small = batch._chunks(items, 2)
+    assert small == [items[0::2], items[1::2]]
+    assert batch._chunks(items[:3], 2) == [[0, 2], [1]]
+    # a large one: chunks of at most 1000 that shrink towards the end, every item once
+    big = list(range(5000))
+    chunks = batch._chunks(big, 2)
+    assert [x for c in chunks for x in c] == big
+    sizes = [len(c) for c in chunks]
+    assert sizes[:3] == [1000, 1000, 750] and sizes[:-1] == sorted(sizes[:-1], reverse=True)
+    assert min(sizes) == 100 and sizes[-1] < 200  # the remainder joins the last chunk
+
+
+def test_discover_hashes_are_the_files_sha256(tmp_path):
+    import hashlib
+
+    raw = tmp_path / "raw"
+    for i in range(70):
+        _put(raw, i)
+    df = batch.discover(raw)
+    assert df.attrs["hashed"] == 70
+    for p, h in zip(df["abs_path"], df["sha256"]):
+        assert h == hashlib.sha256(pathlib.Path(p).read_bytes()).hexdigest()

@@ -94,3 +94,23 @@ def test_dagster_definitions_validate():
     r = subprocess.run([exe, "definitions", "validate", "-m", "pipelines.definitions"], cwd=ROOT,
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_step_times_recorded(built):
+    raw, wh, s = built
+    import json
+
+    last = json.loads((wh / "state" / "last_run.json").read_text(encoding="utf-8"))
+    steps = last["step_seconds"]
+    assert {"raw_report_files", "extracted_reports", "core_tables", "warehouse"} <= set(steps)
+    assert all(v >= 0 for v in steps.values())
+    assert sum(steps.values()) <= last["run_seconds"]  # (the module's last run: a rerun)
+    assert set(s["step_seconds"]) == set(steps) and sum(s["step_seconds"].values()) <= s["seconds"]
+
+    from pipelines.bench import where_time_goes
+
+    line = where_time_goes({"wall": last["run_seconds"] + 1.0, "run_s": last["run_seconds"], "unchanged": False,
+                            "extract_s": last["seconds"], "steps": steps, "publish": {"parquet": 0.5, "duckdb": 0.25},
+                            "duckdb": "built"})
+    assert line.startswith("start-up 1.0 s; files ")
+    assert f"parse {steps['extracted_reports']:.1f} s" in line and "(parquet 0.5 s, duckdb 0.25 s, built)" in line
