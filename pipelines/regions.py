@@ -64,7 +64,8 @@ def _confusions() -> tuple[tuple[str, str], ...]:
         return tuple((r["seen"], r["meant"]) for r in csv.DictReader(f))
 
 
-def _short(name: str) -> str:
+def short_name(name: str) -> str:
+    """A province's or city's name without its level (河北省 → 河北, 石家庄市 → 石家庄)."""
     for s in _SUFFIXES:
         if name.endswith(s) and len(name) - len(s) >= 2:
             return name[: -len(s)]
@@ -79,7 +80,7 @@ def _index() -> tuple[dict, dict]:
     for r in _regions():
         full.setdefault(r.name, []).append(r)
         if r.level in ("province", "city"):
-            short.setdefault(_short(r.name), []).append(r)
+            short.setdefault(short_name(r.name), []).append(r)
     return full, short
 
 

@@ -130,21 +130,16 @@ _PROVINCE_BODIES = ("教育厅", "公安厅", "民政厅", "司法厅", "财政�
 GENERIC_COUNTIES = frozenset({"城区", "郊区", "矿区", "新区", "市中区", "高新区"})
 PROVINCE_GAPS = frozenset({"吉林省"})
 LONGEST_NAME = 12
-_SHORT_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "地区", "盟", "省", "市")
-
-
-def _short_name(name: str) -> str:
-    for suf in _SHORT_SUFFIXES:
-        if name.endswith(suf) and len(name) - len(suf) >= 2:
-            return name[: -len(suf)]
-    return name
 
 
 @functools.cache
 def _shadowed() -> frozenset[str]:
-    """Region names that contain another province's or city's short name."""
+    """Region names that contain another province's or city's short name (as the
+    resolver shortens them)."""
+    from .regions import short_name
+
     regs = _regions()
-    shorts = {_short_name(r["name"]): r["name"] for r in regs if r["level"] in ("province", "city")}
+    shorts = {short_name(r["name"]): r["name"] for r in regs if r["level"] in ("province", "city")}
     shorts = {k: v for k, v in shorts.items() if len(k) >= 2}
     return frozenset(r["name"] for r in regs if r["level"] in ("city", "county")
                      and any(k in r["name"] and v != r["name"] for k, v in shorts.items()))
