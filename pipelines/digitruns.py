@@ -16,7 +16,7 @@ MAX_SPLITS = 200000
 
 def digits_of(toks: list[Tok]) -> list[tuple[str, int]] | None:
     """(digit, absolute offset) of integer number tokens; None if any has a decimal or sign."""
-    out = []
+    out: list[tuple[str, int]] = []
     for t in toks:
         if t.kind != NUM or t.unit or not t.raw.isdigit():
             return None

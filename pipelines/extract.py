@@ -51,11 +51,9 @@ def _failed(report: dict, reason: str, text: str = "") -> ReportResult:
 
 def to_text(data: bytes, source_path: str) -> tuple[str, str, str | None]:
     """(raw text, file format, encoding). Raises DecodeError / formats.FormatError."""
-    try:
-        from . import formats
-    except ImportError:  # pragma: no cover - formats ship with the package
-        formats = None
-    kind = formats.sniff(data, source_path) if formats else "text"
+    from . import formats
+
+    kind = formats.sniff(data, source_path)
     if kind == "empty" or not data.strip():
         raise DecodeError("empty file")
     if kind == "binary":
@@ -212,7 +210,7 @@ def _merge_narrative(facts: list[Fact], nfacts: list[Fact], t3_read: bool, t4_re
     for nf in nfacts:
         t = have.get(nf.key)
         if t is not None:
-            same = t.value is not None and abs(t.value - nf.value) < 1e-9
+            same = t.value is not None and nf.value is not None and abs(t.value - nf.value) < 1e-9
             checks.append(Check("narrative_vs_table", f"{nf.key1}/{nf.key2}", same,
                                 f"prose says {nf.value:g}, table says {t.value if t.value is None else format(t.value, 'g')}",
                                 "info" if same else "warning", nf.table, nf.key1, nf.key2, nf.value, t.value,

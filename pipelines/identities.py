@@ -8,7 +8,7 @@ up to 总计. Each function returns the failures as (check, subject, expected, f
 from __future__ import annotations
 
 import functools
-from typing import Iterable
+from typing import Any, Iterable
 
 Failure = tuple[str, str, float, float]
 
@@ -70,15 +70,16 @@ def _row_check(code: str, vec: list, layout, out: list[Failure]) -> None:
         out.append(("t3.row_total", code, parts, vals[ti]))
 
 
-def column_failures(rows: dict[str, list], columns: list[str]) -> list[Failure]:
+def column_failures(rows: dict[str, Any], columns: list[str]) -> list[Failure]:
     """Balance and outcome-sum identities, for the columns where every term is known."""
     out: list[Failure] = []
     leaves = outcome_rows(rows)
     sub = subtotals(rows)
     get = rows.get
     bal = all(get(r) is not None for r in NON_OUTCOME)
-    total = get("total")
-    osum = total is not None and bool(leaves) and all(rows[r] is not None for r in leaves)
+    total_row = get("total")
+    osum = total_row is not None and bool(leaves) and all(rows[r] is not None for r in leaves)
+    total: list = total_row if total_row is not None else []
     subs = [(g, rows[g], [rows[k] for k in kids]) for g, kids in sub.items()
             if rows[g] is not None and all(rows[k] is not None for k in kids)]
     leaf_rows = [rows[r] for r in leaves] if osum else []
@@ -101,7 +102,7 @@ def column_failures(rows: dict[str, list], columns: list[str]) -> list[Failure]:
     return out
 
 
-def t3_failures(rows: dict[str, list], columns: list[str], legal: list[str]) -> list[Failure]:
+def t3_failures(rows: dict[str, Any], columns: list[str], legal: list[str]) -> list[Failure]:
     out: list[Failure] = []
     layout = _row_layout(tuple(columns), tuple(legal))
     for code, vec in rows.items():

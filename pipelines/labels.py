@@ -12,14 +12,14 @@ import functools
 import pathlib
 import re
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, Sequence
 
-import yaml
+import yaml  # type: ignore[import-untyped]
 
+from . import DATA
 from .regexes import finditer_at, leading_literal, required_literal
 from .tokens import TEXT, Tok
 
-DATA = pathlib.Path(__file__).resolve().parent / "data"
 SEP = "\x1f"
 
 
@@ -163,6 +163,7 @@ def find_all_labels(toks: list[Tok], name: str) -> list[Label]:
             prev_text = False
             continue
         raw = t.raw
+        where: Sequence[int]
         if _HAS_WS.search(raw):
             k = _WS.sub("", raw)
             where = [t.start + j for j, ch in enumerate(raw) if not ch.isspace()]

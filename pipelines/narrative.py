@@ -12,7 +12,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-import yaml
+import yaml  # type: ignore[import-untyped]
 
 from .labels import DATA
 from .regexes import Scanner
@@ -78,7 +78,7 @@ def prose_candidates(text: str, regions: list[tuple[int, int]], pre2019: bool = 
 
 def _hits(text: str, regions: list[tuple[int, int]], pre2019: bool = False) -> dict[tuple[str, str, str], dict[float, tuple[int, int]]]:
     rules, _, _ = _rules(pre2019)
-    out = {}
+    out: dict[tuple[str, str, str], dict[float, tuple[int, int]]] = {}
     for table, k1, k2, pats, zeros in rules:
         hits: dict[float, tuple[int, int]] = out.setdefault((table, k1, k2), {})
         for a, b in regions:

@@ -65,7 +65,7 @@ def _splits(digits: str, two_cols: bool) -> list[tuple[int, int | None]]:
     if not two_cols:
         return [(int(digits), None)] if digits == "0" or not digits.startswith("0") else []
     # the whole run as the year's figure with its 累计 cell empty is a reading too
-    out = [(int(digits), None)] if len(digits) > 1 and not digits.startswith("0") else []
+    out: list[tuple[int, int | None]] = [(int(digits), None)] if len(digits) > 1 and not digits.startswith("0") else []
     for i in range(1, len(digits)):
         a, b = digits[:i], digits[i:]
         if (len(a) > 1 and a[0] == "0") or (len(b) > 1 and b[0] == "0"):
@@ -125,6 +125,7 @@ def read_pre2019_table(text: str, prose: dict[tuple[str, str, str], set[float]])
                 continue
             k1, parent = proc.key1, proc.id
             rid = f"{proc.id}.{k2}"
+        cands: list[tuple[int, int | None]]
         if len(groups) >= 2 and two_cols:
             cands = [(int(groups[0]), int(groups[1]))]
         elif len(groups) == 1 and explicit:

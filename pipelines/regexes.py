@@ -5,8 +5,12 @@ or positions where it cannot match. Pure speed devices: they never change what a
 finds (tests/test_regexes.py)."""
 from __future__ import annotations
 
+import importlib
 import re
-from re import _constants as _sc, _parser as _sp  # the stdlib's own regex parser
+from typing import Any
+
+_sc: Any = importlib.import_module("re._constants")  # the stdlib's own regex parser
+_sp: Any = importlib.import_module("re._parser")
 
 
 def _parse(pattern: str):
@@ -106,9 +110,10 @@ def _first(seq) -> tuple[set[str], bool] | None:
             sub = _first(arg[-1])
         elif op is _sc.BRANCH:
             subs = [_first(b) for b in arg[1]]
-            if any(x is None for x in subs):
+            known = [x for x in subs if x is not None]
+            if len(known) < len(subs):
                 return None
-            sub = (set().union(*(x[0] for x in subs)), any(x[1] for x in subs))
+            sub = (set().union(*(x[0] for x in known)), any(x[1] for x in known))
         elif op in (_sc.MAX_REPEAT, _sc.MIN_REPEAT):
             lo, _hi, item = arg
             sub = _first(item)

@@ -15,7 +15,7 @@ import re
 import functools
 from dataclasses import dataclass
 
-import yaml
+import yaml  # type: ignore[import-untyped]
 
 from .labels import DATA
 
@@ -125,20 +125,20 @@ def _resolve(name: str) -> Resolved | None:
         counties = [c for c in counties if c[0].city in {x[0].name for x in cities}]
     elif len({c[0].code for c in counties}) > 1:
         counties = []
-    counties = _longest([c[0] for c in counties])
-    cities = _longest([c[0] for c in cities])
-    provs = [p[0] for p in provs]
+    county_rs = _longest([c[0] for c in counties])
+    city_rs = _longest([c[0] for c in cities])
+    prov_rs = [p[0] for p in provs]
     res = Resolved()
-    if len(counties) == 1:
-        c = counties[0]
+    if len(county_rs) == 1:
+        c = county_rs[0]
         res.county, res.city, res.province, res.code = c.name, c.city or None, c.province, c.code
         return res
-    if len(cities) == 1:
-        c = cities[0]
+    if len(city_rs) == 1:
+        c = city_rs[0]
         res.city, res.province, res.code = c.name, c.province, c.code
         return res
-    if len(provs) == 1:
-        p = provs[0]
+    if len(prov_rs) == 1:
+        p = prov_rs[0]
         res.province, res.code = p.name, p.code
         return res
     return None

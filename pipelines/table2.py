@@ -17,7 +17,7 @@ from .labels import find_all_labels, templates
 from .model import Check
 from .table3 import Cell
 from .textnorm import label_key
-from .tokens import NUM, TEXT, tokenize
+from .tokens import NUM, TEXT, Tok, tokenize
 
 
 # An annotation such as （其中修订 16 件） or （含自然失效 29 件） names the measure of the
@@ -117,12 +117,12 @@ def read_t2(text: str, region: tuple[int, int], fmt: str) -> T2Reading:
             digits = digits_of(nums)
             readings = split_run(digits, len(measures), lambda v: True) if digits and len(digits) <= 16 else []
             if len(readings) == 1:
-                for m, (v, a, b) in zip(measures, readings[0]):
-                    out.cells[(item, m)] = Cell(v, a, b, "table", ("split_digit_run",))
+                for meas, (v, a, e) in zip(measures, readings[0]):
+                    out.cells[(item, meas)] = Cell(v, a, e, "table", ("split_digit_run",))
                 continue
             if len(readings) > 1:
                 out.checks.append(Check("t2.digit_run", item, False,
-                                        f"item {item}: the digits {''.join(d for d, _ in digits)} read "
+                                        f"item {item}: the digits {''.join(d for d, _ in digits or [])} read "
                                         f"{len(readings)} ways as {len(measures)} cells "
                                         f"({', '.join(measures)}): "
                                         f"{candidates_text([[x[0] for x in r] for r in readings])}; not published",

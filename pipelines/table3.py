@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import itertools
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .identities import GROUPS, NON_OUTCOME, column_failures, outcome_rows, row_failures, t3_failures
 from .digitruns import candidates_text, digits_of, looks_flattened, split_run
@@ -118,7 +118,7 @@ def _row_candidates(seg: list[Tok], C: int, ok=None) -> list[tuple[tuple[Tok, ..
                     for reading in split_run(digits, C, ok)]
         return []
     if n - C <= 2:
-        out = []
+        out: list[tuple[tuple[Tok, ...], tuple[str, ...]]] = []
         for drop in itertools.combinations(range(n), n - C):
             kept = tuple(t for i, t in enumerate(nums) if i not in drop)
             out.append((kept, ("dropped_stray_cell",)))
@@ -148,7 +148,7 @@ def read_t3(text: str, region: tuple[int, int]) -> T3Reading | None:
     label_reading = _read_by_labels(body, events, columns, legal, split_other)
     lab_fail = t3_failures({k: _vals(v) for k, v in label_reading.rows.items()}, columns, legal)
     lab_complete = all(v is not None for v in label_reading.rows.values())
-    lab_clean = lab_complete and not any("derived" in c.flags for v in label_reading.rows.values() for c in v)
+    lab_clean = lab_complete and not any("derived" in c.flags for v in label_reading.rows.values() for c in v or ())
     if lab_complete and not lab_fail and lab_clean:
         chosen = label_reading
         fails = lab_fail
@@ -260,22 +260,23 @@ def _read_by_labels(body: list[Tok], events, columns, legal, split_other) -> T3R
             if len(vecs) == 1:
                 chosen_multi[c] = good[0][i]
             else:
-                cands = [[t.value for t in toks_] for toks_, _ in options[c]]
+                cand_vals = [[t.value for t in toks_] for toks_, _ in options[c]]
                 reading.checks.append(Check("t3.row_read", c, False,
                                             f"row {c}: {len(options[c])} readings of its cells remain "
                                             f"({'none' if not good else len(vecs)} fit the column identities): "
-                                            f"{candidates_text(cands)}; not published",
+                                            f"{candidates_text(cand_vals)}; not published",
                                             "warning", "fct_outcomes", c))
     for code in rows_tpl:
+        row_toks: Any
         if code in fixed:
-            toks_ = fixed[code]
+            row_toks = fixed[code]
             flags = options[code][0][1]
         elif code in chosen_multi:
-            toks_, flags = chosen_multi[code]
+            row_toks, flags = chosen_multi[code]
         else:
             reading.rows[code] = None
             continue
-        reading.rows[code] = _cells_from_toks(toks_, flags)
+        reading.rows[code] = _cells_from_toks(row_toks, flags)
     _verify_subtotals(reading, legal)
     _derive_missing(reading, segs, label_span, legal)
     return reading
@@ -291,16 +292,20 @@ def _verify_subtotals(reading: T3Reading, legal) -> None:
         sub = reading.rows[g]
         if sub is None:
             continue
-        kid_rows = [reading.rows.get(k) for k in kids]
+        kid_rows: list[Any] = [reading.rows.get(k) for k in kids]
         ok = all(r is not None for r in kid_rows) and all(
             abs(sum(0.0 if r[i].value is None else r[i].value for r in kid_rows)
-                - (0.0 if sub[i].value is None else sub[i].value)) < 1e-9 for i in range(len(sub)))
+                - _num(sub[i])) < 1e-9 for i in range(len(sub)))
         if not ok:
             del reading.rows[g]
             reading.checks.append(Check("t3.subtotal", g, False,
                                         f"numbers after the group label {g} do not match its sub-rows "
                                         "(or a sub-row is missing); not published as a subtotal", "warning",
                                         "fct_outcomes", g))
+
+
+def _num(c: Cell) -> float:
+    return 0.0 if c.value is None else c.value
 
 
 def _with_subtotals(rows_tpl: list[str], groups: list[str]) -> list[str]:
@@ -336,9 +341,10 @@ def _drop_out_of_order(segs: dict, rows_tpl: list[str], reading: T3Reading) -> N
     best: list[list[int]] = []
     for i, x in enumerate(idx):
         cand = [j for j in range(i) if idx[j] < x]
-        prev = max((best[j] for j in cand), key=len, default=[])
+        prev: list[int] = max((best[j] for j in cand), key=len) if cand else []
         best.append(prev + [i])
-    keep = set(max(best, key=len, default=[]))
+    longest: list[int] = max(best, key=len) if best else []
+    keep = set(longest)
     for i, c in enumerate(seq):
         if i not in keep:
             segs[c] = []
@@ -450,7 +456,8 @@ def _row_options(nums: list[Tok], p: int, code: str, columns, legal, drops_left:
         take = nums[p:p + C - 1]
         ti = columns.index("total")
         for j in range(C):
-            vals = [t.value for t in take]
+            vals: list[Any] = [t.value for t in take]
+            x: Any
             if j == ti:
                 x = sum(vals)
             else:
@@ -471,11 +478,12 @@ def _agrees_with_labels(order: T3Reading, labels: T3Reading) -> bool:
     its cells, no repair) the same values: otherwise it is a shifted reading that zeros
     happen to balance."""
     for code, cells in labels.rows.items():
-        if cells is None or code not in order.rows or order.rows[code] is None:
+        theirs = order.rows.get(code)
+        if cells is None or theirs is None:
             continue
         if any(c.flags or c.source != "table" for c in cells):
             continue
-        if [c.value for c in cells] != [c.value for c in order.rows[code]]:
+        if [c.value for c in cells] != [c.value for c in theirs]:
             return False
     return True
 
@@ -486,6 +494,7 @@ def _read_by_order(nums: list[Tok], columns, legal, split_other_hint: bool, even
     C = len(columns)
     found: dict[tuple, tuple] = {}
     codes = {e.code for e in events}
+    variants: tuple[bool, ...]
     if split_other_hint:
         variants = (True,)
     elif "other" in codes:
@@ -497,7 +506,7 @@ def _read_by_order(nums: list[Tok], columns, legal, split_other_hint: bool, even
         R = len(rows_tpl)
         if not (R * C - 2 <= len(nums) <= R * C + 2):
             continue
-        states = [(0, 2, 2, [])]  # position, drops left, missing left, rows so far
+        states: list[tuple[int, int, int, list]] = [(0, 2, 2, [])]  # position, drops left, missing left, rows so far
         for code in rows_tpl:
             nxt = []
             for p, dl, ml, rows in states:
@@ -525,8 +534,8 @@ def _read_by_order(nums: list[Tok], columns, legal, split_other_hint: bool, even
               + (f", with {missing} cell(s) not printed" if missing else "")
               + ": the only reading that satisfies every identity")
     reading.checks.append(Check("t3.layout", "t3", True, detail, "info"))
-    for code, cells in reading.rows.items():
-        for col, c in zip(columns, cells):
+    for code, row in reading.rows.items():
+        for col, c in zip(columns, row or []):
             if "missing_cell" in c.flags:
                 table = "fct_applications" if code in ("new_received", "carried_over", "carried_to_next") else "fct_outcomes"
                 reading.checks.append(Check("t3.missing_cell", f"{code}/{col}", False,
@@ -561,7 +570,7 @@ def _identity_checks(reading: T3Reading, legal, fails) -> list[Check]:
                 what = "新收 + 结转 − 结转下年度" if name == "t3.balance" else "sum of the outcome rows"
                 detail = f"column {subject}: {what} = {exp:g} but (七)总计 is {found:g}"
             table = "fct_applications" if k1 in ("new_received", "carried_over", "carried_to_next") else "fct_outcomes"
-            cell = (reading.rows.get(k1) or [None] * len(reading.columns))
+            cell: list[Any] = (reading.rows.get(k1) or [None] * len(reading.columns))
             ci = reading.columns.index(k2) if k2 in reading.columns else -1
             c = cell[ci] if cell and ci >= 0 and cell[ci] is not None else None
             out.append(Check(name, subject, False, detail, "error", table, k1, k2, exp, found,

@@ -71,7 +71,7 @@ def read_t4(text: str, region: tuple[int, int]) -> T4Reading:
     elif len(nums) < need and len(cells) == need and any(t.kind == BLANK for t in cells):
         chosen = cells  # dashes or blanks printed for some cells
     elif need < len(nums) <= need + 2:
-        vals = {}
+        vals: dict[tuple, list[Tok]] = {}
         for drop in itertools.combinations(range(len(nums)), len(nums) - need):
             kept = [t for i, t in enumerate(nums) if i not in drop]
             groups = {p: [t.value for t in kept[i * K:(i + 1) * K]] for i, p in enumerate(procs)}

@@ -243,7 +243,9 @@ class _Walker:
 
 def _table_rows(table) -> list:
     """The table's own <tr> elements in rendering order (thead, body, tfoot)."""
-    head, body, foot = [], [], []
+    head: list = []
+    body: list = []
+    foot: list = []
     for child in table:
         t = _tag(child)
         if t == "tr":
