@@ -7,26 +7,32 @@ RAW ?= raw
 WAREHOUSE ?= warehouse
 N ?= 20000
 
-.PHONY: run test eval bench docs audit venv
+.PHONY: run test eval bench docs audit venv compiled
 .PHONY: chromium notebook
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --disable-pip-version-check -q -e '.[test]'
+	$(PY) -m pip install --disable-pip-version-check -q -e '.[test,compile]'
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
-venv: $(STAMP)
+# The parsing modules compiled with mypyc beside their .py files (pipelines/compiled.py
+# says which run); the script does nothing when the build is current, and leaves the
+# interpreted parser, saying why, where no C compiler is at hand.
+compiled: $(STAMP)
+	@$(PY) scripts/compile_parser.py
 
-run: $(STAMP)
+venv: compiled
+
+run: compiled
 	$(VENV)/bin/ogi run --raw $(RAW) --warehouse $(WAREHOUSE)
 
-test: $(STAMP) chromium
+test: compiled chromium
 	$(PY) -m pytest
 
-eval: $(STAMP)
+eval: compiled
 	$(VENV)/bin/ogi eval
 
-bench: $(STAMP)
+bench: compiled
 	$(VENV)/bin/ogi bench --n $(N)
 
 # The audit page is tested in Debian's chromium (tests/test_audit.py), with a CJK font so
@@ -38,14 +44,14 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei; \
 	else echo "chromium missing and not installable here (needs root and apt-get): browser tests will skip"; fi
 
-docs: $(STAMP)
+docs: compiled
 	$(VENV)/bin/ogi docs
 
-audit: $(STAMP)
+audit: compiled
 	$(VENV)/bin/ogi audit --warehouse $(WAREHOUSE)
 
 # notebooks/overview.py executed against $(WAREHOUSE): $(WAREHOUSE)/overview.ipynb and $(WAREHOUSE)/plots/
-notebook: $(STAMP)
+notebook: compiled
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	OGI_WAREHOUSE_DIR=$(abspath $(WAREHOUSE)) $(PY) notebooks/execute.py notebooks/overview.py \
 	  $(abspath $(WAREHOUSE))/overview.ipynb

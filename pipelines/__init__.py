@@ -10,3 +10,8 @@ DATA = pathlib.Path(__file__).resolve().parent / "data"   # label variants and l
 
 # Bump when extraction output may change: cached parse results are keyed by it.
 PARSER_VERSION = "2026.11.23.1"
+
+from . import compiled as _compiled  # noqa: E402 - decides compiled or interpreted before any parsing module loads
+
+if __name__ == "pipelines":
+    _compiled.guard()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import pathlib
 
-from . import PARSER_VERSION
+from . import PARSER_VERSION, compiled
 from .decode import DecodeError, decode_bytes
 from .labels import templates
 from .metadata import agency_key, detect_format, read_metadata
@@ -85,15 +85,34 @@ def extract_report(data: bytes, source_path: str) -> ReportResult:
         raw, kind, enc = to_text(data, source_path)
     except Exception as e:  # noqa: BLE001 - every reading failure is recorded, never raised
         name = type(e).__name__
+        if name not in ("DecodeError", "FormatError") and compiled.active():
+            return _read_interpreted(data, source_path, e)
         reason = str(e) if name in ("DecodeError",) else f"{name}: {e}"
         report["file_format"] = _sniff_quietly(data, source_path)
         return _failed(report, reason)
     report["file_format"], report["encoding"] = kind, enc
-    text = normalize_text(raw)
+    text = ""
     try:
+        text = normalize_text(raw)
         return _extract_text(report, text)
     except Exception as e:  # noqa: BLE001 - a parser bug must not stop the run
+        if compiled.active():
+            return _read_interpreted(data, source_path, e)
         return _failed(report, f"internal error while parsing: {type(e).__name__}: {e}", text)
+
+
+def _read_interpreted(data: bytes, source_path: str, e: Exception) -> ReportResult:
+    """The compiled parser raised: read the report again with the interpreted modules
+    (where the same error is recorded as usual if it is not the compiler's), and say so."""
+    pure = compiled.interpreted("extract").extract_report(data, source_path)
+    # the interpreted package's own classes, turned into this package's
+    facts = [Fact(f.table, f.key1, f.key2, f.value, f.source, f.span_start, f.span_end, f.flags) for f in pure.facts]
+    checks = [Check(c.check, c.subject, c.passed, c.detail, c.severity, c.fact_table, c.key1, c.key2, c.expected,
+                    c.found, c.span_start, c.span_end) for c in pure.checks]
+    checks.append(Check("parse.compiled", "file", False,
+                        f"the compiled parser raised {type(e).__name__}: {e}; read by the interpreted parser",
+                        "warning"))
+    return ReportResult(pure.report, facts, checks, pure.text)
 
 
 def _extract_text(report: dict, text: str) -> ReportResult:
