@@ -7,6 +7,7 @@ the build is current. Where mypyc or the C compiler fails it says so and leaves 
 interpreted modules (no extension files), unless OGI_REQUIRE_COMPILED=1 (CI): then it fails.
 """
 import hashlib
+import importlib.util
 import json
 import os
 import pathlib
@@ -22,12 +23,12 @@ REQUIRE = os.environ.get("OGI_REQUIRE_COMPILED") == "1"
 
 
 def _modules() -> tuple[str, ...]:
-    """The module list, read from pipelines/compiled.py without importing the package."""
-    ns: dict = {}
-    src = (PKG / "compiled.py").read_text(encoding="utf-8")
-    start = src.index("MODULES = (")
-    exec(src[start:src.index(")", start) + 1], ns)  # noqa: S102 - our own constant
-    return ns["MODULES"]
+    """The module list of pipelines/compiled.py, loaded from its file (not through the
+    package, whose import would already consult the build being made)."""
+    spec = importlib.util.spec_from_file_location("_ogi_compiled", PKG / "compiled.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.MODULES
 
 
 def _hashes(mods) -> dict[str, str]:
@@ -35,7 +36,7 @@ def _hashes(mods) -> dict[str, str]:
 
 
 def _extensions() -> list[pathlib.Path]:
-    return [p for p in PKG.rglob("*.so")]
+    return list(PKG.rglob("*.so"))
 
 
 def _remove() -> None:
