@@ -41,14 +41,23 @@ class Metadata:
     title: str | None
 
 
+_WS_RUN = re.compile(r"\s+")
+_ISSUED = re.compile(r"^(?:印发|发布|公布)")
+_NOT_IN_AGENCY = re.compile(r"[>»/\\|。,;:\d]")
+_FIELD_NAME = re.compile(r"^(?:文章标题|信息名称|标题|题目|名称)\s*[:：]\s*")
+_BOOK_TITLE = re.compile(r"^[^《]*《([^》]*报告)》.*$")
+_YEAR_OF_DISCLOSURE = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?(?:政府)?信息公开")
+_BRACKETS = re.compile(r"[()\[\]【】（）《》\"'“”]")
+
+
 def _clean_agency(a: str) -> str:
-    a = re.sub(r"\s+", "", a).strip("　 :：,，、·-—")
+    a = _WS_RUN.sub("", a).strip("　 :：,，、·-—")
     # 关于印发…的通知 wrappers: the body named after 印发/关于, else the issuer before 关于
     if "关于" in a:
         before, after = a.split("关于", 1)
-        after = re.sub(r"^(?:印发|发布|公布)", "", after)
+        after = _ISSUED.sub("", after)
         a = after if after else before
-    a = re.sub(r"^(?:印发|发布|公布)", "", a)
+    a = _ISSUED.sub("", a)
     return a
 
 
@@ -58,16 +67,16 @@ _GENERIC_AGENCY = re.compile(r"^(?:本|我|该)?(?:省|市|县|区|镇|乡|街�
 
 def _plausible_agency(a: str) -> bool:
     return bool(a) and a not in _NOT_AGENCY and not _GENERIC_AGENCY.match(a) and 2 <= len(a) <= 40 and bool(_AGENCY_SUFFIX_OK.search(a)) \
-        and not re.search(r"[>»/\\|。,;:\d]", a)
+        and not _NOT_IN_AGENCY.search(a)
 
 
 def _title(lines: list[str]) -> tuple[str, int, bool] | None:
     """(agency, year, is_full_title) from the first lines; prefers 年度报告 over 年报."""
     cands = []
     heads = [ln.strip().lstrip("#").strip() for ln in lines[:25]]
-    heads = [re.sub(r"^(?:文章标题|信息名称|标题|题目|名称)\s*[:：]\s*", "", h) for h in heads]
+    heads = [_FIELD_NAME.sub("", h) for h in heads]
     # 关于印发《…年度报告》的通知: the title inside the book-title marks
-    heads = [re.sub(r"^[^《]*《([^》]*报告)》.*$", r"\1", h) if "《" in h and "报告》" in h else h for h in heads]
+    heads = [_BOOK_TITLE.sub(r"\1", h) if "《" in h and "报告》" in h else h for h in heads]
     heads = [h for h in heads if h and not _NOISE.match(h)]
     nosp = [h.replace(" ", "") for h in heads]          # one line: spaces dropped
     compact = ["".join(h.split()) for h in heads]       # lines joined: all whitespace dropped
@@ -153,7 +162,7 @@ def read_metadata(text: str, tables_found: list[str], key: str | None = None) ->
     if year is None and sig:
         year = sig[1] - 1
     if year is None:
-        m = re.search(r"((?:19|20)\d{2})\s*年(?:度)?(?:政府)?信息公开", text)
+        m = _YEAR_OF_DISCLOSURE.search(text)
         if m:
             year = int(m.group(1))
     fmt = detect_format(text, tables_found, key)
@@ -169,6 +178,6 @@ def agency_key(agency: str | None) -> str | None:
     if not agency:
         return None
     k = label_key(agency)
-    k = re.sub(r"[()\[\]【】（）《》\"'“”]", "", k)
+    k = _BRACKETS.sub("", k)
     k = k.replace("人民政府", "政府")
     return k

@@ -32,9 +32,15 @@ def _rules(pre2019: bool = False):
     for r in raw["cells"] + (raw.get("pre2019_cells", []) if pre2019 else []):
         out.append((r["table"], r["key1"], r["key2"], [Scanner(p) for p in r["patterns"]],
                     [Scanner(z) for z in r.get("zero_patterns", [])]))
-    return out, raw["proceedings"], raw["results"]
+    return out, {k: re.compile(v) for k, v in raw["proceedings"].items()}, \
+        {k: re.compile(v) for k, v in raw["results"].items()}
 
 
+_PART_OF = re.compile(r"(?:其他|其中)[^,。;]{0,8}$")
+_RUNNING_TOTAL = re.compile(r"(?:累计|历年|截至目前|截止目前)[^,。;]{0,8}$")
+_UP_TO = re.compile(r"截至|截止|累计|历年")
+_THIS_YEAR = re.compile(r"当年|本年|全年|年内|今年")
+_CLAUSE_END = re.compile(r"[;；。]|行政诉讼|行政复议")
 _APPROX_AFTER = re.compile(r"^\s*(?:余|多|左右)")
 _APPROX_BEFORE = re.compile(r"(?:近|约|超过|逾|超)\s*$")
 
@@ -47,12 +53,12 @@ def _in_breakdown(text: str, pos: int, part: bool = False) -> bool:
     if not part:  # a total: not inside a breakdown
         if before.rfind("(") > before.rfind(")"):
             return True
-        if re.search(r"(?:其他|其中)[^,。;]{0,8}$", before):
+        if _PART_OF.search(before):
             return True
-    if re.search(r"(?:累计|历年|截至目前|截止目前)[^,。;]{0,8}$", before):
+    if _RUNNING_TOTAL.search(before):
         return True
     sentence = before[before.rfind("。") + 1:]
-    return bool(re.search(r"截至|截止|累计|历年", sentence)) and not re.search(r"当年|本年|全年|年内|今年", sentence)
+    return bool(_UP_TO.search(sentence)) and not _THIS_YEAR.search(sentence)
 
 
 _DISCLOSURE_CONTEXT = re.compile(r"信息公开|依申请|公开申请")
@@ -111,18 +117,18 @@ def read_narrative(text: str, regions: list[tuple[int, int]], pre2019: bool = Fa
     for a, b in regions:
         seg = text[a:b]
         for proc, pat in procs.items():
-            for m in re.finditer(pat, seg):
+            for m in pat.finditer(seg):
                 if not _exact(seg, m):
                     continue
                 sentence = seg[seg.rfind("。", 0, m.start()) + 1:m.start()]
                 if not _DISCLOSURE_CONTEXT.search(sentence):
                     continue  # a review or lawsuit about something else (依法行政 caseload)
                 total = float(m.group(1))
-                clause_end = re.search(r"[;；。]|行政诉讼|行政复议", seg[m.end():])
+                clause_end = _CLAUSE_END.search(seg[m.end():])
                 clause = seg[m.end(): m.end() + (clause_end.start() if clause_end else 80)]
                 got = {"total": (total, a + m.start(1), a + m.end(1))}
                 for res, rpat in results.items():
-                    rm = re.search(rpat, clause)
+                    rm = rpat.search(clause)
                     if rm:
                         got[res] = (float(rm.group(1)), a + m.end() + rm.start(1), a + m.end() + rm.end(1))
                 for res, (v, s, e) in got.items():

@@ -129,13 +129,18 @@ def _heading_at(pat: re.Pattern, text: str, after: int = 0, before: int | None =
     return best
 
 
+_NEW_RECEIVED = re.compile(r"本\s*年\s*新\s*收")
+_ARTICLE_20 = re.compile(r"第\s*二\s*十\s*条")
+_DIGIT = re.compile(r"\d")
+
+
 def split_sections(text: str) -> Sections:
     s = Sections()
     n = len(text)
     # table 三 anchor: first 本年新收 that is followed by digits soon after
     anchor3 = None
-    for m in re.finditer(r"本\s*年\s*新\s*收", text):
-        if re.search(r"\d", text[m.end(): m.end() + 200]):
+    for m in _NEW_RECEIVED.finditer(text):
+        if _DIGIT.search(text, m.end(), m.end() + 200):
             anchor3 = m.start()
             break
     t3_head = None
@@ -152,7 +157,7 @@ def split_sections(text: str) -> Sections:
                 t3_head = text.rfind("\n", 0, anchor3) + 1
     # table 二: first 第二十条 before table 三 (or anywhere when there is no table 三)
     t2_start = None
-    for m in re.finditer(r"第\s*二\s*十\s*条", text):
+    for m in _ARTICLE_20.finditer(text):
         if t3_head is None or m.start() < t3_head:
             line_start = text.rfind("\n", 0, m.start()) + 1
             t2_start = line_start if m.start() - line_start < 200 else m.start()

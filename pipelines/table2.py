@@ -45,6 +45,10 @@ class T2Reading:
     checks: list[Check] = field(default_factory=list)
 
 
+_BAND_HEADER = re.compile(r"第二十条第\(?([一二三四五六七八九十]+)\)?项")
+_YUAN_UNIT = re.compile(r"单位[:：]?元|\(元\)")
+
+
 def read_t2(text: str, region: tuple[int, int], fmt: str) -> T2Reading:
     tpl = templates()["t2"]
     measures_of = tpl.get(fmt) or tpl["f2021"]
@@ -73,10 +77,10 @@ def read_t2(text: str, region: tuple[int, int], fmt: str) -> T2Reading:
             k = label_key(t.raw)
             if "第二十条" in k:
                 yuan_band = False
-                bm = re.search(r"第二十条第\(?([一二三四五六七八九十]+)\)?项", k)
+                bm = _BAND_HEADER.search(k)
                 band = bm.group(1) if bm else None
                 cur = None  # a band header: numbers before the next item label belong to no item
-            if "元" in k and re.search(r"单位[:：]?元|\(元\)", k):
+            if "元" in k and _YUAN_UNIT.search(k):
                 yuan_band = True
             if last_loose is not None:
                 am = _ANNOTATION.search(k)

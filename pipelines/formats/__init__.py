@@ -200,9 +200,11 @@ def clean_line(text: str | None) -> str:
     return clean_cell(text)
 
 
-def table_lines(rows: Iterable[Sequence[str | None]], *, drop_empty_rows: bool = False) -> list[str]:
-    """Rows of cells -> TAB-joined lines, padded to the table's full width."""
-    cleaned = [[clean_cell(c) for c in row] for row in rows]
+def table_lines(rows: Iterable[Sequence[str | None]], *, drop_empty_rows: bool = False,
+                clean: bool = True) -> list[str]:
+    """Rows of cells -> TAB-joined lines, padded to the table's full width.
+    `clean=False`: the cells are clean_cell's output already."""
+    cleaned = [[clean_cell(c) for c in row] if clean else [c or "" for c in row] for row in rows]
     if drop_empty_rows:
         cleaned = [r for r in cleaned if any(r)]
     if not cleaned:
