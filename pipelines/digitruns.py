@@ -7,11 +7,11 @@ Spaces inside such runs are not trusted as separators (`230 000023` is 23|0|0|0|
 from __future__ import annotations
 
 import itertools
-from typing import Callable
+from typing import Callable, Final
 
 from .tokens import NUM, Tok
 
-MAX_SPLITS = 200000
+MAX_SPLITS: Final = 200000
 
 
 def digits_of(toks: list[Tok]) -> list[tuple[str, int]] | None:

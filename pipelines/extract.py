@@ -8,6 +8,8 @@ with parse_status 'failed' and a check that says why.
 """
 from __future__ import annotations
 
+from typing import Final
+
 import hashlib
 import pathlib
 
@@ -24,7 +26,7 @@ from .table3 import read_t3
 from .table4 import read_t4
 from .textnorm import label_key, normalize_text
 
-T3_APPLICATION_ROWS = ("new_received", "carried_over", "carried_to_next")
+T3_APPLICATION_ROWS: Final = ("new_received", "carried_over", "carried_to_next")
 
 
 def report_id_of(data: bytes) -> tuple[str, str]:

@@ -8,12 +8,12 @@ up to 总计. Each function returns the failures as (check, subject, expected, f
 from __future__ import annotations
 
 import functools
-from typing import Any, Iterable
+from typing import Any, Iterable, Final
 
 Failure = tuple[str, str, float, float]
 
-NON_OUTCOME = ("new_received", "carried_over", "total", "carried_to_next")
-GROUPS = {
+NON_OUTCOME: Final = ("new_received", "carried_over", "total", "carried_to_next")
+GROUPS: Final = {
     "withheld": ("withheld.state_secret", "withheld.prohibited_by_law", "withheld.security_stability",
                  "withheld.third_party_rights", "withheld.internal_affairs", "withheld.process_information",
                  "withheld.enforcement_file", "withheld.administrative_query"),

@@ -12,7 +12,7 @@ import functools
 import pathlib
 import re
 from dataclasses import dataclass
-from typing import NamedTuple, Sequence
+from typing import Sequence, final, Final
 
 import yaml  # type: ignore[import-untyped]
 
@@ -20,7 +20,7 @@ from . import DATA
 from .regexes import finditer_at, leading_literal, required_literal
 from .tokens import TEXT, Tok
 
-SEP = "\x1f"
+SEP: Final = "\x1f"
 
 
 @dataclass(frozen=True)
@@ -33,15 +33,23 @@ class Pattern:
     lead: str = ""  # text every match starts with, for cell-anchored patterns (tried only there)
 
 
-class Label(NamedTuple):
-    code: str
-    kind: str
-    start: int  # absolute span in the normalised text
-    end: int
-    text: str
+@final
+class Label:
+    """A label found (a plain class with fixed attributes: compiled, a C struct)."""
+    __slots__ = ("code", "kind", "start", "end", "text")
+
+    def __init__(self, code: str, kind: str, start: int, end: int, text: str) -> None:
+        self.code = code
+        self.kind = kind
+        self.start = start  # absolute span in the normalised text
+        self.end = end
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"Label({self.code!r}, {self.kind!r}, {self.start}, {self.end}, {self.text!r})"
 
 
-RUN = "\x1e"  # between runs of text tokens: no label matches across it
+RUN: Final = "\x1e"  # between runs of text tokens: no label matches across it
 
 
 def _dot_within_run(pattern: str) -> str:
@@ -113,9 +121,8 @@ def text_runs(toks: list[Tok]) -> list[list[Tok]]:
     return runs
 
 
-_WS = re.compile(r"\s+")
-_HAS_WS = re.compile(r"\s")
-_new = tuple.__new__  # Label without the keyword-handling constructor
+_WS: Final = re.compile(r"\s+")
+_HAS_WS: Final = re.compile(r"\s")
 
 
 def find_labels(run: list[Tok], name: str) -> list[Label]:
@@ -189,7 +196,7 @@ def find_all_labels(toks: list[Tok], name: str) -> list[Label]:
     for code, kind, anchored, ms, me, text in _matches(name, s_plain, s_sep):
         pos = sep_map if anchored else plain_map
         a, b = pos[ms], pos[me - 1] + 1
-        found.append((a, a - b, len(found), _new(Label, (code, kind, a, b, text))))
+        found.append((a, a - b, len(found), Label(code, kind, a, b, text)))
     found.sort()
     # drop overlaps: keep the earliest, longest match
     out: list[Label] = []

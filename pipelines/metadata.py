@@ -9,6 +9,8 @@ else the year before the closing date.
 """
 from __future__ import annotations
 
+from typing import Final
+
 import re
 from dataclasses import dataclass
 
@@ -16,17 +18,17 @@ from .labels import templates
 from .regions import resolve_region
 from .textnorm import label_key
 
-_TITLE_WORDS = r"(?:政府)?信息公开(?:工作)?(?:年度报告|年报|工作报告|情况报告|报告)"
-_TITLE_A = re.compile(r"^(?P<agency>[^\d,。;:()《》]{2,40}?)[ ]*(?P<year>(?:19|20)\d{2})[ ]*年(?:度)?[ ]*" + _TITLE_WORDS)
-_TITLE_B = re.compile(r"^(?P<year>(?:19|20)\d{2})[ ]*年(?:度)?[ ]*(?P<agency>[^\d,。;:()《》]{2,40}?)[ ]*" + _TITLE_WORDS)
-_PERIOD = re.compile(r"(?:统计|时限|期限|周期|期间)[^。]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
-_DATE_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
-_CONTACT = re.compile(r"请与([^,。;:()]{2,40}?)(?:党政办公室|政务公开办公室|综合办公室|办公室|办公厅|政务服务中心)(?:联系|反映)")
-_YEAR_TITLE = re.compile(r"^((?:19|20)\d{2})\s*年(?:度)?\s*" + _TITLE_WORDS)
-_NOISE = re.compile(r"^(?:正文|标题|首页|当前位置.*|来源.*)$")
-_AGENCY_SUFFIX_OK = re.compile(r"(政府|委员会|委|局|厅|办公室|办公厅|办|院|区|县|市|镇|乡|街道|街道办事处|管委会|管理委员会|"
+_TITLE_WORDS: Final = r"(?:政府)?信息公开(?:工作)?(?:年度报告|年报|工作报告|情况报告|报告)"
+_TITLE_A: Final = re.compile(r"^(?P<agency>[^\d,。;:()《》]{2,40}?)[ ]*(?P<year>(?:19|20)\d{2})[ ]*年(?:度)?[ ]*" + _TITLE_WORDS)
+_TITLE_B: Final = re.compile(r"^(?P<year>(?:19|20)\d{2})[ ]*年(?:度)?[ ]*(?P<agency>[^\d,。;:()《》]{2,40}?)[ ]*" + _TITLE_WORDS)
+_PERIOD: Final = re.compile(r"(?:统计|时限|期限|周期|期间)[^。]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+_DATE_LINE: Final = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+_CONTACT: Final = re.compile(r"请与([^,。;:()]{2,40}?)(?:党政办公室|政务公开办公室|综合办公室|办公室|办公厅|政务服务中心)(?:联系|反映)")
+_YEAR_TITLE: Final = re.compile(r"^((?:19|20)\d{2})\s*年(?:度)?\s*" + _TITLE_WORDS)
+_NOISE: Final = re.compile(r"^(?:正文|标题|首页|当前位置.*|来源.*)$")
+_AGENCY_SUFFIX_OK: Final = re.compile(r"(政府|委员会|委|局|厅|办公室|办公厅|办|院|区|县|市|镇|乡|街道|街道办事处|管委会|管理委员会|"
                                r"中心|处|所|署|部|会|站|队|馆|社|园区|开发区|新区|试验区|实验区|公司|集团)$")
-_NOT_AGENCY = {"政府", "人民政府", "本机关", "我局", "我委", "我区", "我县", "我市", "本单位", "政府信息公开", "年度报告"}
+_NOT_AGENCY: Final = {"政府", "人民政府", "本机关", "我局", "我委", "我区", "我县", "我市", "本单位", "政府信息公开", "年度报告"}
 
 
 @dataclass
@@ -41,13 +43,13 @@ class Metadata:
     title: str | None
 
 
-_WS_RUN = re.compile(r"\s+")
-_ISSUED = re.compile(r"^(?:印发|发布|公布)")
-_NOT_IN_AGENCY = re.compile(r"[>»/\\|。,;:\d]")
-_FIELD_NAME = re.compile(r"^(?:文章标题|信息名称|标题|题目|名称)\s*[:：]\s*")
-_BOOK_TITLE = re.compile(r"^[^《]*《([^》]*报告)》.*$")
-_YEAR_OF_DISCLOSURE = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?(?:政府)?信息公开")
-_BRACKETS = re.compile(r"[()\[\]【】（）《》\"'“”]")
+_WS_RUN: Final = re.compile(r"\s+")
+_ISSUED: Final = re.compile(r"^(?:印发|发布|公布)")
+_NOT_IN_AGENCY: Final = re.compile(r"[>»/\\|。,;:\d]")
+_FIELD_NAME: Final = re.compile(r"^(?:文章标题|信息名称|标题|题目|名称)\s*[:：]\s*")
+_BOOK_TITLE: Final = re.compile(r"^[^《]*《([^》]*报告)》.*$")
+_YEAR_OF_DISCLOSURE: Final = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?(?:政府)?信息公开")
+_BRACKETS: Final = re.compile(r"[()\[\]【】（）《》\"'“”]")
 
 
 def _clean_agency(a: str) -> str:
@@ -61,7 +63,7 @@ def _clean_agency(a: str) -> str:
     return a
 
 
-_GENERIC_AGENCY = re.compile(r"^(?:本|我|该)?(?:省|市|县|区|镇|乡|街道)?(?:人民)?(?:政府|局|委|厅|办|机关|单位|部门)"
+_GENERIC_AGENCY: Final = re.compile(r"^(?:本|我|该)?(?:省|市|县|区|镇|乡|街道)?(?:人民)?(?:政府|局|委|厅|办|机关|单位|部门)"
                              r"(?:办公室|办公厅|办)?$")
 
 

@@ -8,6 +8,8 @@ clause by clause.
 """
 from __future__ import annotations
 
+from typing import Final
+
 import functools
 import re
 from dataclasses import dataclass
@@ -36,13 +38,13 @@ def _rules(pre2019: bool = False):
         {k: re.compile(v) for k, v in raw["results"].items()}
 
 
-_PART_OF = re.compile(r"(?:其他|其中)[^,。;]{0,8}$")
-_RUNNING_TOTAL = re.compile(r"(?:累计|历年|截至目前|截止目前)[^,。;]{0,8}$")
-_UP_TO = re.compile(r"截至|截止|累计|历年")
-_THIS_YEAR = re.compile(r"当年|本年|全年|年内|今年")
-_CLAUSE_END = re.compile(r"[;；。]|行政诉讼|行政复议")
-_APPROX_AFTER = re.compile(r"^\s*(?:余|多|左右)")
-_APPROX_BEFORE = re.compile(r"(?:近|约|超过|逾|超)\s*$")
+_PART_OF: Final = re.compile(r"(?:其他|其中)[^,。;]{0,8}$")
+_RUNNING_TOTAL: Final = re.compile(r"(?:累计|历年|截至目前|截止目前)[^,。;]{0,8}$")
+_UP_TO: Final = re.compile(r"截至|截止|累计|历年")
+_THIS_YEAR: Final = re.compile(r"当年|本年|全年|年内|今年")
+_CLAUSE_END: Final = re.compile(r"[;；。]|行政诉讼|行政复议")
+_APPROX_AFTER: Final = re.compile(r"^\s*(?:余|多|左右)")
+_APPROX_BEFORE: Final = re.compile(r"(?:近|约|超过|逾|超)\s*$")
 
 
 def _in_breakdown(text: str, pos: int, part: bool = False) -> bool:
@@ -61,11 +63,11 @@ def _in_breakdown(text: str, pos: int, part: bool = False) -> bool:
     return bool(_UP_TO.search(sentence)) and not _THIS_YEAR.search(sentence)
 
 
-_DISCLOSURE_CONTEXT = re.compile(r"信息公开|依申请|公开申请")
+_DISCLOSURE_CONTEXT: Final = re.compile(r"信息公开|依申请|公开申请")
 
 
 # cells that are themselves parts of a breakdown (当面申请5件 after 其中)
-_PART_KEYS = {"new_received.in_person", "new_received.online", "new_received.letter", "new_received.fax",
+_PART_KEYS: Final = {"new_received.in_person", "new_received.online", "new_received.letter", "new_received.fax",
               "new_received.other_channel", "granted", "partially_granted", "withheld", "unable.nonexistent",
               "unable.not_this_agency", "unable.unclear", "not_processed.duplicate"}
 

@@ -12,6 +12,8 @@ matched on the whole label, so a garbled label (接受行政诉讼、举报数) 
 """
 from __future__ import annotations
 
+from typing import Final
+
 import csv
 import functools
 import itertools
@@ -22,10 +24,10 @@ from .labels import DATA
 from .model import Check, Fact
 from .textnorm import label_key
 
-_UNIT = r"(?:条|件|个|人次|项|次)"
-_ROW = re.compile(r"(?P<label>[^\d]{2,40}?)(?P<unit>" + _UNIT + r")(?P<gap>[ \t|]*)"
+_UNIT: Final = r"(?:条|件|个|人次|项|次)"
+_ROW: Final = re.compile(r"(?P<label>[^\d]{2,40}?)(?P<unit>" + _UNIT + r")(?P<gap>[ \t|]*)"
                   r"(?P<num>\d(?:[\d \t|]|,(?=\d{3}))*)")
-MAX_COMBOS = 20000
+MAX_COMBOS: Final = 20000
 
 
 @dataclass

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from typing import Any
+from typing import Any, Final
 
 _sc: Any = importlib.import_module("re._constants")  # the stdlib's own regex parser
 _sp: Any = importlib.import_module("re._parser")
@@ -84,7 +84,7 @@ def finditer_at(regex: re.Pattern, s: str, lead: str):
     return _match_at(regex, s, _occurrences(s, lead))
 
 
-_ZERO_WIDTH_OPS = {_sc.AT, _sc.ASSERT, _sc.ASSERT_NOT}
+_ZERO_WIDTH_OPS: Final = {_sc.AT, _sc.ASSERT, _sc.ASSERT_NOT}
 
 
 def _first(seq) -> tuple[set[str], bool] | None:

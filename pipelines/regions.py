@@ -10,6 +10,8 @@ does not resolve (沐阳县 → 沭阳县).
 """
 from __future__ import annotations
 
+from typing import Final
+
 import csv
 import re
 import functools
@@ -19,8 +21,8 @@ import yaml  # type: ignore[import-untyped]
 
 from .labels import DATA
 
-_GENERIC = {"城区", "郊区", "矿区", "新区", "市中区", "高新区"}
-_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "地区", "盟", "省", "市")
+_GENERIC: Final = {"城区", "郊区", "矿区", "新区", "市中区", "高新区"}
+_SUFFIXES: Final = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "地区", "盟", "省", "市")
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ def _index() -> tuple[dict, dict]:
 
 # a short name followed by one of these is a town, street or prefecture of that name
 # (长春镇, 中山路, 金华街道, 海南州), not the city or province
-_NOT_AFTER_SHORT = re.compile(r"^(?:区|县|镇|乡|村|路|街|道|巷|里|州|盟|社区)|^.{1,2}(?:路|街|镇|乡|村|巷)")
+_NOT_AFTER_SHORT: Final = re.compile(r"^(?:区|县|镇|乡|村|路|街|道|巷|里|州|盟|社区)|^.{1,2}(?:路|街|镇|乡|村|巷)")
 
 
 def _resolve(name: str) -> Resolved | None:

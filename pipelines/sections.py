@@ -8,6 +8,8 @@ Where a heading is missing, the table's own first labels anchor it.
 """
 from __future__ import annotations
 
+from typing import Final
+
 import functools
 import re
 import unicodedata
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field
 
 from .textnorm import label_key
 
-_HEAD_START = re.compile(r"^[ \t#|]*(?:[一二三四五六七八九十]{1,3}[ \t]*[、.,:]|\([一二三四五六七八九十]{1,3}\)|表[一二三四五六]|第[一二三四五六]部分)")
+_HEAD_START: Final = re.compile(r"^[ \t#|]*(?:[一二三四五六七八九十]{1,3}[ \t]*[、.,:]|\([一二三四五六七八九十]{1,3}\)|表[一二三四五六]|第[一二三四五六]部分)")
 
 
 @dataclass
@@ -111,11 +113,11 @@ def _find_key(text: str, word: str, after: int = 0) -> int | None:
     return None
 
 
-_NUM = r"[一二三四五六七八九十]{1,3}\s*[、.,]\s*"
-_H2 = re.compile(_NUM + r"主动公开政府信息")
-_H3 = re.compile(_NUM + r"收到和处理政府信息公开申请")
-_H4 = re.compile(_NUM + r"(?:(?!结转)[^。\n]){0,20}?行政复议")
-_HEND = re.compile(_NUM + r"(?:(?!结转)[^。\n]){0,14}?(?:存在的主要问题|其他需要报告)")
+_NUM: Final = r"[一二三四五六七八九十]{1,3}\s*[、.,]\s*"
+_H2: Final = re.compile(_NUM + r"主动公开政府信息")
+_H3: Final = re.compile(_NUM + r"收到和处理政府信息公开申请")
+_H4: Final = re.compile(_NUM + r"(?:(?!结转)[^。\n]){0,20}?行政复议")
+_HEND: Final = re.compile(_NUM + r"(?:(?!结转)[^。\n]){0,14}?(?:存在的主要问题|其他需要报告)")
 
 
 def _heading_at(pat: re.Pattern, text: str, after: int = 0, before: int | None = None, last: bool = False) -> int | None:
@@ -129,9 +131,9 @@ def _heading_at(pat: re.Pattern, text: str, after: int = 0, before: int | None =
     return best
 
 
-_NEW_RECEIVED = re.compile(r"本\s*年\s*新\s*收")
-_ARTICLE_20 = re.compile(r"第\s*二\s*十\s*条")
-_DIGIT = re.compile(r"\d")
+_NEW_RECEIVED: Final = re.compile(r"本\s*年\s*新\s*收")
+_ARTICLE_20: Final = re.compile(r"第\s*二\s*十\s*条")
+_DIGIT: Final = re.compile(r"\d")
 
 
 def split_sections(text: str) -> Sections:

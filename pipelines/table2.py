@@ -9,6 +9,8 @@ numbers does not match its measures is not published, with a check saying so.
 """
 from __future__ import annotations
 
+from typing import Final
+
 import re
 from dataclasses import dataclass, field
 
@@ -22,8 +24,8 @@ from .tokens import NUM, TEXT, Tok, tokenize
 
 # An annotation such as （其中修订 16 件） or （含自然失效 29 件） names the measure of the
 # number it is printed under.
-_ANNOTATION = re.compile(r"\((?:其中|含|包括)[^)]*?(修订|制定|新制|印发|失效|废止|有效)")
-_ANNOTATED_MEASURE = {"修订": "issued", "制定": "issued", "新制": "issued", "印发": "issued",
+_ANNOTATION: Final = re.compile(r"\((?:其中|含|包括)[^)]*?(修订|制定|新制|印发|失效|废止|有效)")
+_ANNOTATED_MEASURE: Final = {"修订": "issued", "制定": "issued", "新制": "issued", "印发": "issued",
                       "失效": "repealed", "废止": "repealed", "有效": "in_force"}
 
 
@@ -36,7 +38,7 @@ def _bands() -> dict[str, str]:
         return {r["code"]: r["band"] for r in csv.DictReader(f)}
 
 
-_BAND = _bands()
+_BAND: Final = _bands()
 
 
 @dataclass
@@ -45,8 +47,8 @@ class T2Reading:
     checks: list[Check] = field(default_factory=list)
 
 
-_BAND_HEADER = re.compile(r"第二十条第\(?([一二三四五六七八九十]+)\)?项")
-_YUAN_UNIT = re.compile(r"单位[:：]?元|\(元\)")
+_BAND_HEADER: Final = re.compile(r"第二十条第\(?([一二三四五六七八九十]+)\)?项")
+_YUAN_UNIT: Final = re.compile(r"单位[:：]?元|\(元\)")
 
 
 def read_t2(text: str, region: tuple[int, int], fmt: str) -> T2Reading:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import itertools
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, final, Final
 
 from .identities import GROUPS, NON_OUTCOME, column_failures, outcome_rows, row_failures, t3_failures
 from .digitruns import candidates_text, digits_of, looks_flattened, split_run
@@ -26,16 +26,25 @@ from .model import Check
 from .textnorm import label_key
 from .tokens import BLANK, NUM, TEXT, Tok, tokenize
 
-MAX_COMBOS = 20000
+MAX_COMBOS: Final = 20000
 
 
-class Cell(NamedTuple):
-    """A read cell (a tuple: many are made per table)."""
-    value: float | None
-    start: int | None
-    end: int | None
-    source: str = "table"
-    flags: tuple[str, ...] = ()
+@final
+class Cell:
+    """A read cell (a plain class with fixed attributes: compiled, a C struct; many are
+    made per table)."""
+    __slots__ = ("value", "start", "end", "source", "flags")
+
+    def __init__(self, value: float | None, start: int | None, end: int | None, source: str = "table",
+                 flags: tuple[str, ...] = ()) -> None:
+        self.value = value
+        self.start = start
+        self.end = end
+        self.source = source
+        self.flags = flags
+
+    def __repr__(self) -> str:
+        return f"Cell({self.value!r}, {self.start!r}, {self.end!r}, {self.source!r}, {self.flags!r})"
 
 
 @dataclass
@@ -58,8 +67,7 @@ def _vals(cells: list[Cell] | None):
 
 def _cells_from_toks(toks, flags=()) -> list[Cell]:
     fl = tuple(flags)
-    new = tuple.__new__
-    return [new(Cell, (None if t.kind == BLANK else t.value, t.start, t.end, "table", fl)) for t in toks]
+    return [Cell(None if t.kind == BLANK else t.value, t.start, t.end, "table", fl) for t in toks]
 
 
 def _detect_columns(header_text: str) -> list[str]:
@@ -169,7 +177,7 @@ def read_t3(text: str, region: tuple[int, int]) -> T3Reading | None:
     return chosen
 
 
-SUSPECT_FAILURES = 4
+SUSPECT_FAILURES: Final = 4
 
 
 def _withhold_if_digits_suspect(reading: T3Reading, fails) -> None:
@@ -428,7 +436,7 @@ def _solve_row(code: str, rows: dict, C: int) -> list[float] | None:
     return None
 
 
-MAX_STATES = 4000
+MAX_STATES: Final = 4000
 
 
 def _row_options(nums: list[Tok], p: int, code: str, columns, legal, drops_left: int, miss_left: int):

@@ -8,26 +8,33 @@ which also drops the spaces that PDF extraction puts inside words.
 """
 from __future__ import annotations
 
+from typing import Final
+
 import re
 import unicodedata
 
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_SPACES = re.compile("[\u00a0\u2002\u2003\u2009\u202f\u3000]")
+_ZERO_WIDTH_CHARS: Final = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_SPACE_CHARS: Final = "\u00a0\u2002\u2003\u2009\u202f\u3000"
+_ZERO_WIDTH: Final = re.compile(f"[{_ZERO_WIDTH_CHARS}]")
+_SPACES: Final = re.compile(f"[{_SPACE_CHARS}]")
 # Lines that are only a page number: -3-, — 4 —, - 4 -, －5－, 第3页, 第 3 页 共 5 页, 3/5
 # (matched with the line's leading newline, over "\n" + text: the regex engine then only
 # tries line starts)
-_PAGE_LINE = re.compile(
+_PAGE_LINE: Final = re.compile(
     r"\n[ \t]*(?:[-—–－_~]{1,3}[ \t]*\d{1,3}[ \t]*[-—–－_~]{1,3}"
     r"|第[ \t]*\d{1,3}[ \t]*页(?:[ \t]*[,，]?[ \t]*共[ \t]*\d{1,3}[ \t]*页)?"
     r"|\d{1,3}[ \t]*/[ \t]*\d{1,3})[ \t]*(?=\n|\Z)",
 )
-_TRAILING_SPACES = re.compile(r"[ ]+\n")
+_TRAILING_SPACES: Final = re.compile(r"[ ]+\n")
 # Pinyin in brackets right after a character: 政(zhèng)府(fǔ)
 # (the bracket first, so the regex engine can skip to brackets)
-_PINYIN = re.compile(r"[(（](?<=[\u4e00-\u9fff][(（])[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,7}[1-5]?[)）]")
+_PINYIN: Final = re.compile(r"[(（](?<=[\u4e00-\u9fff][(（])[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,7}[1-5]?[)）]")
+# the same where the text holds no （ (after NFKC, nearly always): a literal first
+# character lets the regex engine skip ahead by itself
+_PINYIN_ASCII: Final = re.compile(r"\((?<=[\u4e00-\u9fff]\()[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,7}[1-5]?[)）]")
 
 # Characters whose presence marks a text as traditional (common ones that differ).
-_TRAD_MARKERS = re.compile("[們與這個來時為說國過會對發門開關機構資訊體實際務處報護權況請經進還應該類權審議訴訟複結]")
+_TRAD_MARKERS: Final = re.compile("[們與這個來時為說國過會對發門開關機構資訊體實際務處報護權況請經進還應該類權審議訴訟複結]")
 
 
 def _looks_traditional(text: str) -> bool:
@@ -35,8 +42,8 @@ def _looks_traditional(text: str) -> bool:
     return n >= 5 and n > len(text) / 2000
 
 
-_FULLWIDTH = re.compile("[\uff01-\uff5e]")
-_FULLWIDTH_COMMON = "，（）：；"
+_FULLWIDTH: Final = re.compile("[\uff01-\uff5e]")
+_FULLWIDTH_COMMON: Final = "，（）：；"
 
 
 def _fw_to_ascii(m: re.Match) -> str:
@@ -50,6 +57,8 @@ def _nfkc(text: str) -> str:
     for ch in _FULLWIDTH_COMMON:
         if ch in text:
             text = text.replace(ch, chr(ord(ch) - 0xFEE0))
+    if unicodedata.is_normalized("NFKC", text):
+        return text  # (an NFKC text holds no full-width form: nothing below would change it)
     if _FULLWIDTH.search(text):
         text = _FULLWIDTH.sub(_fw_to_ascii, text)
     return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
@@ -57,14 +66,18 @@ def _nfkc(text: str) -> str:
 
 def normalize_text(text: str) -> str:
     """Return the normalised text of a report."""
-    text = _SPACES.sub(" ", _ZERO_WIDTH.sub("", text))
+    # (the characters looked for first: most texts hold none, and `in` is a fast scan)
+    if any(c in text for c in _ZERO_WIDTH_CHARS):
+        text = _ZERO_WIDTH.sub("", text)
+    if any(c in text for c in _SPACE_CHARS):
+        text = _SPACES.sub(" ", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _nfkc(text)
     if _looks_traditional(text):
         import zhconv
 
         text = zhconv.convert(text, "zh-cn")
-    text = _PINYIN.sub("", text)
+    text = (_PINYIN if "（" in text else _PINYIN_ASCII).sub("", text)
     text = _PAGE_LINE.sub("\n", "\n" + text)[1:]
     # Trailing spaces carry no information; keep tabs and line structure.
     if " \n" in text:

@@ -11,38 +11,48 @@ empty cell), never for the padding of tab rows or markdown tables.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Final, final
 
-NUM = "num"
-TEXT = "text"
-BLANK = "blank"
-
-
-class Tok(NamedTuple):
-    """A token (a tuple: cheap to build, and there are hundreds per table)."""
-    kind: str
-    start: int
-    end: int
-    raw: str
-    value: float | None = None
-    unit: str | None = None  # '万元', '元' or None
-    line: int = 0
+NUM: Final = "num"
+TEXT: Final = "text"
+BLANK: Final = "blank"
 
 
-_NUMBER = re.compile(
+@final
+class Tok:
+    """A token. A plain class with fixed attributes: compiled, it is a C struct (built by
+    a direct call, its fields read without a lookup); there are hundreds per table."""
+    __slots__ = ("kind", "start", "end", "raw", "value", "unit", "line")
+
+    def __init__(self, kind: str, start: int, end: int, raw: str, value: float | None = None,
+                 unit: str | None = None, line: int = 0) -> None:
+        self.kind = kind
+        self.start = start
+        self.end = end
+        self.raw = raw
+        self.value = value
+        self.unit = unit  # '万元', '元' or None
+        self.line = line
+
+    def __repr__(self) -> str:
+        return (f"Tok({self.kind!r}, {self.start}, {self.end}, {self.raw!r}, {self.value!r}, {self.unit!r}, "
+                f"{self.line})")
+
+
+_NUMBER: Final = re.compile(
     r"(?<![\d.])([+-]?)(\d+(?:\.\d+)?)(?:[ ]?(万元|元))?(?!\d)(?!\.\d)"
 )
 # A counting unit right after a figure marks prose, not a cell value.
-_UNIT_AFTER = re.compile(r"[ ]?(?:件|条|个|人|次|项|年|月|日|号|%|岁|名|家|户|篇|期|场|页|份|天|小时|余|多)")
-_LIST_MARKER_AFTER = re.compile(r"[.、](?!\d)")
+_UNIT_AFTER: Final = re.compile(r"[ ]?(?:件|条|个|人|次|项|年|月|日|号|%|岁|名|家|户|篇|期|场|页|份|天|小时|余|多)")
+_LIST_MARKER_AFTER: Final = re.compile(r"[.、](?!\d)")
 # 第3 (ordinal), 数据1/列1/栏1 (generic column headers of OCR tables): not values
-_NOT_VALUE_BEFORE = re.compile(r"(?:第|数据|列|栏)[ ]?$")
+_NOT_VALUE_BEFORE: Final = re.compile(r"(?:第|数据|列|栏)[ ]?$")
 # 本年增/减 printed as 减少3 / 减3: a decrease
-_DECREASE_BEFORE = re.compile(r"(?:减少|下降|(?<![/增])减)[ ]*$")
+_DECREASE_BEFORE: Final = re.compile(r"(?:减少|下降|(?<![/增])减)[ ]*$")
 
 
-_CELL = re.compile(r"[^\t|]+")
-_MD_SEP = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*")
+_CELL: Final = re.compile(r"[^\t|]+")
+_MD_SEP: Final = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*")
 
 
 def tokenize(text: str, start: int, end: int) -> list[Tok]:
@@ -72,18 +82,18 @@ def tokenize(text: str, start: int, end: int) -> list[Tok]:
             continue  # markdown separator row
         if "\t" not in line and "|" not in line:  # one cell on the line
             if core.isdigit() and core.isascii():  # (the plain count of _cell_tokens, inlined)
-                a = line_start if core is line else line_start + line.index(core)
-                toks.append(_new(Tok, (NUM, a, a + len(core), core, float(core), None, ln_no)))
+                a = line_start if core is line else line_start + len(line) - len(line.lstrip(" \t|"))
+                toks.append(Tok(NUM, a, a + len(core), core, float(core), None, ln_no))
             else:
                 _cell_tokens(line, line_start, ln_no, toks)
             continue
         if "\t" not in core and "|" not in core:
             # one cell, with separators only at the line's edges: the run of the line
             # between the separators around it
-            p0 = line.index(core)
+            p0 = len(line) - len(line.lstrip(" \t|"))  # (where core starts)
             if core.isdigit() and core.isascii():
                 a = line_start + p0
-                toks.append(_new(Tok, (NUM, a, a + len(core), core, float(core), None, ln_no)))
+                toks.append(Tok(NUM, a, a + len(core), core, float(core), None, ln_no))
                 continue
             cs = max(line.rfind("\t", 0, p0), line.rfind("|", 0, p0)) + 1
             p1 = p0 + len(core)
@@ -100,8 +110,8 @@ def tokenize(text: str, start: int, end: int) -> list[Tok]:
                     n_cells += 1
                     c = cell.strip(" ")
                     if c.isdigit() and c.isascii():
-                        a = off if c is cell else off + cell.index(c)
-                        toks.append(_new(Tok, (NUM, a, a + len(c), c, float(c), None, ln_no)))
+                        a = off if c is cell else off + len(cell) - len(cell.lstrip(" "))
+                        toks.append(Tok(NUM, a, a + len(c), c, float(c), None, ln_no))
                     else:
                         _cell_tokens(cell, off, ln_no, toks)
                 off += len(cell) + 1
@@ -121,26 +131,25 @@ def tokenize(text: str, start: int, end: int) -> list[Tok]:
     return toks
 
 
-_DIGIT = re.compile(r"\d")
-_new = tuple.__new__  # Tok without the keyword-handling constructor (hot path)
-_NIL_CELL = re.compile(r"^[ ]*(?:[-—–－/／]{1,2}|——)[ ]*$")
-_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?)(?![\d,])(?:[ ]?(万元|元))?")
+_DIGIT: Final = re.compile(r"\d")
+_NIL_CELL: Final = re.compile(r"^[ ]*(?:[-—–－/／]{1,2}|——)[ ]*$")
+_THOUSANDS: Final = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?)(?![\d,])(?:[ ]?(万元|元))?")
 
 
 # OCR reads digits as look-alike letters; a cell made only of digits and such letters is a number
-_OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "S": "5", "B": "8"})
-_OCR_CELL = re.compile(r"^(?=.*\d)(?=.*[OoDIlSB])[\dOoDIlSB]+$")
+_OCR_DIGITS: Final = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "S": "5", "B": "8"})
+_OCR_CELL: Final = re.compile(r"^(?=.*\d)(?=.*[OoDIlSB])[\dOoDIlSB]+$")
 
 
 def _cell_tokens(cell: str, offset: int, ln_no: int, out: list[Tok]) -> None:
     core = cell.strip(" ")
     if core.isascii():
         if core.isdigit():  # the common case: a plain count
-            a = offset if core is cell else offset + cell.index(core)
-            out.append(_new(Tok, (NUM, a, a + len(core), core, float(core), None, ln_no)))
+            a = offset if core is cell else offset + len(cell) - len(cell.lstrip(" "))
+            out.append(Tok(NUM, a, a + len(core), core, float(core), None, ln_no))
             return
         if _OCR_CELL.match(core):
-            a = offset + cell.index(core)
+            a = offset + len(cell) - len(cell.lstrip(" "))
             core = core.translate(_OCR_DIGITS)
             out.append(Tok(NUM, a, a + len(core), core, float(core), line=ln_no))
             return
@@ -150,7 +159,7 @@ def _cell_tokens(cell: str, offset: int, ln_no: int, out: list[Tok]) -> None:
         return
     if not _DIGIT.search(cell):  # label text
         if cell.strip():
-            out.append(_new(Tok, (TEXT, offset, offset + len(cell), cell, None, None, ln_no)))
+            out.append(Tok(TEXT, offset, offset + len(cell), cell, None, None, ln_no))
         return
     if "," in cell and _THOUSANDS.search(cell):
         # 1,234 is one number: keep offsets by tokenising the grouped figures separately

@@ -18,7 +18,7 @@ from __future__ import annotations
 import codecs
 import functools
 import re
-from typing import Any
+from typing import Any, Final
 
 from . import FormatError, clean_cell, clean_line, join_blocks, table_lines
 
@@ -27,9 +27,9 @@ __all__ = ["html_to_text", "decode_html"]
 # ---------------------------------------------------------------------------
 # decoding
 
-_GB_FAMILY = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "ms936", "euc-cn", "euccn", "csgb2312", "gb18030", "windows-936", "hz-gb-2312", "iso-ir-58", "chinese"}
-_META_CHARSET_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
-_XML_ENC_RE = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_\-.]+)""", re.I)
+_GB_FAMILY: Final = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "ms936", "euc-cn", "euccn", "csgb2312", "gb18030", "windows-936", "hz-gb-2312", "iso-ir-58", "chinese"}
+_META_CHARSET_RE: Final = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
+_XML_ENC_RE: Final = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_\-.]+)""", re.I)
 
 
 def _norm_encoding(name: str | None) -> str | None:
@@ -95,29 +95,29 @@ def decode_html(data: bytes) -> tuple[str, str]:
 # ---------------------------------------------------------------------------
 # tree walking
 
-_SKIP_TAGS = {
+_SKIP_TAGS: Final = {
     "script", "style", "noscript", "template", "head", "title", "meta", "link", "base",
     "nav", "iframe", "frame", "frameset", "object", "embed", "applet", "svg", "math",
     "canvas", "select", "option", "button", "input", "textarea", "map", "area",
     "audio", "video", "source", "track", "picture", "img", "dialog", "aside",
 }
-_BLOCK_TAGS = {
+_BLOCK_TAGS: Final = {
     "p", "div", "section", "article", "main", "body", "html", "h1", "h2", "h3", "h4",
     "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "address",
     "center", "figure", "figcaption", "form", "fieldset", "legend", "hr", "header",
     "footer", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "details",
     "summary", "menu",
 }
-_NAV_TOKENS = {
+_NAV_TOKENS: Final = {
     "nav", "navbar", "navigation", "menu", "mainmenu", "topmenu", "submenu",
     "breadcrumb", "breadcrumbs", "crumb", "crumbs", "bread", "position", "location",
     "header", "footer", "foot", "copyright", "sidebar", "share", "bdsharebuttonbox",
     "skip", "search", "topbar", "toolbar", "friendlink", "links",
 }
-_NAV_ROLES = {"navigation", "banner", "contentinfo", "search", "menu", "menubar"}
-_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_BR = "\u2028"  # internal line-break marker (<br>, <pre> newlines)
-_LONG_CELL = 400  # a cell with more text than this is prose: its table is layout
+_NAV_ROLES: Final = {"navigation", "banner", "contentinfo", "search", "menu", "menubar"}
+_HIDDEN_STYLE_RE: Final = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_BR: Final = "\u2028"  # internal line-break marker (<br>, <pre> newlines)
+_LONG_CELL: Final = 400  # a cell with more text than this is prose: its table is layout
 
 
 def _tag(el) -> str | None:
@@ -287,9 +287,9 @@ def _span(el, name: str, default: int = 1) -> int:
 
 # what the walker treats specially; a cell free of these (and of attributes that could
 # hide an element) is read by the plain recursion below, with the same result
-_NOT_PLAIN = _SKIP_TAGS | {"br", "table", "pre", "textarea", "listing", "plaintext", "xmp", "td", "th",
+_NOT_PLAIN: Final = _SKIP_TAGS | {"br", "table", "pre", "textarea", "listing", "plaintext", "xmp", "td", "th",
                            "header", "footer"}
-_HIDING_ATTRS = ("hidden", "style", "role", "class", "id")
+_HIDING_ATTRS: Final = ("hidden", "style", "role", "class", "id")
 
 
 def _plain(el) -> bool:
@@ -386,7 +386,7 @@ def _grid(rows: list, walker: _Walker) -> list[list[str]]:
 # ---------------------------------------------------------------------------
 # public
 
-_XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_XML_DECL_RE: Final = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
 
 @functools.cache
