@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 import schemas
+from . import rows
 from .model import ReportResult
 
 EVIDENCE_MAX = 200
@@ -61,10 +62,9 @@ BATCH_TEXTS = 2_000           # texts a rewriting job holds at a time (~30 MB)
 DUCKDB_MEMORY = os.environ.get("OGI_DUCKDB_MEMORY", "512MB")  # keeps a 100k-report run under 2 GB
 
 
-def _evidence(text: str, s, e) -> str | None:
-    if s is None or e is None or not text:
-        return None
-    return text[int(s):int(e)][:EVIDENCE_MAX]
+@functools.cache
+def _fact_keys() -> dict[str, tuple[str, str]]:
+    return {t: (schemas.tables()[t].keys[0], schemas.tables()[t].keys[1]) for t in schemas.FACT_TABLES}
 
 
 # ---------------------------------------------------------------------------
@@ -79,42 +79,8 @@ class RowBuffer:
         self.reports = 0
 
     def add(self, res: ReportResult) -> None:
-        rep = res.report
-        rid, year, text = rep["report_id"], rep.get("year"), res.text
+        rows.add_report(self.cols, res, _fact_keys(), EVIDENCE_MAX)
         self.reports += 1
-        for c, v in self.cols["dim_reports"].items():
-            v.append(rep.get(c))
-        by_table: dict[str, list] = {}
-        for f in res.facts:
-            by_table.setdefault(f.table, []).append(f)
-        for table, fs in by_table.items():  # column at a time: a few C loops per table
-            k1, k2 = schemas.tables()[table].keys
-            t = self.cols[table]
-            n = len(fs)
-            t["report_id"].extend([rid] * n)
-            t["year"].extend([year] * n)
-            t[k1].extend([f.key1 for f in fs])
-            t[k2].extend([f.key2 for f in fs])
-            t["value"].extend([f.value for f in fs])
-            t["source"].extend([f.source for f in fs])
-            t["span_start"].extend([f.span_start for f in fs])
-            t["span_end"].extend([f.span_end for f in fs])
-            t["flags"].extend([",".join(f.flags) if f.flags else "" for f in fs])
-            t["evidence"].extend([None if f.span_start is None or f.span_end is None or not text
-                                  else text[f.span_start:f.span_end][:EVIDENCE_MAX] for f in fs])
-        subj: Counter = Counter()
-        cr = self.cols["check_results"]
-        for c in res.checks:
-            subj[(c.check, c.subject)] += 1
-            n = subj[(c.check, c.subject)]
-            row = dict(report_id=rid, check=c.check, subject=c.subject if n == 1 else f"{c.subject}#{n}",
-                       severity=c.severity, passed=c.passed, detail=c.detail, fact_table=c.fact_table, key1=c.key1,
-                       key2=c.key2, expected=c.expected, found=c.found, span_start=c.span_start,
-                       span_end=c.span_end, evidence=_evidence(text, c.span_start, c.span_end))
-            for k, v in row.items():
-                cr[k].append(v)
-        self.cols["report_texts"]["report_id"].append(rid)
-        self.cols["report_texts"]["text"].append(text)
 
     def add_duplicate(self, rid: str, path: str, first: str) -> None:
         """The same bytes under another name: one report, and a note where it was seen."""
