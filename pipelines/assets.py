@@ -73,9 +73,10 @@ def settings_from_env(**overrides) -> OgiSettings:
 @asset(group_name="raw", description="Report files found under the raw folder: path, size, sha256 (files "
                                       "unchanged since the last run are not read again).")
 def raw_report_files(context: AssetExecutionContext, ogi: OgiSettings) -> pd.DataFrame:
-    df = discover(ogi.raw_path, ogi.warehouse_path / MANIFEST if ogi.use_cache else None)
+    # (lazy: on a first run the parsing workers hash what they read)
+    df = discover(ogi.raw_path, ogi.warehouse_path / MANIFEST if ogi.use_cache else None, lazy=True)
     context.add_output_metadata({"files": len(df), "hashed": df.attrs.get("hashed", len(df)),
-                                 "raw_dir": str(ogi.raw_path)})
+                                 "left_to_the_workers": df.attrs.get("unhashed", 0), "raw_dir": str(ogi.raw_path)})
     return df
 
 

@@ -80,11 +80,17 @@ def _sha256_files(paths: list[str]) -> list[str]:
     return [_sha256_file(p) for p in paths]
 
 
-def discover(raw_dir: pathlib.Path, manifest: pathlib.Path | None = None) -> pd.DataFrame:
+def discover(raw_dir: pathlib.Path, manifest: pathlib.Path | None = None, lazy: bool = False) -> pd.DataFrame:
     """Every file below raw_dir (recursively, hidden files skipped), sorted by path: path
     relative to raw_dir, absolute path, size, mtime and sha256 of the bytes. With a
     manifest, files whose size and mtime it records are not read again; the manifest is
-    updated. `df.attrs["hashed"]` is the number of files read and hashed."""
+    updated. `df.attrs["hashed"]` is the number of files read and hashed.
+
+    `lazy=True`: when no manifest knows any file (a first run), nothing is hashed here
+    (sha256 None): the parsing workers hash the bytes they read anyway, and extract_all
+    fills the hashes in (and writes the manifest) — one read of each file instead of two.
+    Where a previous warehouse could hold some of the files, extract_all hashes them
+    first, as before."""
     raw_dir = pathlib.Path(raw_dir)
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"raw folder not found: {raw_dir}")
@@ -98,6 +104,7 @@ def discover(raw_dir: pathlib.Path, manifest: pathlib.Path | None = None) -> pd.
                      zip(m["abs_path"], m["size"], m["mtime_ns"], m["sha256"], m["hashed_ns"])}
         except Exception:  # noqa: BLE001 - an unreadable manifest is an empty one
             known = {}
+    lazy = lazy and not known
     rows, hashed_at, todo = [], [], []
     for rel, abs_path, size, mtime in _listing(raw_dir):
         k = known.get(abs_path)
@@ -108,20 +115,39 @@ def discover(raw_dir: pathlib.Path, manifest: pathlib.Path | None = None) -> pd.
         todo.append(len(rows))
         rows.append((rel, abs_path, size, mtime, None))
         hashed_at.append(time.time_ns())  # before the hashing: a file changed meanwhile is hashed again next time
-    hashed = len(todo)
-    if todo:
+    hashed = 0 if lazy else len(todo)
+    if todo and not lazy:
         # (one thread: for files this small, threads only contend for the GIL around open/read)
         digests = _sha256_files([rows[i][1] for i in todo])
         for i, h in zip(todo, digests):
             rows[i] = rows[i][:4] + (h,)
     df = pd.DataFrame(rows, columns=FILE_COLUMNS)
-    if manifest is not None and (hashed or len(known) != len(df)):
-        manifest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = manifest.with_suffix(f".tmp{os.getpid()}")
-        df.assign(hashed_ns=hashed_at)[["abs_path", "size", "mtime_ns", "sha256", "hashed_ns"]].to_parquet(tmp, index=False)
-        os.replace(tmp, manifest)
+    df["hashed_ns"] = pd.Series(hashed_at, dtype="int64")
+    if manifest is not None and not lazy and (hashed or len(known) != len(df)):
+        write_manifest(manifest, df)
     df.attrs["hashed"] = hashed
+    df.attrs["unhashed"] = len(todo) if lazy else 0
     return df
+
+
+def write_manifest(manifest: pathlib.Path, files: pd.DataFrame) -> None:
+    """path, size, mtime → sha256 (and when it was hashed) of the files listed, for the next run."""
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = manifest.with_suffix(f".tmp{os.getpid()}")
+    files[["abs_path", "size", "mtime_ns", "sha256", "hashed_ns"]].to_parquet(tmp, index=False)
+    os.replace(tmp, manifest)
+
+
+def _hash_missing(files: pd.DataFrame) -> pd.DataFrame:
+    """The files a lazy discover left unhashed, hashed now."""
+    miss = files["sha256"].isna().to_numpy().nonzero()[0]
+    if not len(miss):
+        return files
+    files = files.copy()
+    col = files.columns.get_loc("sha256")
+    files.iloc[miss, col] = _sha256_files(files["abs_path"].iloc[miss].tolist())
+    files.attrs["hashed"] = int(files.attrs.get("hashed") or 0) + len(miss)
+    return files
 
 
 def inputs_fingerprint(files: pd.DataFrame) -> str:
@@ -156,7 +182,7 @@ def _parse_chunk(args: tuple[list[tuple[str, str, str]], str]) -> dict:
     items, seg = args
     buf = RowBuffer()
     seen: set[str] = set()
-    changed, failed = [], 0
+    changed, hashed, failed = [], [], 0
     for abs_path, rel, sha in items:
         try:
             data = pathlib.Path(abs_path).read_bytes()
@@ -165,7 +191,9 @@ def _parse_chunk(args: tuple[list[tuple[str, str, str]], str]) -> dict:
             continue
         res = extract_report(data, rel)
         actual = res.report["sha256"]
-        if actual != sha:
+        if sha is None:
+            hashed.append((rel, actual))  # not hashed before (a first run): hashed here
+        elif actual != sha:
             changed.append((rel, actual))  # rewritten since it was hashed: this is what it holds now
         if actual in seen:
             continue
@@ -173,7 +201,7 @@ def _parse_chunk(args: tuple[list[tuple[str, str, str]], str]) -> dict:
         failed += res.report["parse_status"] == "failed"
         buf.add(res)
     rows = write_segment(buf, pathlib.Path(seg))
-    return {"seg": seg, "ids": sorted(s[:16] for s in seen), "shas": sorted(seen), "changed": changed,
+    return {"seg": seg, "ids": sorted(s[:16] for s in seen), "changed": changed, "hashed": hashed,
             "failed": failed, "rows": rows, "n": len(items)}
 
 
@@ -245,6 +273,20 @@ def _leftover_segments(root: pathlib.Path) -> dict[str, tuple[str, int]]:
     return out
 
 
+def _keep_once(segments: list) -> list:
+    """Segments with each report taken from one of them only (a first run, which parses
+    before it knows the contents, reads a file holding the same bytes as another twice)."""
+    from . import publish
+
+    owner: set[str] = set()
+    out = []
+    for s in sorted(segments, key=lambda s: s.dir):
+        dup = s.ids & owner
+        owner |= s.ids
+        out.append(publish.Segment(s.dir, s.ids - dup, s.all_ids) if dup else s)
+    return out
+
+
 def extract_all(files: pd.DataFrame, warehouse: pathlib.Path, workers: int = 1, progress: bool = True,
                 use_cache: bool = True) -> Extraction:
     """Parse what the warehouse does not hold yet; returns the Extraction to publish.
@@ -256,15 +298,20 @@ def extract_all(files: pd.DataFrame, warehouse: pathlib.Path, workers: int = 1, 
     files = files.reset_index(drop=True)
     pfp = parser_fingerprint()
     sig = publish.signature(pfp)
-    inputs = inputs_fingerprint(files)
     base = publish.read_base(warehouse, sig) if use_cache else None
-    stats = {"files": len(files), "reports": int(files["sha256"].nunique()), "hashed": files.attrs.get("hashed"),
-             "parser": pfp}
-    if base is not None and base.marker.get("inputs") == inputs and \
-            publish.duckdb_matches(warehouse / "ogi.duckdb", base.marker.get("counts", {})):
-        stats.update(parsed=0, cached=stats["reports"], failed=None, unchanged=True,
-                     seconds=round(time.perf_counter() - t0, 2))
-        return Extraction(str(warehouse), files, [], base, sig, inputs, True, stats)
+    lazy = bool(files["sha256"].isna().any())   # a first run's discover left the hashing to the workers
+    if lazy and base is not None:
+        files, lazy = _hash_missing(files), False  # the previous warehouse may hold them: know first
+    stats: dict = {"files": len(files), "reports": None, "hashed": files.attrs.get("hashed"), "parser": pfp}
+    inputs = ""
+    if not lazy:
+        inputs = inputs_fingerprint(files)
+        stats["reports"] = int(files["sha256"].nunique())
+        if base is not None and base.marker.get("inputs") == inputs and \
+                publish.duckdb_matches(warehouse / "ogi.duckdb", base.marker.get("counts", {})):
+            stats.update(parsed=0, cached=stats["reports"], failed=None, unchanged=True,
+                         seconds=round(time.perf_counter() - t0, 2))
+            return Extraction(str(warehouse), files, [], base, sig, inputs, True, stats)
 
     # staged segments: other parser versions are of no use; this one's are reused
     root = staged_root(warehouse)
@@ -275,23 +322,34 @@ def extract_all(files: pd.DataFrame, warehouse: pathlib.Path, workers: int = 1, 
     if not use_cache:
         shutil.rmtree(root, ignore_errors=True)
     leftovers = _leftover_segments(root)
+    if lazy and leftovers:
+        files, lazy = _hash_missing(files), False  # a failed run's segments may hold them
+        inputs = inputs_fingerprint(files)
+        stats.update(reports=int(files["sha256"].nunique()), hashed=files.attrs.get("hashed"))
     have = base.ids if base is not None else set()
-    firsts = files.drop_duplicates("sha256")
     todo, reuse = [], {}
-    for abs_path, rel, sha, size in zip(firsts["abs_path"].tolist(), firsts["path"].tolist(), firsts["sha256"].tolist(),
-                                        firsts["size"].tolist()):
-        if sha[:16] in have:
-            continue
-        if sha in leftovers:
-            reuse.setdefault(leftovers[sha], set()).add(sha[:16])
-            continue
-        todo.append((size, abs_path, rel, sha))
+    if lazy:
+        # every file (contents not known yet: a file holding the same bytes as another is
+        # read twice, and kept once below)
+        todo = list(zip(files["size"].tolist(), files["abs_path"].tolist(), files["path"].tolist(),
+                        [None] * len(files)))
+    else:
+        firsts = files.drop_duplicates("sha256")
+        for abs_path, rel, sha, size in zip(firsts["abs_path"].tolist(), firsts["path"].tolist(),
+                                            firsts["sha256"].tolist(), firsts["size"].tolist()):
+            if sha[:16] in have:
+                continue
+            if sha in leftovers:
+                reuse.setdefault(leftovers[sha], set()).add(sha[:16])
+                continue
+            todo.append((size, abs_path, rel, sha))
     todo.sort(key=lambda x: (-x[0], x[2]))  # biggest first
     items = [(a, r, s) for _, a, r, s in todo]
 
     segments = [publish.Segment(d, frozenset(ids), n) for (d, n), ids in reuse.items()]
     failed = 0
     changed: list[tuple[str, str | None]] = []
+    hashed: list[tuple[str, str]] = []
     if items:
         root.mkdir(parents=True, exist_ok=True)
         pooled = workers > 1 and len(items) >= 32
@@ -307,6 +365,7 @@ def extract_all(files: pd.DataFrame, warehouse: pathlib.Path, workers: int = 1, 
             nonlocal failed
             segments.append(publish.Segment(r["seg"], frozenset(r["ids"]), len(r["ids"])))
             changed.extend(r["changed"])
+            hashed.extend(r["hashed"])
             failed += r["failed"]
             if bar:
                 bar.update(r["n"])
@@ -321,13 +380,22 @@ def extract_all(files: pd.DataFrame, warehouse: pathlib.Path, workers: int = 1, 
                 done(_parse_chunk(j))
         if bar:
             bar.close()
-    if changed:
-        # files rewritten (or removed) while the run read them: publish what was read
-        fix = dict(changed)
+    if changed or hashed:
+        # files rewritten (or removed) while the run read them: publish what was read;
+        # files first hashed by the workers: their hashes
+        fix = dict(hashed)
+        fix.update(changed)
         files = files.assign(sha256=[fix.get(p, s) for p, s in zip(files["path"].tolist(), files["sha256"].tolist())])
         files = files[files["sha256"].notna()].reset_index(drop=True)
         inputs = inputs_fingerprint(files)
-    stats.update(parsed=len(items), cached=stats["reports"] - len(items), failed=failed, unchanged=False,
+    parsed = len(items)
+    if lazy:
+        segments = _keep_once(segments)
+        parsed = len(set().union(*(s.ids for s in segments))) if segments else 0
+        stats.update(reports=int(files["sha256"].nunique()), hashed=len(hashed))
+        if use_cache and "hashed_ns" in files.columns:
+            write_manifest(warehouse / MANIFEST, files)
+    stats.update(parsed=parsed, cached=stats["reports"] - parsed, failed=failed, unchanged=False,
                  reused_segments=len(reuse), changed_during_run=len(changed), base=base is not None,
                  seconds=round(time.perf_counter() - t0, 2))
     return Extraction(str(warehouse), files, segments, base, sig, inputs, False, stats)

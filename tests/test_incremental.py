@@ -190,6 +190,34 @@ def test_process_pool_gives_the_same_warehouse(tmp_path):
         assert _db_rows(tmp_path / "two", t) == _db_rows(tmp_path / "one", t), t
 
 
+def test_first_run_leaves_the_hashing_to_the_workers(tmp_path):
+    raw = tmp_path / "raw"
+    for i in range(40):
+        _put(raw, i)
+    # the same bytes under other names, side by side in the size order: both workers read a copy
+    for i in (0, 1):
+        src = raw / synth.make_report(SEED, i).relpath
+        for k in range(3):
+            shutil.copy2(src, raw / f"copy{k}-{i}.txt")
+    lazy, eager = tmp_path / "lazy", tmp_path / "eager"
+    s = _run(raw, lazy, workers=2)
+    assert (s["files"], s["reports"], s["parsed"], s["hashed"]) == (46, 40, 40, 46)
+    # the workers' hashes went to the manifest: a rerun reads nothing
+    s = _run(raw, lazy, workers=2)
+    assert (s["hashed"], s["parsed"], s["unchanged"]) == (0, 0, True)
+    # the same warehouse as a first run whose files were hashed before parsing
+    batch.discover(raw, eager / batch.MANIFEST)
+    s = _run(raw, eager, workers=2)
+    assert (s["hashed"], s["parsed"], s["reports"]) == (0, 40, 40)
+    for t in TABLES:
+        assert _db_rows(lazy, t) == _db_rows(eager, t), t
+        assert _db_rows(lazy, t) == _pq_rows(lazy, t), t
+    con = duckdb.connect(str(lazy / "ogi.duckdb"), read_only=True)
+    assert con.execute("select count(*) from check_results where \"check\" = 'duplicate_file'").fetchone()[0] == 6
+    assert con.execute("select count(*), count(distinct report_id) from dim_reports").fetchone() == (40, 40)
+    con.close()
+
+
 def test_discover_uses_the_manifest(tmp_path):
     raw = tmp_path / "raw"
     for i in range(3):
