@@ -219,7 +219,7 @@ def _warm() -> None:
 SMALL_RUN = 600   # reports per worker up to which a run is parsed as one chunk per worker
 
 
-def _chunks(items: list, workers: int, lo: int = 100, hi: int = 1000) -> list[list]:
+def _chunks(items: list, workers: int, lo: int = 100, hi: int = 2000) -> list[list]:
     """Items (biggest first) cut into chunks that shrink towards the end, so the last
     chunks to finish are small and both workers stay busy; not below `lo` reports, as
     each chunk costs a segment write and a validation (about as much as 20 reports)."""

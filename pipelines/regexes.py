@@ -43,6 +43,28 @@ def required_literal(pattern: str) -> str:
     return best
 
 
+def literal_window(pattern: str) -> tuple[str, int, int] | None:
+    """(lit, lo, hi): the pattern's required literal (`required_literal`) and the least and
+    most characters a match can hold before it, so that every match starts between hi and
+    lo characters before an occurrence of lit. None where there is no such literal or the
+    part before it has no bounded width."""
+    parsed = _parse(pattern)
+    if parsed is None:
+        return None
+    lit = required_literal(pattern)
+    if not lit:
+        return None
+    items = list(parsed)
+    for i in range(len(items) - len(lit) + 1):
+        run = items[i:i + len(lit)]
+        if all(op is _sc.LITERAL for op, _ in run) and "".join(chr(a) for _, a in run) == lit:
+            lo, hi = _sp.SubPattern(parsed.state, items[:i]).getwidth()
+            if hi >= _sc.MAXREPEAT:
+                return None
+            return lit, lo, hi
+    return None  # pragma: no cover - required_literal's run is always there
+
+
 def leading_literal(pattern: str) -> str:
     """The plain characters every match of `pattern` starts with ('' where none, or
     where flags make plain text matching inexact)."""
@@ -161,12 +183,34 @@ class Scanner:
     def __init__(self, pattern: str):
         self.regex = re.compile(pattern)
         self.lit = required_literal(pattern)
+        literal_first = bool(leading_literal(pattern))
+        # where a match starts a bounded distance before its required literal: tried only
+        # there (unless the pattern starts with plain text, which the engine skips to itself)
+        w = None if literal_first else literal_window(pattern)
+        self._window = w if w is not None and w[2] - w[1] <= WINDOW_MAX else None
         starts = first_chars(pattern) if _engine_cannot_skip(pattern) else ""
         self._starts = re.compile("[" + re.escape(starts) + "]") if 0 < len(starts) <= 16 else None
 
     def finditer(self, s: str):
         if self.lit and self.lit not in s:
             return iter(())
+        if self._window is not None:
+            lit, lo, hi = self._window
+            return _match_at(self.regex, s, _window_starts(s, lit, lo, hi))
         if self._starts is None:
             return self.regex.finditer(s)
         return _match_at(self.regex, s, (c.start() for c in self._starts.finditer(s)))
+
+
+WINDOW_MAX = 24  # widest span of possible starts before a literal worth trying one by one
+
+
+def _window_starts(s: str, lit: str, lo: int, hi: int):
+    """Positions hi to lo characters before each occurrence of lit, increasing, once each."""
+    last = -1
+    p = s.find(lit)
+    while p >= 0:
+        for q in range(max(p - hi, last + 1, 0), p - lo + 1):
+            yield q
+        last = max(last, p - lo)
+        p = s.find(lit, p + 1)

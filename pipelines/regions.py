@@ -75,15 +75,21 @@ def short_name(name: str) -> str:
 
 
 @functools.cache
-def _index() -> tuple[dict, dict]:
-    """Full names → regions, and short names (石家庄, 河北) of provinces and cities → regions."""
+def _index() -> tuple[dict, dict, dict]:
+    """Full names → regions, short names (石家庄, 河北) of provinces and cities → regions,
+    and first character → the lengths (2 to 12, ascending) of the full names it starts."""
     full: dict[str, list[Region]] = {}
     short: dict[str, list[Region]] = {}
     for r in _regions():
         full.setdefault(r.name, []).append(r)
         if r.level in ("province", "city"):
             short.setdefault(short_name(r.name), []).append(r)
-    return full, short
+    lengths: dict[str, set[int]] = {}
+    for k in full:
+        if 2 <= len(k) <= 12:
+            lengths.setdefault(k[0], set()).add(len(k))
+    starts = {c: tuple(sorted(ls)) for c, ls in lengths.items()}
+    return full, short, starts
 
 
 # a short name followed by one of these is a town, street or prefecture of that name
@@ -95,17 +101,23 @@ def _resolve(name: str) -> Resolved | None:
     for a in _aliases():
         if a["name"] in name:
             return Resolved(a["province"] or None, a["city"] or None, a["county"] or None, a["code"] or None)
-    full, short = _index()
+    full, short, starts = _index()
     hits: dict[str, tuple[Region, int, int]] = {}
     n = len(name)
     for i in range(n):
-        for j in range(i + 2, min(n, i + 12) + 1):
+        # every substring of 2 to 12 characters, in order, of the lengths a full name
+        # starting with this character has
+        for size in starts.get(name[i], ()):
+            j = i + size
+            if j > n:
+                break
             for r in full.get(name[i:j], ()):
                 hits.setdefault(r.code, (r, i, j))
     for j in range(2, min(n, 8) + 1):
-        if _NOT_AFTER_SHORT.match(name[j:]):
+        rs = short.get(name[:j])
+        if not rs or _NOT_AFTER_SHORT.match(name[j:]):
             continue
-        for r in short.get(name[:j], ()):
+        for r in rs:
             hits.setdefault(r.code, (r, 0, j))
     provs = [(r, a, b) for r, a, b in hits.values() if r.level == "province"]
     cities = [(r, a, b) for r, a, b in hits.values() if r.level == "city"]

@@ -7,7 +7,7 @@ from hypothesis import given, settings, strategies as st
 
 from pipelines.labels import patterns
 from pipelines.narrative import _rules
-from pipelines.regexes import Scanner, finditer_at, first_chars, leading_literal, required_literal
+from pipelines.regexes import Scanner, finditer_at, first_chars, leading_literal, literal_window, required_literal
 
 
 def test_required_and_leading_literals():
@@ -49,4 +49,27 @@ _LABEL_ALPHABET = "本年新收件数度办理(三)不予公开四无法提供�
 def test_anchored_labels_found_where_finditer_finds_them(text, pat):
     got = [m.span() for m in finditer_at(pat.regex, text, pat.lead)]
     want = [m.span() for m in pat.regex.finditer(text)]
+    assert got == want
+
+
+def test_literal_window():
+    # matches start 2 to 6 characters before 政府信息 (主动? then 公开|发布, then 各类?)
+    assert literal_window("(?<!申请)(?:主动)?(?:公开|发布)(?:各类)?政府信息\\s*(\\d+)") == ("政府信息", 2, 6)
+    assert literal_window("(?:未|没有)(?!经)[^。]{0,12}?申诉") == ("申诉", 1, 14)
+    assert literal_window("x.*ab") is None           # unbounded before the literal
+    assert literal_window("(?:a|b)") is None          # no literal
+
+
+# runs of the words the prose patterns are made of: texts where they match
+_WORDS = ["主动", "公开", "发布", "政府信息", "共", "共计", "12", "3", "件", "条", "申请", "依", "累计", "历年", "收到", "受理",
+          "各类", "政府信息公开", "依申请公开", "未", "没有", "经", "发生", "行政复议", "行政诉讼", "申诉", "情况", "案件", "。", ",",
+          " ", "答复", "已", "同意", "予以", "部分", "不", "不予", "的", "有", "纠", "\n"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=40), st.sampled_from(_PROSE))
+def test_scanner_over_prose_words(words, pattern):
+    text = "".join(words)
+    got = [(m.span(), m.groups()) for m in Scanner(pattern).finditer(text)]
+    want = [(m.span(), m.groups()) for m in re.finditer(pattern, text)]
     assert got == want
