@@ -246,12 +246,12 @@ def test_chunks_small_and_large_runs():
     small = batch._chunks(items, 2)
     assert small == [items[0::2], items[1::2]]
     assert batch._chunks(items[:3], 2) == [[0, 2], [1]]
-    # a large one: chunks of at most 1000 that shrink towards the end, every item once
-    big = list(range(5000))
+    # a large one: chunks of at most 2000 that shrink towards the end, every item once
+    big = list(range(20000))
     chunks = batch._chunks(big, 2)
     assert [x for c in chunks for x in c] == big
     sizes = [len(c) for c in chunks]
-    assert sizes[:3] == [1000, 1000, 750] and sizes[:-1] == sorted(sizes[:-1], reverse=True)
+    assert sizes[:9] == [2000] * 7 + [1500, 1125] and sizes[:-1] == sorted(sizes[:-1], reverse=True)
     assert min(sizes) == 100 and sizes[-1] < 200  # the remainder joins the last chunk
 
 
