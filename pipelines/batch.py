@@ -5,7 +5,8 @@ Plain functions; the Dagster assets call them (no Dagster imports here).
 
 What a rerun costs: the folder is listed (one stat per file) and only files whose size or
 mtime changed since the last run are hashed (`warehouse/state/manifest.parquet` remembers
-path, size, mtime → sha256). If the inputs (paths and hashes) and the code are those of
+path, size, mtime → sha256); on a first run (no manifest, no warehouse) nothing is hashed
+before parsing: the workers hash the bytes they parse, and the manifest gets their hashes. If the inputs (paths and hashes) and the code are those of
 the published warehouse, nothing is parsed or written. Otherwise only contents the
 warehouse does not hold are parsed — biggest files first, in chunks across the pool —
 each chunk written by its worker as a segment under `warehouse/staged/<parser>/`; the
