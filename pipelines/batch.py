@@ -220,12 +220,18 @@ def _warm() -> None:
 SMALL_RUN = 600   # reports per worker up to which a run is parsed as one chunk per worker
 
 
-def _chunks(items: list, workers: int, lo: int = 100, hi: int = 2000) -> list[list]:
+CHUNK_BYTES = 24 * 1024**2  # input bytes per chunk at most: a worker holds a chunk's rows until it writes them
+
+
+def _chunks(items: list, workers: int, lo: int = 100, hi: int = 2000, sizes: list[int] | None = None,
+            max_bytes: int = CHUNK_BYTES) -> list[list]:
     """Items (biggest first) cut into chunks that shrink towards the end, so the last
     chunks to finish are small and both workers stay busy; not below `lo` reports, as
-    each chunk costs a segment write and a validation (about as much as 20 reports)."""
+    each chunk costs a segment write and a validation (about as much as 20 reports), and
+    (with the items' file `sizes`) not above `max_bytes` of input, so that a worker's
+    memory stays bounded whatever the size of the reports (at least one item each)."""
     out, i, n = [], 0, len(items)
-    if n <= SMALL_RUN * workers:
+    if n <= SMALL_RUN * workers and (sizes is None or sum(sizes) <= max_bytes * workers):
         # a small batch (a rerun's changed files): one chunk per worker, dealt in turn so
         # each gets its share of the big and the small files; fewer segments to write
         return [items[k::workers] for k in range(workers) if items[k::workers]]
@@ -234,6 +240,12 @@ def _chunks(items: list, workers: int, lo: int = 100, hi: int = 2000) -> list[li
         size = max(lo, min(hi, (n - i) // (workers * 2) or 1))
         if n - i - size < lo:
             size = n - i  # no tiny last chunk
+        if sizes is not None:
+            total, k = 0, 0
+            while k < size and (k == 0 or total + sizes[i + k] <= max_bytes):
+                total += sizes[i + k]
+                k += 1
+            size = k
         out.append(items[i:i + size])
         i += size
     return out
@@ -354,7 +366,9 @@ def extract_all(files: pd.DataFrame, warehouse: pathlib.Path, workers: int = 1, 
     if items:
         root.mkdir(parents=True, exist_ok=True)
         pooled = workers > 1 and len(items) >= 32
-        chunks = _chunks(items, workers) if pooled else [items[i:i + 1000] for i in range(0, len(items), 1000)]
+        sizes = [x[0] for x in todo]
+        chunks = _chunks(items, workers, sizes=sizes) if pooled else \
+            _chunks(items, 1, lo=1000, hi=1000, sizes=sizes)
         jobs = [(c, str(root / f"seg-{uuid.uuid4().hex[:12]}")) for c in chunks]
         bar = None
         if progress:

@@ -253,6 +253,11 @@ def test_chunks_small_and_large_runs():
     sizes = [len(c) for c in chunks]
     assert sizes[:9] == [2000] * 7 + [1500, 1125] and sizes[:-1] == sorted(sizes[:-1], reverse=True)
     assert min(sizes) == 100 and sizes[-1] < 200  # the remainder joins the last chunk
+    # big files: chunks hold at most CHUNK_BYTES of input (at least one file)
+    sized = batch._chunks(big, 2, sizes=[100_000] * len(big))
+    assert [x for c in sized for x in c] == big
+    assert max(len(c) for c in sized) == batch.CHUNK_BYTES // 100_000
+    assert batch._chunks(items[:4], 2, sizes=[10**9] * 4) == [[0], [1], [2], [3]]
 
 
 def test_discover_hashes_are_the_files_sha256(tmp_path):
