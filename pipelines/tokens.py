@@ -16,6 +16,8 @@ from typing import Final, final
 NUM: Final = "num"
 TEXT: Final = "text"
 BLANK: Final = "blank"
+_isdigit: Final = str.isdigit  # (compiled: a direct call, not a method lookup)
+_isascii: Final = str.isascii
 
 
 @final
@@ -81,7 +83,7 @@ def tokenize(text: str, start: int, end: int) -> list[Tok]:
         if "---" in line and _MD_SEP.fullmatch(line):
             continue  # markdown separator row
         if "\t" not in line and "|" not in line:  # one cell on the line
-            if core.isdigit() and core.isascii():  # (the plain count of _cell_tokens, inlined)
+            if _isascii(core) and _isdigit(core):  # (the plain count of _cell_tokens, inlined)
                 a = line_start if core is line else line_start + len(line) - len(line.lstrip(" \t|"))
                 toks.append(Tok(NUM, a, a + len(core), core, float(core), None, ln_no))
             else:
@@ -91,7 +93,7 @@ def tokenize(text: str, start: int, end: int) -> list[Tok]:
             # one cell, with separators only at the line's edges: the run of the line
             # between the separators around it
             p0 = len(line) - len(line.lstrip(" \t|"))  # (where core starts)
-            if core.isdigit() and core.isascii():
+            if _isascii(core) and _isdigit(core):
                 a = line_start + p0
                 toks.append(Tok(NUM, a, a + len(core), core, float(core), None, ln_no))
                 continue
@@ -109,7 +111,7 @@ def tokenize(text: str, start: int, end: int) -> list[Tok]:
                 if cell.strip():
                     n_cells += 1
                     c = cell.strip(" ")
-                    if c.isdigit() and c.isascii():
+                    if _isascii(c) and _isdigit(c):
                         a = off if c is cell else off + len(cell) - len(cell.lstrip(" "))
                         toks.append(Tok(NUM, a, a + len(c), c, float(c), None, ln_no))
                     else:
@@ -143,8 +145,8 @@ _OCR_CELL: Final = re.compile(r"^(?=.*\d)(?=.*[OoDIlSB])[\dOoDIlSB]+$")
 
 def _cell_tokens(cell: str, offset: int, ln_no: int, out: list[Tok]) -> None:
     core = cell.strip(" ")
-    if core.isascii():
-        if core.isdigit():  # the common case: a plain count
+    if _isascii(core):
+        if _isdigit(core):  # the common case: a plain count
             a = offset if core is cell else offset + len(cell) - len(cell.lstrip(" "))
             out.append(Tok(NUM, a, a + len(core), core, float(core), None, ln_no))
             return
