@@ -6,12 +6,13 @@ Plain functions; the Dagster assets call them (no Dagster imports here).
 What a rerun costs: the folder is listed (one stat per file) and only files whose size or
 mtime changed since the last run are hashed (`warehouse/state/manifest.parquet` remembers
 path, size, mtime → sha256); on a first run (no manifest, no warehouse) nothing is hashed
-before parsing: the workers hash the bytes they parse, and the manifest gets their hashes. If the inputs (paths and hashes) and the code are those of
-the published warehouse, nothing is parsed or written. Otherwise only contents the
-warehouse does not hold are parsed — biggest files first, in chunks across the pool —
-each chunk written by its worker as a segment under `warehouse/staged/<parser>/`; the
-rest of the warehouse is carried over by publish.py. Segments left by a run that failed
-before publishing are picked up by the next one.
+before parsing: the workers hash the bytes they parse, and the manifest gets their hashes.
+If the inputs (paths and hashes) and the code are those of the published warehouse,
+nothing is parsed or written. Otherwise only contents the warehouse does not hold are
+parsed — biggest files first, in chunks across the pool — each chunk written by its
+worker as a segment under `warehouse/staged/<parser>/`; the rest of the warehouse is
+carried over by publish.py. Segments left by a run that failed before publishing are
+picked up by the next one.
 
 The parser fingerprint (`parser_fingerprint`) is PARSER_VERSION plus a hash of the
 parsing code and data, so an edit to the parser re-parses everything even when nobody
@@ -139,8 +140,8 @@ def write_manifest(manifest: pathlib.Path, files: pd.DataFrame) -> None:
     os.replace(tmp, manifest)
 
 
-def _hash_missing(files: pd.DataFrame) -> pd.DataFrame:
-    """The files a lazy discover left unhashed, hashed now."""
+def _hash_missing(files: pd.DataFrame, manifest: pathlib.Path | None) -> pd.DataFrame:
+    """The files a lazy discover left unhashed, hashed now (and the manifest written)."""
     miss = files["sha256"].isna().to_numpy().nonzero()[0]
     if not len(miss):
         return files
@@ -148,6 +149,8 @@ def _hash_missing(files: pd.DataFrame) -> pd.DataFrame:
     col = files.columns.get_loc("sha256")
     files.iloc[miss, col] = _sha256_files(files["abs_path"].iloc[miss].tolist())
     files.attrs["hashed"] = int(files.attrs.get("hashed") or 0) + len(miss)
+    if manifest is not None and "hashed_ns" in files.columns:
+        write_manifest(manifest, files)
     return files
 
 
@@ -312,9 +315,10 @@ def extract_all(files: pd.DataFrame, warehouse: pathlib.Path, workers: int = 1, 
     pfp = parser_fingerprint()
     sig = publish.signature(pfp)
     base = publish.read_base(warehouse, sig) if use_cache else None
+    manifest = warehouse / MANIFEST if use_cache else None
     lazy = bool(files["sha256"].isna().any())   # a first run's discover left the hashing to the workers
     if lazy and base is not None:
-        files, lazy = _hash_missing(files), False  # the previous warehouse may hold them: know first
+        files, lazy = _hash_missing(files, manifest), False  # the previous warehouse may hold them: know first
     stats: dict = {"files": len(files), "reports": None, "hashed": files.attrs.get("hashed"), "parser": pfp}
     inputs = ""
     if not lazy:
@@ -336,7 +340,7 @@ def extract_all(files: pd.DataFrame, warehouse: pathlib.Path, workers: int = 1, 
         shutil.rmtree(root, ignore_errors=True)
     leftovers = _leftover_segments(root)
     if lazy and leftovers:
-        files, lazy = _hash_missing(files), False  # a failed run's segments may hold them
+        files, lazy = _hash_missing(files, manifest), False  # a failed run's segments may hold them
         inputs = inputs_fingerprint(files)
         stats.update(reports=int(files["sha256"].nunique()), hashed=files.attrs.get("hashed"))
     have = base.ids if base is not None else set()
@@ -408,8 +412,8 @@ def extract_all(files: pd.DataFrame, warehouse: pathlib.Path, workers: int = 1, 
         segments = _keep_once(segments)
         parsed = len(set().union(*(s.ids for s in segments))) if segments else 0
         stats.update(reports=int(files["sha256"].nunique()), hashed=len(hashed))
-        if use_cache and "hashed_ns" in files.columns:
-            write_manifest(warehouse / MANIFEST, files)
+        if manifest is not None and "hashed_ns" in files.columns:
+            write_manifest(manifest, files)
     stats.update(parsed=parsed, cached=stats["reports"] - parsed, failed=failed, unchanged=False,
                  reused_segments=len(reuse), changed_during_run=len(changed), base=base is not None,
                  seconds=round(time.perf_counter() - t0, 2))

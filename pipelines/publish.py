@@ -836,7 +836,7 @@ def _sql_path(p) -> str:
 
 def _select(t: str, files: list[pathlib.Path], where: str = "") -> str:
     cols = ", ".join(f'"{c}"' for c in schemas.tables()[t].column_names)
-    lst = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+    lst = ", ".join(f"'{_sql_path(f)}'" for f in files)
     hive = "true" if t in schemas.FACT_TABLES else "false"
     return f"SELECT {cols} FROM read_parquet([{lst}], hive_partitioning = {hive}) {where}"
 

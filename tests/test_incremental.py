@@ -205,6 +205,12 @@ def test_first_run_leaves_the_hashing_to_the_workers(tmp_path):
     # the workers' hashes went to the manifest: a rerun reads nothing
     s = _run(raw, lazy, workers=2)
     assert (s["hashed"], s["parsed"], s["unchanged"]) == (0, 0, True)
+    # a warehouse whose manifest is lost: hashed before parsing, nothing parsed, the manifest back
+    (lazy / batch.MANIFEST).unlink()
+    s = _run(raw, lazy, workers=2)
+    assert (s["hashed"], s["parsed"], s["unchanged"]) == (46, 0, True)
+    s = _run(raw, lazy, workers=2)
+    assert (s["hashed"], s["parsed"], s["unchanged"]) == (0, 0, True)
     # the same warehouse as a first run whose files were hashed before parsing
     batch.discover(raw, eager / batch.MANIFEST)
     s = _run(raw, eager, workers=2)

@@ -374,13 +374,8 @@ def _grid(rows: list, walker: _Walker) -> list[list[str]]:
                 for j in range(cs):
                     target[c + j] = text if (i == 0 and j == 0) else ""
             c += cs
-    width = 0
-    for row in grid:
-        for k in range(len(row) - 1, -1, -1):
-            if row[k] is not None:
-                width = max(width, k + 1)
-                break
-    return [[("" if v is None else v) for v in row[:width]] + [""] * (width - len(row)) for row in grid]
+    width = max((len(row) for row in grid), default=0)  # (a row never ends in an untaken slot)
+    return [[("" if v is None else v) for v in row] + [""] * (width - len(row)) for row in grid]
 
 
 # ---------------------------------------------------------------------------
