@@ -21,6 +21,7 @@ bumped the version.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import json
 import os
@@ -391,9 +392,15 @@ def extract_all(files: pd.DataFrame, warehouse: pathlib.Path, workers: int = 1, 
 
         if pooled:
             _warm()  # imported once here, inherited by the forked workers
-            with ProcessPoolExecutor(max_workers=workers) as ex:
-                for fut in as_completed([ex.submit(_parse_chunk, j) for j in jobs]):
-                    done(fut.result())
+            # what the workers inherit is frozen out of the garbage collector's reach: its
+            # full collections would walk (and copy, page by page) the parent's whole heap
+            gc.freeze()
+            try:
+                with ProcessPoolExecutor(max_workers=workers) as ex:
+                    for fut in as_completed([ex.submit(_parse_chunk, j) for j in jobs]):
+                        done(fut.result())
+            finally:
+                gc.unfreeze()
         else:
             for j in jobs:
                 done(_parse_chunk(j))

@@ -554,8 +554,21 @@ def write(p: Prepared, workers: int = 2, log=None) -> dict[str, int]:
     db_ex = ThreadPoolExecutor(max_workers=1)
     text_ex = ThreadPoolExecutor(max_workers=1)  # the texts' insert: on a lane of its own
     # a new DuckDB file: its tables, views and the small tables (in memory) are made while
-    # the Parquet files are written; the fact and text rows go in from those files
+    # the Parquet files are written; the fact and text rows go in from the staged segments
+    # (a first build) or from those files
     new_db = None if incremental else db_ex.submit(_duckdb_start, p, db_tmp, ref, workers)
+    inserts = []
+
+    def insert(t, files):
+        ex_ = text_ex if t == "report_texts" else db_ex
+        inserts.append(ex_.submit(_duckdb_insert, new_db, pq_tmp, [t], files))
+
+    # a first build (nothing carried over): the new file takes the fact and text rows
+    # straight from the staged segments, while the Parquet files are compacted beside it
+    direct = new_db is not None and p.base is None
+    if direct:
+        for t in SPLIT_TABLES:
+            insert(t, _segment_source(p, t))
     try:
         timings = {}
         # the small tables whole, the reference tables from code and data
@@ -590,24 +603,19 @@ def write(p: Prepared, workers: int = 2, log=None) -> dict[str, int]:
             # the DuckDB update needs only the segments and the whole tables: it runs alongside
             db_job = db_ex.submit(_duckdb_incremental, p, old_db, db_tmp, pq_tmp, workers) if incremental else None
             futs = [ex.submit(j[1]) for j in jobs]
-            # a new DuckDB file takes each table's rows as soon as its Parquet files are
-            # complete, beside the remaining Parquet jobs (the texts' insert, which DuckDB
-            # runs on one core, beside the fact tables')
+            # a new DuckDB file over a previous warehouse takes each table's rows as soon as
+            # its Parquet files are complete, beside the remaining Parquet jobs (the texts'
+            # insert, which DuckDB runs on one core, beside the fact tables')
             left = Counter(j[2] for j in jobs)
-            inserts = []
-            if new_db is not None:
-                def insert(t):
-                    ex_ = text_ex if t == "report_texts" else db_ex
-                    inserts.append(ex_.submit(_duckdb_insert, new_db, pq_tmp, [t]))
-
+            if new_db is not None and not direct:
                 for t in SPLIT_TABLES:
                     if not left[t]:
-                        insert(t)
+                        insert(t, None)
                 for fut in as_completed(futs):
                     t = fut.result()[0]
                     left[t] -= 1
                     if not left[t]:
-                        insert(t)
+                        insert(t, None)
             for fut in futs:  # in job order, whichever finished first
                 t, n, drop, made, out = fut.result()
                 counts[t] += n
@@ -880,18 +888,34 @@ def _duckdb_start(p: Prepared, db: pathlib.Path, ref: dict, workers: int):
     return con
 
 
-def _duckdb_insert(con, pq_dir: pathlib.Path, tables) -> None:
-    """The tables' rows from their Parquet files under pq_dir (`con` may be the future of
-    a connection)."""
+def _segment_source(p: Prepared, t: str) -> list[tuple[list[pathlib.Path], list[str] | None]]:
+    """Where a table's new rows are staged: (files, the report ids to take from them or
+    None for all): the segments taken whole together, then each segment taken in part."""
+    whole = [f for s in p.segments if s.ids and len(s.ids) == s.all_ids for f in segment_files(s, t)]
+    parts = [(segment_files(s, t), sorted(s.ids)) for s in p.segments if s.ids and len(s.ids) != s.all_ids]
+    return [(whole, None), *parts]
+
+
+def _duckdb_insert(con, pq_dir: pathlib.Path, tables,
+                   source: list[tuple[list[pathlib.Path], list[str] | None]] | None = None) -> None:
+    """The tables' rows from their Parquet files under pq_dir, or from `source` (files, and
+    the report ids to take from them or None for all); `con` may be the future of a
+    connection."""
     own = isinstance(con, Future)
     if own:
         con = con.result().cursor()  # a connection of this thread's own to the same file
         con.execute(f"USE {DB_ALIAS}")
     try:
         for t in tables:
-            files = _published_files(pq_dir, t)
-            if files:
-                con.execute(f"INSERT INTO {t} {_select(t, files)}")
+            for files, ids in source if source is not None else [(_published_files(pq_dir, t), None)]:
+                where = ""
+                if ids is not None:
+                    import pyarrow as pa
+
+                    con.register("_ogi_take", pa.table({"report_id": pa.array(ids, pa.string())}))
+                    where = "WHERE report_id IN (SELECT report_id FROM _ogi_take)"
+                if files:
+                    con.execute(f"INSERT INTO {t} {_select(t, files, where)}")
     finally:
         if own:
             con.close()
