@@ -218,7 +218,7 @@ def _warm() -> None:
     from . import extract, publish  # noqa: F401
 
     for t in (*publish.SPLIT_TABLES, *publish.WHOLE_TABLES):
-        publish.validate(t, schemas.empty_frame(t))
+        publish.validate(t, schemas.arrow_schema(t).empty_table())  # (the workers validate Arrow rows)
 
 
 SMALL_RUN = 600   # reports per worker up to which a run is parsed as one chunk per worker

@@ -243,18 +243,20 @@ def write_segment(buf: RowBuffer, seg: pathlib.Path) -> dict[str, int]:
 
 
 @functools.cache
-def _pandera(table: str):
-    return schemas.pandera_schema(table)
+def _pandera(table: str, typed: bool = False):
+    return schemas.pandera_schema(table, typed)
 
 
 def validate(table: str, rows) -> dict:
-    """The table's pandera schema over these rows (an Arrow table or a DataFrame):
+    """The table's pandera schema over these rows (an Arrow table, whose conversion already
+    enforced the column types, or a DataFrame, whose dtypes are checked too):
     {"rows": n, "failures": k, "first": the first failure cases}."""
     import pandera.errors
 
-    df = rows if isinstance(rows, pd.DataFrame) else _to_pandas(table, rows)
+    typed = not isinstance(rows, pd.DataFrame)
+    df = _to_pandas(table, rows) if typed else rows
     try:
-        _pandera(table).validate(df, lazy=True)
+        _pandera(table, typed).validate(df, lazy=True, inplace=typed)
     except pandera.errors.SchemaErrors as e:
         fc = e.failure_cases
         return {"rows": len(df), "failures": int(len(fc)), "first": str(fc.head(10).to_dict("records"))}

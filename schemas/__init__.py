@@ -132,7 +132,12 @@ def duckdb_ddl(table: str) -> list[str]:
     return stmts
 
 
-def pandera_schema(table: str):
+def pandera_schema(table: str, typed: bool = False):
+    """The table's pandera schema. `typed=True`: for rows that come from an Arrow table of
+    `arrow_schema(table)`, whose conversion already enforced each column's type, so the
+    schema leaves the dtypes out (pandera checks a string column's type element by element,
+    and formats a report of it, which was a third of a worker's validation time); the
+    nullability, code, range, uniqueness and column checks are the same."""
     import pandera.pandas as pa
 
     t = tables()[table]
@@ -144,8 +149,8 @@ def pandera_schema(table: str):
             checks.append(pa.Check.isin(list(allowed)))
         if c.name == "value" and c.type == "BIGINT":
             checks.append(pa.Check.ge(0, ignore_na=True) if table != "fct_proactive_disclosures" else None)
-        cols[c.name] = pa.Column(_PANDAS[c.type], checks=[k for k in checks if k is not None],
-                                 nullable=c.nullable, coerce=True)
+        cols[c.name] = pa.Column(None if typed else _PANDAS[c.type], checks=[k for k in checks if k is not None],
+                                 nullable=c.nullable, coerce=not typed)
     return pa.DataFrameSchema(cols, strict=True, unique=list(t.primary_key) if t.primary_key else None,
                               name=t.name, ordered=True)
 

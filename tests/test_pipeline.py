@@ -114,3 +114,32 @@ def test_step_times_recorded(built):
                             "duckdb": "built"})
     assert line.startswith("start-up 1.0 s; files ")
     assert f"parse {steps['extracted_reports']:.1f} s" in line and "(parquet 0.5 s, duckdb 0.25 s, built)" in line
+
+
+def test_validation_of_typed_rows():
+    """Rows from Arrow (their types enforced by the conversion) are validated without the
+    dtype checks; bad codes, nulls, duplicate keys and negative counts are still caught, a
+    DataFrame still gets its dtypes checked, and a wrong type never reaches pandera."""
+    import pyarrow as pa
+
+    from pipelines import publish
+
+    schema = publish.schemas.arrow_schema("fct_outcomes")
+    row = dict(report_id="r1", year=2021, outcome="granted", applicant_type="total", value=3, source="table",
+               span_start=0, span_end=1, flags="", evidence="3")
+    good = pa.Table.from_pylist([row, {**row, "applicant_type": "natural_person"}], schema=schema)
+    assert publish.validate("fct_outcomes", good) == {"rows": 2, "failures": 0}
+    bad = pa.Table.from_pylist([row, row, {**row, "outcome": "granted.bogus", "value": -1}], schema=schema)
+    res = publish.validate("fct_outcomes", bad)
+    # two rows with one key (3 key columns each), a code not in codes.csv, a negative count
+    assert res["rows"] == 3 and res["failures"] == 8
+    assert "multiple_fields_uniqueness" in res["first"] and "'failure_case': 'granted.bogus'" in res["first"]
+    assert "greater_than_or_equal_to(0)" in res["first"]
+    df = publish._to_pandas("fct_outcomes", good).astype({"span_start": "float64"})
+    df.loc[0, "span_start"] = 0.5
+    res = publish.validate("fct_outcomes", df)
+    assert res["failures"] == 2 and "dtype('Int32')" in res["first"]
+    with pytest.raises((pa.ArrowInvalid, pa.ArrowTypeError)):
+        pa.Table.from_pylist([{**row, "value": "3"}], schema=schema)
+    with pytest.raises((pa.ArrowInvalid, pa.ArrowTypeError)):
+        pa.Table.from_pylist([{**row, "outcome": 3}], schema=schema)
