@@ -82,6 +82,8 @@ class RowBuffer:
 
     def __init__(self) -> None:
         self.cols = {t: {c: [] for c in schemas.tables()[t].column_names} for t in schemas.PUBLISHED}
+        for t in schemas.FACT_TABLES:
+            self.cols[t][rows.ROWS] = []
         self.reports = 0
 
     def add(self, res: ReportResult) -> None:
@@ -108,9 +110,17 @@ def _arrow_from_columns(table: str, cols: dict):
 
     schema = schemas.arrow_schema(table)
     arrays = []
+    per_report = None
+    if rows.ROWS in cols:  # report_id and year held once per report: repeated by index
+        import numpy as np
+
+        counts = cols[rows.ROWS]
+        per_report = pa.array(np.repeat(np.arange(len(counts), dtype=np.int32), counts))
     for f in schema:
         vals = cols[f.name]
-        if pa.types.is_integer(f.type) and f.name == "value":
+        if per_report is not None and f.name in ("report_id", "year"):
+            arrays.append(pa.array(vals, f.type).take(per_report))
+        elif pa.types.is_integer(f.type) and f.name == "value":
             arrays.append(pa.array(vals, pa.float64()).cast(f.type))  # safe cast: 2.5 is an error, 2.0 is 2
         else:
             arrays.append(pa.array(vals, f.type))

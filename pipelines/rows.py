@@ -3,13 +3,16 @@ lists that publish.RowBuffer turns into Arrow. Here, and not in publish.py, so t
 compiled with the parser (a few loops over every fact of every report).
 
 `cols` is {table: {column: list}} for dim_reports, the fact tables, check_results and
-report_texts; `keys` is {fact table: (key1 column, key2 column)}.
+report_texts; a fact table's report_id and year lists hold one entry per report, and its
+ROWS list how many rows that report has; `keys` is {fact table: (key1 column, key2 column)}.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from .model import Fact, ReportResult
+
+ROWS: Final = "_rows"   # a fact table's rows per report (its report_id and year are held once per report)
 
 
 def evidence(text: str, s: int | None, e: int | None, limit: int) -> str | None:
@@ -38,8 +41,9 @@ def add_report(cols: dict[str, dict[str, list[Any]]], res: ReportResult, keys: d
         k1, k2 = keys[table]
         t = cols[table]
         n = len(fs)
-        t["report_id"].extend([rid] * n)
-        t["year"].extend([year] * n)
+        t["report_id"].append(rid)  # once per report: repeated `n` times when made Arrow
+        t["year"].append(year)
+        t[ROWS].append(n)
         t[k1].extend([f.key1 for f in fs])
         t[k2].extend([f.key2 for f in fs])
         t["value"].extend([f.value for f in fs])
