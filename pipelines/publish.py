@@ -571,17 +571,17 @@ def write(p: Prepared, workers: int = 2, log=None) -> dict[str, int]:
     new_db = None if incremental else db_ex.submit(_duckdb_start, p, db_tmp, ref, workers)
     inserts = []
 
-    def insert(t, files):
+    def insert(t, source):
         ex_ = text_ex if t == "report_texts" else db_ex
-        inserts.append(ex_.submit(_duckdb_insert, new_db, pq_tmp, [t], files))
+        inserts.append(ex_.submit(_duckdb_insert, new_db, pq_tmp, [t], source))
 
     # a first build (nothing carried over): the new file takes the fact and text rows
     # straight from the staged segments, while the Parquet files are compacted beside it
     direct = new_db is not None and p.base is None
-    if direct:
-        for t in SPLIT_TABLES:
-            insert(t, _segment_source(p, t))
     try:
+        if direct:
+            for t in SPLIT_TABLES:
+                insert(t, _segment_source(p, t))
         timings = {}
         # the small tables whole, the reference tables from code and data
         for t, at in p.whole.items():
