@@ -2,39 +2,78 @@
 a check result (Check) and everything read from one report (ReportResult)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, field
+from typing import Final, final
+
+FACT_FIELDS: Final = ("table", "key1", "key2", "value", "source", "span_start", "span_end", "flags")
+CHECK_FIELDS: Final = ("check", "subject", "passed", "detail", "severity", "fact_table", "key1", "key2", "expected",
+                       "found", "span_start", "span_end")
 
 
-@dataclass(slots=True)
+@final
 class Fact:
-    table: str            # fct_applications | fct_outcomes | fct_proactive_disclosures | fct_review_litigation
-    key1: str
-    key2: str
-    value: float | None   # None = printed blank
-    source: str = "table"  # table | narrative | derived
-    span_start: int | None = None
-    span_end: int | None = None
-    flags: tuple[str, ...] = ()
+    """A published cell. A plain class with fixed attributes, not a dataclass: compiled
+    (mypyc), it is a C struct built by a direct call; a dataclass stays a Python class
+    whose generated ``__init__`` runs interpreted (~140 facts a report)."""
+    __slots__ = ("table", "key1", "key2", "value", "source", "span_start", "span_end", "flags")
+
+    def __init__(self, table: str, key1: str, key2: str, value: float | None, source: str = "table",
+                 span_start: int | None = None, span_end: int | None = None, flags: tuple[str, ...] = ()) -> None:
+        self.table = table    # fct_applications | fct_outcomes | fct_proactive_disclosures | fct_review_litigation
+        self.key1 = key1
+        self.key2 = key2
+        self.value = value    # None = printed blank
+        self.source = source  # table | narrative | derived
+        self.span_start = span_start
+        self.span_end = span_end
+        self.flags = flags
 
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.table, self.key1, self.key2)
 
+    def astuple(self) -> tuple:
+        return (self.table, self.key1, self.key2, self.value, self.source, self.span_start, self.span_end, self.flags)
 
-@dataclass(slots=True)
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Fact) and self.astuple() == other.astuple()
+
+    def __repr__(self) -> str:
+        return "Fact(" + ", ".join(f"{n}={v!r}" for n, v in zip(FACT_FIELDS, self.astuple())) + ")"
+
+
+@final
 class Check:
-    check: str
-    subject: str
-    passed: bool
-    detail: str
-    severity: str = "error"
-    fact_table: str | None = None
-    key1: str | None = None
-    key2: str | None = None
-    expected: float | None = None
-    found: float | None = None
-    span_start: int | None = None
-    span_end: int | None = None
+    """A check result (a plain class with fixed attributes, like Fact)."""
+    __slots__ = ("check", "subject", "passed", "detail", "severity", "fact_table", "key1", "key2", "expected",
+                 "found", "span_start", "span_end")
+
+    def __init__(self, check: str, subject: str, passed: bool, detail: str, severity: str = "error",
+                 fact_table: str | None = None, key1: str | None = None, key2: str | None = None,
+                 expected: float | None = None, found: float | None = None, span_start: int | None = None,
+                 span_end: int | None = None) -> None:
+        self.check = check
+        self.subject = subject
+        self.passed = passed
+        self.detail = detail
+        self.severity = severity
+        self.fact_table = fact_table
+        self.key1 = key1
+        self.key2 = key2
+        self.expected = expected
+        self.found = found
+        self.span_start = span_start
+        self.span_end = span_end
+
+    def astuple(self) -> tuple:
+        return (self.check, self.subject, self.passed, self.detail, self.severity, self.fact_table, self.key1,
+                self.key2, self.expected, self.found, self.span_start, self.span_end)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Check) and self.astuple() == other.astuple()
+
+    def __repr__(self) -> str:
+        return "Check(" + ", ".join(f"{n}={v!r}" for n, v in zip(CHECK_FIELDS, self.astuple())) + ")"
 
 
 @dataclass
@@ -44,11 +83,3 @@ class ReportResult:
     checks: list[Check] = field(default_factory=list)
     text: str = ""
 
-    def to_dict(self) -> dict:
-        return {"report": self.report, "facts": [asdict(f) for f in self.facts],
-                "checks": [asdict(c) for c in self.checks], "text": self.text}
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "ReportResult":
-        facts = [Fact(**{**f, "flags": tuple(f["flags"])}) for f in d["facts"]]
-        return cls(report=d["report"], facts=facts, checks=[Check(**c) for c in d["checks"]], text=d["text"])

@@ -21,8 +21,7 @@ needs_build = pytest.mark.skipif(not compiled.active(), reason=f"compiled parser
 
 
 def _dump(res) -> tuple:
-    row = lambda x: tuple(getattr(x, n) for n in x.__dataclass_fields__)  # noqa: E731
-    return sorted(res.report.items()), [row(f) for f in res.facts], [row(c) for c in res.checks], res.text
+    return sorted(res.report.items()), [f.astuple() for f in res.facts], [c.astuple() for c in res.checks], res.text
 
 
 def _inputs():
