@@ -119,6 +119,24 @@ def _signature(lines: list[str]) -> tuple[str, int] | None:
     return None
 
 
+# the last label key's marker counts: extraction and read_metadata both ask for the same
+# report's (some 40 substring searches over its whole text); holding the key keeps its id
+# from being reused while it is here
+_LAST_MARKS: Final[list[tuple[str, tuple[int, int, int]]]] = []
+
+
+def _marker_counts(k: str) -> tuple[int, int, int]:
+    """How many of the 2021, 2019 and common template markers the label key holds."""
+    last = _LAST_MARKS[-1] if _LAST_MARKS else None
+    if last is not None and last[0] is k:
+        return last[1]
+    marks = templates()["format_markers"]
+    counts = (sum(1 for w in marks["f2021"] if w in k), sum(1 for w in marks["f2019"] if w in k),
+              sum(1 for w in marks["template"] if w in k))
+    _LAST_MARKS[:] = [(k, counts)]
+    return counts
+
+
 def detect_format(text: str, tables_found: list[str], key: str | None = None) -> str | None:
     """The template; `key` = label_key(text) where the caller has it already."""
     k = label_key(text) if key is None else key
@@ -128,10 +146,7 @@ def detect_format(text: str, tables_found: list[str], key: str | None = None) ->
         if "收到和处理政府信息公开申请" in k or "本年制发件数" in k or "本年新制作数量" in k:
             return None
         return "pre2019"
-    marks = templates()["format_markers"]
-    f21 = sum(1 for w in marks["f2021"] if w in k)
-    f19 = sum(1 for w in marks["f2019"] if w in k)
-    tmpl = sum(1 for w in marks["template"] if w in k)
+    f21, f19, tmpl = _marker_counts(k)
     if f21 or f19:
         if f21 > f19:
             return "f2021"

@@ -3,7 +3,7 @@
 What belongs here: deciding what kind of file some bytes are (``sniff``), turning
 PDF / DOCX / HTML bytes into the plain text the text parser reads (``to_text`` and
 the ``pdf``, ``docx`` and ``html`` modules), the exceptions they raise, and the small
-helpers that keep the three converters' output identical in shape. Parsing the text
+helpers that keep the three converters' output identical in shape (in ``shape``). Parsing the text
 into tables (labels, numbers, template rows) does NOT belong here: that is the text
 parser's job (``pipelines/textnorm.py``, ``pipelines/tables.py``, ...).
 
@@ -29,9 +29,9 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import zipfile
-from typing import Iterable, Sequence
+
+from .shape import clean_cell, clean_line, join_blocks, table_lines  # the shared text helpers (compiled)
 
 __all__ = [
     "FormatError",
@@ -168,71 +168,3 @@ def to_text(data: bytes, kind: str) -> str:
         raise FormatError("unsupported binary content (not PDF, DOCX, HTML or text)")
     raise ValueError(f"unknown kind {kind!r}; expected one of {KINDS}")
 
-
-# ---------------------------------------------------------------------------
-# shared text helpers (keep the three converters' output identical in shape)
-
-# CJK ideographs, CJK punctuation, full-width forms, kana, hangul.
-_CJK = (
-    "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3190-\u31ff"
-    "\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
-    "\u201c\u201d\u2018\u2019\u2014\u2026"
-)
-_CJK_BREAK_RE = re.compile(rf"(?<=[{_CJK}])[^\S\n]*\n\s*(?=[{_CJK}])")
-_WS_RE = re.compile(r"\s+")
-_NEEDS_CLEAN = re.compile(r"[\s\u200b]")
-
-
-def clean_cell(text: str | None) -> str:
-    """One-line cell text: whitespace runs -> one space; a line break between two
-    CJK characters is dropped (wrapped label ``商业\\n企业`` -> ``商业企业``)."""
-    if not text:
-        return ""
-    if not _NEEDS_CLEAN.search(text):
-        return text  # nothing to collapse (most cells)
-    text = text.replace("\u00a0", " ").replace("\u3000", " ").replace("\u200b", "")
-    text = _CJK_BREAK_RE.sub("", text)
-    return _WS_RE.sub(" ", text).strip()
-
-
-def clean_line(text: str | None) -> str:
-    """A prose line: same collapsing as a cell (so it never holds a TAB)."""
-    return clean_cell(text)
-
-
-def table_lines(rows: Iterable[Sequence[str | None]], *, drop_empty_rows: bool = False,
-                clean: bool = True) -> list[str]:
-    """Rows of cells -> TAB-joined lines, padded to the table's full width.
-    `clean=False`: the cells are clean_cell's output already."""
-    cleaned = [[clean_cell(c) for c in row] if clean else [c or "" for c in row] for row in rows]
-    if drop_empty_rows:
-        cleaned = [r for r in cleaned if any(r)]
-    if not cleaned:
-        return []
-    width = max(len(r) for r in cleaned)
-    return ["\t".join(r + [""] * (width - len(r))) for r in cleaned]
-
-
-def join_blocks(blocks: Iterable[tuple[str, object]]) -> str:
-    """Assemble ('p', line) and ('table', [row lines]) blocks into contract text.
-
-    Paragraph lines that are empty are dropped; each table is surrounded by one
-    blank line (never two in a row, none at the start or end).
-    """
-    out: list[str] = []
-    for kind, payload in blocks:
-        if kind == "table":
-            rows = list(payload)  # type: ignore[arg-type]
-            if not rows:
-                continue
-            if out and out[-1] != "":
-                out.append("")
-            out.extend(rows)
-            out.append("")
-        else:
-            line = clean_line(payload)  # type: ignore[arg-type]
-            if line:
-                out.append(line)
-    while out and out[-1] == "":
-        out.pop()
-    return "\n".join(out) + ("\n" if out else "")

@@ -20,7 +20,8 @@ import functools
 import re
 from typing import Any, Final
 
-from . import FormatError, clean_cell, clean_line, join_blocks, table_lines
+from . import FormatError
+from .shape import clean_cell, clean_line, join_blocks, table_lines
 
 __all__ = ["html_to_text", "decode_html"]
 
