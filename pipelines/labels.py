@@ -121,8 +121,6 @@ def text_runs(toks: list[Tok]) -> list[list[Tok]]:
     return runs
 
 
-_WS: Final = re.compile(r"\s+")
-_HAS_WS: Final = re.compile(r"\s")
 
 
 def find_labels(run: list[Tok], name: str) -> list[Label]:
@@ -147,6 +145,37 @@ def _matches(name: str, s_plain: str, s_sep: str) -> tuple:
     return tuple(out)
 
 
+@final
+class _PosMap:
+    """Where each character of a joined label string lies in the text, held per piece
+    (a token's key, or a one-character separator) rather than per character: the piece
+    that holds a character is found by bisection (only the matches' ends are looked up)."""
+    __slots__ = ("starts", "bases", "wheres")
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []   # offset of each piece in the joined string
+        self.bases: list[int] = []    # text position of its first character
+        self.wheres: list[list[int] | None] = []  # each character's position, where not contiguous
+
+    def add(self, at: int, base: int, where: list[int] | None) -> None:
+        self.starts.append(at)
+        self.bases.append(base)
+        self.wheres.append(where)
+
+    def pos(self, p: int) -> int:
+        starts = self.starts
+        lo, hi = 0, len(starts)
+        while lo < hi:  # (bisect_right, compiled: no call out)
+            mid = (lo + hi) // 2
+            if p < starts[mid]:
+                hi = mid
+            else:
+                lo = mid + 1
+        i = lo - 1
+        w = self.wheres[i]
+        return self.bases[i] + (p - self.starts[i]) if w is None else w[p - self.starts[i]]
+
+
 def find_all_labels(toks: list[Tok], name: str) -> list[Label]:
     """Labels in all text runs of a token stream at once (one scan per pattern).
 
@@ -156,8 +185,9 @@ def find_all_labels(toks: list[Tok], name: str) -> list[Label]:
     maps to its position in the text (a separator to the last character before it)."""
     plain_parts: list[str] = []
     sep_parts: list[str] = []
-    plain_map: list[int] = []
-    sep_map: list[int] = []
+    plain_map = _PosMap()
+    sep_map = _PosMap()
+    plain_len = sep_len = 0
     last = -1          # text position of the last character of the previous text token
     prev_text = False
     for t in toks:
@@ -165,28 +195,38 @@ def find_all_labels(toks: list[Tok], name: str) -> list[Label]:
             if prev_text:
                 plain_parts.append(RUN)
                 sep_parts.append(RUN)
-                plain_map.append(last)
-                sep_map.append(last)
+                plain_map.add(plain_len, last, None)
+                sep_map.add(sep_len, last, None)
+                plain_len += 1
+                sep_len += 1
             prev_text = False
             continue
         raw = t.raw
-        where: Sequence[int]
-        if _HAS_WS.search(raw):
-            k = _WS.sub("", raw)
+        where: list[int] | None
+        words = raw.split()  # (whitespace as `\s` has it; [raw] itself where there is none)
+        if len(words) != 1 or len(words[0]) != len(raw):
+            k = "".join(words)
             where = [t.start + j for j, ch in enumerate(raw) if not ch.isspace()]
+            if not k:
+                continue
+            end = where[-1]
         else:
             k = raw
-            where = range(t.start, t.start + len(raw))
-        if not k:
-            continue
+            where = None
+            if not k:
+                continue
+            end = t.start + len(raw) - 1
         if prev_text:
             sep_parts.append(SEP)
-            sep_map.append(last)
+            sep_map.add(sep_len, last, None)
+            sep_len += 1
         plain_parts.append(k)
         sep_parts.append(k)
-        plain_map.extend(where)
-        sep_map.extend(where)
-        last = where[-1]
+        plain_map.add(plain_len, t.start, where)
+        sep_map.add(sep_len, t.start, where)
+        plain_len += len(k)
+        sep_len += len(k)
+        last = end
         prev_text = True
     if not plain_parts:
         return []
@@ -194,8 +234,8 @@ def find_all_labels(toks: list[Tok], name: str) -> list[Label]:
 
     found: list[tuple[int, int, int, Label]] = []
     for code, kind, anchored, ms, me, text in _matches(name, s_plain, s_sep):
-        pos = sep_map if anchored else plain_map
-        a, b = pos[ms], pos[me - 1] + 1
+        pm = sep_map if anchored else plain_map
+        a, b = pm.pos(ms), pm.pos(me - 1) + 1
         found.append((a, a - b, len(found), Label(code, kind, a, b, text)))
     found.sort()
     # drop overlaps: keep the earliest, longest match
