@@ -293,12 +293,19 @@ _NOT_PLAIN: Final = _SKIP_TAGS | {"br", "table", "pre", "textarea", "listing", "
 _HIDING_ATTRS: Final = ("hidden", "style", "role", "class", "id")
 
 
+def _may_hide(attrib) -> bool:
+    """Whether an element's attributes (lxml's mapping of them) could hide it."""
+    if not attrib:
+        return False
+    return any(k in attrib for k in _HIDING_ATTRS)
+
+
 def _plain(el) -> bool:
     """An element the walker treats as plain text, inline or block markup."""
     t = el.tag
     if not isinstance(t, str) or t in _NOT_PLAIN or "}" in t or t != t.lower():
         return False
-    return not (el.attrib and any(k in el.attrib for k in _HIDING_ATTRS))
+    return not _may_hide(el.attrib)
 
 
 def _plain_walk(el, buf: list[str], lines: list[str]) -> bool:
@@ -328,13 +335,18 @@ def _plain_flush(buf: list[str], lines: list[str]) -> None:
         lines.append(line)
 
 
-def _cell_text(cell, walker: _Walker) -> str:
-    if not (cell.attrib and any(k in cell.attrib for k in _HIDING_ATTRS)):
-        if len(cell) == 1 and not (cell.text and cell.text.strip()):
-            # the commonest cell, <td><p>text</p></td>: the child's text
-            ch = cell[0]
-            if len(ch) == 0 and _plain(ch) and not (ch.tail and ch.tail.strip()):
-                return clean_cell((ch.text or "").replace(_BR, " "))
+def _cell_text(cell, walker: _Walker, has_attrs: bool = True) -> str:
+    """`has_attrs`: False where the caller knows the cell has no attribute."""
+    if not (has_attrs and _may_hide(cell.attrib)):
+        if len(cell) == 1:
+            own = cell.text
+            if not (own and own.strip()):
+                # the commonest cell, <td><p>text</p></td>: the child's text
+                ch = cell[0]
+                if len(ch) == 0 and _plain(ch):
+                    tail = ch.tail
+                    if not (tail and tail.strip()):
+                        return clean_cell((ch.text or "").replace(_BR, " "))
         buf: list[str] = []
         lines: list[str] = []
         if _plain_walk(cell, buf, lines):
@@ -360,10 +372,14 @@ def _grid(rows: list, walker: _Walker) -> list[list[str]]:
                 continue
             while c < len(row) and row[c] is not None:
                 c += 1
-            rs = _span(cell, "rowspan")
-            cs = max(1, _span(cell, "colspan"))
-            rs = nrows - r if rs == 0 else max(1, min(rs, nrows - r))
-            text = _cell_text(cell, walker)
+            has_attrs = len(cell.attrib) > 0
+            if has_attrs:
+                rs = _span(cell, "rowspan")
+                cs = max(1, _span(cell, "colspan"))
+                rs = nrows - r if rs == 0 else max(1, min(rs, nrows - r))
+            else:
+                rs = cs = 1
+            text = _cell_text(cell, walker, has_attrs)
             if rs == 1 and cs == 1 and c == len(row):
                 row.append(text)  # the common cell
                 c += 1
