@@ -2,7 +2,7 @@
 import pytest
 
 from conftest import sample
-from pipelines.decode import DecodeError, decode_bytes
+from pipelines.decode import DecodeError, _bad_share, decode_bytes
 from pipelines.extract import extract_report
 from pipelines.textnorm import normalize_text
 
@@ -35,6 +35,19 @@ def test_bad_input_is_a_failed_report_with_a_reason(data, reason):
 def test_unknown_encoding_is_refused():
     with pytest.raises(DecodeError, match="unknown encoding"):
         decode_bytes("政府信息公开".encode("utf-8")[:-1] + b"\xff\xfe\xfa" * 50)
+
+
+def test_bad_character_share():
+    # controls other than tab, LF, FF, CR; U+FFFD; the private use area U+E000-U+F8FF
+    assert _bad_share("a\x01b\ue000\ufffd\t\n") == 3 / 7
+    assert _bad_share("\x0b\x1f\x7f\uf8ff\uf900\x0c\r") == 3 / 7
+    assert _bad_share("政府\U0001F600\U000F0000") == 0.0  # outside the BMP: none counted
+    assert _bad_share("") == 1.0
+    # a text with a few stray controls still reads as UTF-8; a run of them is refused
+    text = "政府信息公开" * 20 + "\x01"
+    assert decode_bytes(text.encode()) == (text, "utf-8")
+    with pytest.raises(DecodeError):
+        decode_bytes(("政府" + "\x01\x02\x03").encode() * 50)
 
 
 def test_normalisation_fullwidth_traditional_footers():
