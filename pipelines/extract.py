@@ -108,9 +108,8 @@ def _read_interpreted(data: bytes, source_path: str, e: Exception) -> ReportResu
     (where the same error is recorded as usual if it is not the compiler's), and say so."""
     pure = compiled.interpreted("extract").extract_report(data, source_path)
     # the interpreted package's own classes, turned into this package's
-    facts = [Fact(f.table, f.key1, f.key2, f.value, f.source, f.span_start, f.span_end, f.flags) for f in pure.facts]
-    checks = [Check(c.check, c.subject, c.passed, c.detail, c.severity, c.fact_table, c.key1, c.key2, c.expected,
-                    c.found, c.span_start, c.span_end) for c in pure.checks]
+    facts = [Fact(*f.astuple()) for f in pure.facts]
+    checks = [Check(*c.astuple()) for c in pure.checks]
     checks.append(Check("parse.compiled", "file", False,
                         f"the compiled parser raised {type(e).__name__}: {e}; read by the interpreted parser",
                         "warning"))

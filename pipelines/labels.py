@@ -12,7 +12,7 @@ import functools
 import pathlib
 import re
 from dataclasses import dataclass
-from typing import Sequence, final, Final
+from typing import final, Final
 
 import yaml  # type: ignore[import-untyped]
 
@@ -119,8 +119,6 @@ def text_runs(toks: list[Tok]) -> list[list[Tok]]:
     if cur:
         runs.append(cur)
     return runs
-
-
 
 
 def find_labels(run: list[Tok], name: str) -> list[Label]:

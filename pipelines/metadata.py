@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Final
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -119,22 +120,14 @@ def _signature(lines: list[str]) -> tuple[str, int] | None:
     return None
 
 
-# the last label key's marker counts: extraction and read_metadata both ask for the same
-# report's (some 40 substring searches over its whole text); holding the key keeps its id
-# from being reused while it is here
-_LAST_MARKS: Final[list[tuple[str, tuple[int, int, int]]]] = []
-
-
+@functools.lru_cache(maxsize=1)
 def _marker_counts(k: str) -> tuple[int, int, int]:
-    """How many of the 2021, 2019 and common template markers the label key holds."""
-    last = _LAST_MARKS[-1] if _LAST_MARKS else None
-    if last is not None and last[0] is k:
-        return last[1]
+    """How many of the 2021, 2019 and common template markers the label key holds (some
+    40 substring searches over the whole text; extraction and read_metadata both ask for
+    the same report's, so the last answer is kept)."""
     marks = templates()["format_markers"]
-    counts = (sum(1 for w in marks["f2021"] if w in k), sum(1 for w in marks["f2019"] if w in k),
-              sum(1 for w in marks["template"] if w in k))
-    _LAST_MARKS[:] = [(k, counts)]
-    return counts
+    return (sum(1 for w in marks["f2021"] if w in k), sum(1 for w in marks["f2019"] if w in k),
+            sum(1 for w in marks["template"] if w in k))
 
 
 def detect_format(text: str, tables_found: list[str], key: str | None = None) -> str | None:
