@@ -2,7 +2,7 @@
 
     ogi run [--raw DIR] [--warehouse DIR]    build DIR/ogi.duckdb and DIR/parquet/
     ogi extract FILE                          one report's facts and checks as JSON
-    ogi eval                                  seeds and dev corpus scored against gold
+    ogi eval                                  seeds, dev corpus and pages scored against gold
 """
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ def _score(gold: pathlib.Path, db: pathlib.Path) -> str:
 @main.command("eval")
 @click.option("--warehouse", default="warehouse/eval", show_default=True)
 def eval_(warehouse: str) -> None:
-    """Build warehouses for the seeds and the dev corpus and score them against gold."""
+    """Build warehouses for the seeds, the dev corpus and the pages and score them against gold."""
     from .runner import run_pipeline
 
     if not (SHARED / "tools" / "score.py").exists():
@@ -102,6 +102,19 @@ def eval_(warehouse: str) -> None:
         run_pipeline(raw, wh, progress=False)
         click.echo(f"== {name}: {raw}")
         click.echo(_score(gold, wh / "ogi.duckdb"))
+    _eval_pages(pathlib.Path(warehouse) / "pages")
+
+
+def _eval_pages(wh: pathlib.Path) -> None:
+    """Report openings with checked metadata (no cells): year, era, agency, province."""
+    from .runner import run_pipeline
+
+    raw = SHARED / "corpus" / "pages"
+    run_pipeline(raw, wh, progress=False)
+    r = subprocess.run([sys.executable, str(SHARED / "tools" / "score_pages.py"), "--index", str(raw / "INDEX.tsv"),
+                        "--db", str(wh / "ogi.duckdb")], capture_output=True, text=True)
+    click.echo(f"== pages: {raw}")
+    click.echo(r.stdout + r.stderr)
 
 
 @main.command()

@@ -188,18 +188,16 @@ def _extract_text(report: dict, text: str) -> ReportResult:
                   province=md.province, city=md.city, county=md.county, region_code=md.region_code,
                   tables_found=",".join(found), n_cells=len(facts))
     if not facts:
-        if not secs.found():
-            report["format_version"] = None
         reason = "no recognisable tables or figures" if not secs.found() else \
             f"tables found ({', '.join(secs.found())}) but no cell could be read"
         return _failed(report, reason, text) if not checks else \
             ReportResult({**report, "parse_status": "failed", "status_detail": reason}, [],
                          checks + [Check("parse", "file", False, reason, "error")], text)
-    if md.format_version is None:
+    if md.tables_format is None:
         report["parse_status"] = "partial"
         report["status_detail"] = "template headings but no table could be read (tables as images?); prose figures only"
         checks.append(Check("parse.tables", "file", False, report["status_detail"], "warning"))
-    elif md.format_version in ("f2019", "f2021"):
+    elif md.tables_format in ("f2019", "f2021"):
         missing = [t for t in ("t2", "t3", "t4") if t not in found]
         if missing or not complete:
             report["parse_status"] = "partial"

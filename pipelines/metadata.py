@@ -15,20 +15,24 @@ import functools
 import re
 from dataclasses import dataclass
 
+import yaml  # type: ignore[import-untyped]
+
+from . import DATA
 from .labels import templates
-from .regions import resolve_region
+from .regions import resolve_region, resolve_region_text
 from .textnorm import label_key
 
-_TITLE_WORDS: Final = r"(?:政府)?信息公开(?:工作)?(?:年度报告|年报|工作报告|情况报告|报告)"
-_TITLE_A: Final = re.compile(r"^(?P<agency>[^\d,。;:()《》]{2,40}?)[ ]*(?P<year>(?:19|20)\d{2})[ ]*年(?:度)?[ ]*" + _TITLE_WORDS)
-_TITLE_B: Final = re.compile(r"^(?P<year>(?:19|20)\d{2})[ ]*年(?:度)?[ ]*(?P<agency>[^\d,。;:()《》]{2,40}?)[ ]*" + _TITLE_WORDS)
+_TITLE_WORDS: Final = r"(?:政府)?信息公开(?:工作)?(?:年度报告|年度工作报告|年报|工作报告|情况报告|报告)"
+_TITLE_A: Final = re.compile(r"^(?P<agency>(?:[^\d,。;:()《》]|\([^\d()]{1,20}\)){2,40}?)[ ]*(?P<year>(?:19|20)\d{2})[ ]*年(?:度)?[ ]*" + _TITLE_WORDS)
+_TITLE_B: Final = re.compile(r"^(?P<year>(?:19|20)\d{2})[ ]*年(?:度)?[ ]*(?P<agency>(?:[^\d,。;:()《》]|\([^\d()]{1,20}\)){2,40}?)[ ]*" + _TITLE_WORDS)
 _PERIOD: Final = re.compile(r"(?:统计|时限|期限|周期|期间)[^。]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _DATE_LINE: Final = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
-_CONTACT: Final = re.compile(r"请与([^,。;:()]{2,40}?)(?:党政办公室|政务公开办公室|综合办公室|办公室|办公厅|政务服务中心)(?:联系|反映)")
+_CONTACT: Final = re.compile(r"(?:请与|请联系|请咨询|咨询)([^,。;:()]{2,40}?)(?:党政办公室|政务公开办公室|综合办公室|办公室|办公厅|政务服务中心)(?:联系|反映|\(|,)")
 _YEAR_TITLE: Final = re.compile(r"^((?:19|20)\d{2})\s*年(?:度)?\s*" + _TITLE_WORDS)
 _NOISE: Final = re.compile(r"^(?:正文|标题|首页|当前位置.*|来源.*)$")
 _AGENCY_SUFFIX_OK: Final = re.compile(r"(政府|委员会|委|局|厅|办公室|办公厅|办|院|区|县|市|镇|乡|街道|街道办事处|管委会|管理委员会|"
-                               r"中心|处|所|署|部|会|站|队|馆|社|园区|开发区|新区|试验区|实验区|公司|集团)$")
+                               r"中心|处|所|署|部|会|站|队|馆|社|园区|开发区|新区|试验区|实验区|公司|集团|省|自治区|州|盟|旗|行署)"
+                               r"(?:\([^()]{1,30}\))?$")
 _NOT_AGENCY: Final = {"政府", "人民政府", "本机关", "我局", "我委", "我区", "我县", "我市", "本单位", "政府信息公开", "年度报告"}
 
 
@@ -42,6 +46,7 @@ class Metadata:
     county: str | None
     region_code: str | None
     title: str | None
+    tables_format: str | None = None
 
 
 _WS_RUN: Final = re.compile(r"\s+")
@@ -53,14 +58,19 @@ _YEAR_OF_DISCLOSURE: Final = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?(?:政�
 _BRACKETS: Final = re.compile(r"[()\[\]【】（）《》\"'“”]")
 
 
+_SHORT_FORM: Final = re.compile(r"\((?:以下简称|以下称|下称|简称)[^()]*\)")
+
+
 def _clean_agency(a: str) -> str:
-    a = _WS_RUN.sub("", a).strip("　 :：,，、·-—")
+    a = _SHORT_FORM.sub("", _WS_RUN.sub("", a)).strip("　 :：,，、·-—")
     # 关于印发…的通知 wrappers: the body named after 印发/关于, else the issuer before 关于
     if "关于" in a:
         before, after = a.split("关于", 1)
         after = _ISSUED.sub("", after)
         a = after if after else before
     a = _ISSUED.sub("", a)
+    if a.endswith("人民"):
+        a += "政府"  # 2008年度湖南省人民政府信息公开…: the name runs into 政府信息公开
     return a
 
 
@@ -68,13 +78,25 @@ _GENERIC_AGENCY: Final = re.compile(r"^(?:本|我|该)?(?:省|市|县|区|镇|�
                              r"(?:办公室|办公厅|办)?$")
 
 
-def _plausible_agency(a: str) -> bool:
-    return bool(a) and a not in _NOT_AGENCY and not _GENERIC_AGENCY.match(a) and 2 <= len(a) <= 40 and bool(_AGENCY_SUFFIX_OK.search(a)) \
+def _plausible_agency(a: str, relative_ok: bool = False) -> bool:
+    """`relative_ok`: a name relative to its place (市政府办公室, 县水务局) will do, as in a
+    title, where it is the report's own name."""
+    generic = bool(_GENERIC_AGENCY.match(a)) and not (relative_ok and a[:1] in "省市县区" and len(a) > 3)
+    return bool(a) and a not in _NOT_AGENCY and not generic and 2 <= len(a) <= 40 and bool(_AGENCY_SUFFIX_OK.search(a)) \
         and not _NOT_IN_AGENCY.search(a)
 
 
 def _title(lines: list[str]) -> tuple[str, int, bool] | None:
     """(agency, year, is_full_title) from the first lines; prefers 年度报告 over 年报."""
+    cands = _title_candidates(lines)
+    if not cands:
+        return None
+    _, _, _, ag, yr = cands[0]
+    return ag, yr, True
+
+
+def _title_candidates(lines: list[str]) -> list[tuple[int, int, int, str, int]]:
+    """Every title reading of the first lines, best first: (not 年度报告, lines, line, agency, year)."""
     cands = []
     heads = [ln.strip().lstrip("#").strip() for ln in lines[:25]]
     heads = [_FIELD_NAME.sub("", h) for h in heads]
@@ -93,7 +115,7 @@ def _title(lines: list[str]) -> tuple[str, int, bool] | None:
                 if m:
                     ag = _clean_agency(m.group("agency"))
                     full = "年度报告" in m.group(0)
-                    if _plausible_agency(ag):
+                    if _plausible_agency(ag, relative_ok=True):
                         # the fewest lines win: a line above a complete title is not part of it
                         cands.append((0 if full else 1, j, i, ag, int(m.group("year"))))
             # title split as agency line + year-title line: agency is the line before
@@ -102,11 +124,8 @@ def _title(lines: list[str]) -> tuple[str, int, bool] | None:
                 prev = _clean_agency(heads[i - 1])
                 if _plausible_agency(prev):
                     cands.append((0 if "年度报告" in heads[i] else 1, 2, i - 1, prev, int(m.group(1))))
-    if not cands:
-        return None
     cands.sort()
-    _, _, _, ag, yr = cands[0]
-    return ag, yr, True
+    return cands
 
 
 def _signature(lines: list[str]) -> tuple[str, int] | None:
@@ -151,35 +170,190 @@ def detect_format(text: str, tables_found: list[str], key: str | None = None) ->
     return "pre2019"
 
 
+_SPACES: Final = re.compile(r"[ \t\u3000\xa0]+")
+_LATIN_JUNK: Final = re.compile(r"^.*[A-Za-z0-9][-_.A-Za-z0-9]*")
+_OPENING: Final = 6000  # metadata is looked for in the report's opening (and its closing lines)
+
+
+@functools.cache
+def _rules() -> dict:
+    """data/metadata.yaml with its patterns compiled ({AG}, {Y} substituted)."""
+    raw = yaml.safe_load((DATA / "metadata.yaml").read_text(encoding="utf-8"))
+    ag = "(?P<agency>" + raw["agency_chars"] + ")"
+    sufs = "|".join(sorted(raw["agency_suffixes"], key=len, reverse=True))
+    ags = "(?P<agency>" + raw["agency_chars"] + "(?:" + sufs + "))"
+
+    def comp(p: str) -> re.Pattern:
+        return re.compile(p.replace("{JUNK}", r"(?:[-_.A-Za-z0-9]+)?").replace("{AGS}", ags).replace("{AG}", ag).replace("{Y2}", r"(?:19|20)\d{2}")
+                          .replace("{Y}", r"(?P<year>(?:19|20)\d{2})"))
+
+    return {
+        "agency": [(kind, [comp(p) for p in pats]) for kind, pats in raw["agency"].items()],
+        "office": re.compile(raw["office_of_government"]),
+        "office_only": re.compile(raw["office_only"]),
+        "year": [(kind, [comp(p) for p in pats]) for kind, pats in raw["year"].items()],
+        "era": raw["era_markers"],
+        "not_agency": frozenset(raw["not_agency"]),
+        "not_agency_start": tuple(raw["not_agency_start"]),
+    }
+
+
+def _compact(text: str) -> str:
+    """The opening with spaces dropped (years printed `2016 年` and names split by spaces
+    read whole); newlines kept."""
+    return _SPACES.sub("", text[:_OPENING])
+
+
+def _candidate(a: str) -> str | None:
+    a = _clean_agency(a)
+    if _LATIN_JUNK.match(a):
+        a = _LATIN_JUNK.sub("", a)  # a domain or spam text put in place of the name
+    if a.count("(") != a.count(")"):
+        a = a.split("(")[0]
+    if a in _rules()["not_agency"] or a.startswith(_rules()["not_agency_start"]) or _rules()["office_only"].match(a):
+        return None
+    return a if _plausible_agency(a) else None
+
+
+def _body_agency(flat: str, kinds: tuple[str, ...]) -> tuple[str, int | None] | None:
+    """(agency, year or None) from the body's phrasings of these kinds (data/metadata.yaml)."""
+    rules = _rules()
+    for kind, pats in rules["agency"]:
+        if kind not in kinds:
+            continue
+        for pat in pats:
+            for m in pat.finditer(flat):
+                a = _candidate(m.group("agency"))
+                if a is None:
+                    continue
+                gd = m.groupdict()
+                if kind == "compiler":
+                    om = rules["office"].match(a)
+                    if om:
+                        gov = om.group("gov")
+                        # a summary of the whole area names the area, else the government
+                        a = re.sub(r"(?:人民政府|政府|行政公署|行署)$", "", gov) if gd.get("summary") else gov
+                        if _candidate(a) is None:
+                            continue
+                y = gd.get("year")
+                return a, int(y) if y else None
+    return None
+
+
+def _body_year(flat: str) -> int | None:
+    for _kind, pats in _rules()["year"]:
+        for pat in pats:
+            m = pat.search(flat)
+            if m:
+                return int(m.group("year"))
+    return None
+
+
+def era_from_year(year: int | None) -> str | None:
+    if year is None:
+        return None
+    return "pre2019" if year <= 2018 else "f2019" if year <= 2020 else "f2021"
+
+
+def era_without_tables(flat: str, year: int | None) -> str | None:
+    """The template of a report whose tables were not read: the 2019 template's section
+    headings (f2019 or f2021 by the year: their headings are the same), the pre-2019
+    headings alone (a 2019 report on the old template is pre2019), else the year."""
+    marks = _rules()["era"]
+    by_year = era_from_year(year)
+    if any(w in flat for w in marks["template"]):
+        return "f2021" if year is not None and year >= 2021 else "f2019"
+    if any(w in flat for w in marks["pre2019"]) and "概述" in flat:
+        return "pre2019"
+    return by_year
+
+
+_CONTACT_TAIL: Final = re.compile(r"(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:领导小组)?$")
+_PLACE: Final = re.compile(r"(?:省|自治区|市|县|区|旗|镇|乡)$")
+
+
+_RELATIVE: Final = re.compile(r"^[省市县区](?:人民)?(?:政府)?")
+
+
+def _fuller(agency: str, others: list[str], heads: list[str]) -> str:
+    """The fullest name of the same body the opening gives: another reading that holds
+    the name and ends it with 人民政府, 政府 or 办事处 (龙归镇 → 武江区龙归镇人民政府 from a
+    second title line or the signature; 上海市普陀区 → 上海市普陀区人民政府 from 由…编制);
+    a name relative to its place (区政府国资局) completed from a heading line that gives
+    the place (浑南区国资局)."""
+    best = agency
+    for o in others:
+        i = o.find(agency)
+        if i >= 0 and o != agency and o[i + len(agency):] in ("", "人民政府", "政府", "办事处") and len(o) > len(best) \
+                and not o.startswith(("我", "本")):
+            best = o
+    if best == agency and _RELATIVE.match(agency):
+        # 区政府国资局 → 浑南区国资局: a heading line that names the body with its place
+        tail = _RELATIVE.sub("", agency)
+        for h in heads:
+            if h.endswith(tail) and h != agency and len(tail) >= 2 and _plausible_agency(h) and not _RELATIVE.match(h):
+                return h
+    return best
+
+
 def read_metadata(text: str, tables_found: list[str], key: str | None = None) -> Metadata:
-    """`key`: label_key(text), where the caller has it already."""
-    lines = text.split("\n")
-    agency = year = None
-    t = _title(lines)
+    """`key`: label_key(text), where the caller has it already. `format_version` is the
+    template read from the tables where any was read, else from the structure, else the
+    year (`tables_format` keeps what the tables alone say, for the parse status)."""
+    mt = text  # normalised: simplified script, inline pinyin removed (textnorm)
+    lines = mt.split("\n")
+    flat = _compact(mt)
+    agency: str | None = None
+    year: int | None = None
+    tc = _title_candidates(lines)
+    t = (tc[0][3], tc[0][4], True) if tc else None
     if t:
         agency, year, _ = t
+    # the body's naming phrases, then the signature, the contact office, the overview's subject
+    body = _body_agency(flat, ("quoted", "announce", "compiler"))
+    if agency is None and body:
+        agency = body[0]
     sig = _signature(lines)
     if agency is None and sig:
         agency = sig[0]
     if agency is None:
-        m = _CONTACT.search(text)
-        if m and _plausible_agency(_clean_agency(m.group(1)) + "办公室"):
-            agency = _clean_agency(m.group(1))
-    if year is None:
-        m = _PERIOD.search(text)
+        m = _CONTACT.search(mt)
         if m:
-            year = int(m.group(1))
+            a = _CONTACT_TAIL.sub("", _clean_agency(m.group(1)))
+            if _plausible_agency(a + "办公室") and not _RELATIVE.fullmatch(a):
+                # the office of a place (请与邹桥乡党政办公室联系) is its government's
+                agency = a + "人民政府" if _PLACE.search(a) else a
+    subject = _body_agency(flat, ("subject",))
+    if agency is None and subject:
+        agency = subject[0]
+    elif subject and agency in (subject[0] + "人民政府", subject[0] + "政府") and not tc and not body and not sig:
+        # the contact office's government, which the overview names as the place: a
+        # report for the whole area (2016年,河北省…; 请与河北省人民政府办公厅联系)
+        agency = subject[0]
+    if agency is not None:
+        others = [c[3] for c in tc] + [b[0] for b in (body, sig, subject) if b]
+        heads = [_WS_RUN.sub("", ln) for ln in lines[:25]]
+        agency = _fuller(agency, others, heads)
+    for b in (body, subject):
+        if year is None and b and b[1] is not None:
+            year = b[1]
+    if year is None:
+        year = _body_year(flat)
     if year is None and sig:
         year = sig[1] - 1
     if year is None:
-        m = _YEAR_OF_DISCLOSURE.search(text)
+        m = _YEAR_OF_DISCLOSURE.search(mt)
         if m:
             year = int(m.group(1))
     fmt = detect_format(text, tables_found, key)
+    has_tables = any(x in tables_found for x in ("t2", "t3", "t4", "stats_table"))
+    shown = fmt if has_tables else era_without_tables(flat, year)
     reg = resolve_region(agency)
     if reg.corrected_name:
         agency = reg.corrected_name
-    return Metadata(agency, year, fmt, reg.province, reg.city, reg.county, reg.code, t[0] if t else None)
+    if reg.province is None:
+        reg = resolve_region_text(flat)
+    return Metadata(agency, year, shown, reg.province, reg.city, reg.county, reg.code, t[0] if t else None, fmt)
 
 
 def agency_key(agency: str | None) -> str | None:

@@ -74,6 +74,33 @@ def short_name(name: str) -> str:
     return name
 
 
+_COUNTY_SUFFIX: Final = ("县", "市", "区")
+
+
+@functools.cache
+def _stems() -> dict[str, list[Region]]:
+    """County-level names without their last character (荔浦县 → 荔浦): a county that
+    became a city or district (荔浦县 → 荔浦市, 高陵县 → 高陵区) is named either way."""
+    out: dict[str, list[Region]] = {}
+    for r in _regions():
+        if r.level == "county" and r.name.endswith(_COUNTY_SUFFIX) and len(r.name) >= 3:
+            out.setdefault(r.name[:-1], []).append(r)
+    return out
+
+
+def _renamed(s: str, i: int) -> tuple[list[Region], int]:
+    """County-level regions named at s[i:] under another suffix (荔浦市 for 荔浦县), and
+    where the name ends."""
+    stems = _stems()
+    for size in (2, 3, 4):
+        j = i + size
+        if j < len(s) and s[j] in "县市区" and s[i:j] in stems:
+            rs = [r for r in stems[s[i:j]] if r.name != s[i:j + 1]]
+            if rs and not _NOT_AFTER_FULL.match(s[j + 1:j + 3]):
+                return rs, j + 1
+    return [], i
+
+
 @functools.cache
 def _index() -> tuple[dict, dict, dict]:
     """Full names → regions, short names (石家庄, 河北) of provinces and cities → regions,
@@ -95,6 +122,9 @@ def _index() -> tuple[dict, dict, dict]:
 # a short name followed by one of these is a town, street or prefecture of that name
 # (长春镇, 中山路, 金华街道, 海南州), not the city or province
 _NOT_AFTER_SHORT: Final = re.compile(r"^(?:区|县|镇|乡|村|路|街|道|巷|里|州|盟|社区)|^.{1,2}(?:路|街|镇|乡|村|巷)")
+# a county's full name followed by one of these is a town or street named after it
+# (新县镇 is a town in Fujian, not 新县 in Henan)
+_NOT_AFTER_FULL: Final = re.compile(r"^(?:镇|乡|村|街道|路|街|社区)")
 
 
 def _resolve(name: str) -> Resolved | None:
@@ -112,6 +142,8 @@ def _resolve(name: str) -> Resolved | None:
             if j > n:
                 break
             for r in full.get(name[i:j], ()):
+                if r.level == "county" and _NOT_AFTER_FULL.match(name[j:]):
+                    continue
                 hits.setdefault(r.code, (r, i, j))
     for j in range(2, min(n, 8) + 1):
         rs = short.get(name[:j])
@@ -119,6 +151,12 @@ def _resolve(name: str) -> Resolved | None:
             continue
         for r in rs:
             hits.setdefault(r.code, (r, 0, j))
+    if not any(r.level == "county" for r, _, _ in hits.values()):
+        for i in range(n):
+            rs, j = _renamed(name, i)
+            if len(rs) == 1 and not (name[i:j] in full):
+                hits.setdefault(rs[0].code, (rs[0], i, j))
+                break
     provs = [(r, a, b) for r, a, b in hits.values() if r.level == "province"]
     cities = [(r, a, b) for r, a, b in hits.values() if r.level == "city"]
     # a short city name that is also the named province's (吉林省 → not 吉林市)
@@ -180,3 +218,89 @@ def resolve_region(agency: str | None) -> Resolved:
                 r2.corrected_name = fixed
                 return r2
     return r or Resolved()
+
+
+def resolve_region_text(text: str, limit: int = 4000) -> Resolved:
+    """The region a report's body points to, for a report whose agency names none (我局,
+    a spam-substituted name, 县水务局): every division named in the opening votes for its
+    province, city and county (a full name counts 2, a short name such as 河北 or 眉山 1, a
+    county name shared by k divisions 1/k each); the province with the most votes wins,
+    then its city and county where they hold at least half of the votes above them. A tie
+    leaves the level blank."""
+    full, short, starts = _index()
+    s = text[:limit]
+    n = len(s)
+    votes: list[tuple[Region, float]] = []
+    stems_first = {k[0] for k in _stems()}
+    by_name = {r.name: r for r in _regions() if r.level in ("province", "city")}
+    for a in _aliases():
+        if a["name"] in s:
+            # a zone that is not a division (杨凌示范区): counts for its province and city
+            prov_r = by_name.get(a["province"])
+            city_r = by_name.get(a["city"]) if a["city"] else None
+            for r in (prov_r, city_r):
+                if r is not None:
+                    votes.append((r, 2.0 * s.count(a["name"])))
+    for i in range(n):
+        for size in starts.get(s[i], ()):
+            j = i + size
+            if j > n:
+                break
+            if size < 3:
+                continue  # 和县, 新县, 城区: two-character names are words of running text too
+            rs = [r for r in full.get(s[i:j], ()) if r.name not in _GENERIC]
+            if rs and rs[0].level == "county" and _NOT_AFTER_FULL.match(s[j:j + 2]):
+                continue
+            for r in rs:
+                votes.append((r, 2.0 / len(rs)))
+        if s[i] in stems_first:
+            rs3, j3 = _renamed(s, i)
+            if rs3 and s[i:j3] not in full:
+                for r in rs3:
+                    votes.append((r, 2.0 / len(rs3)))
+        for j in range(i + 2, min(n, i + 8) + 1):
+            rs2 = short.get(s[i:j])
+            if not rs2 or _NOT_AFTER_SHORT.match(s[j:j + 3]) or (j < n and s[j] in "省市"):
+                continue  # a full name (河北省, 眉山市) was counted above
+            for r in rs2:
+                votes.append((r, 1.0 / len(rs2)))
+    if not votes:
+        return Resolved()
+    by_code = {r.code: r for r in _regions()}
+
+    def best(scores: dict[str, float], floor: float) -> str | None:
+        if not scores:
+            return None
+        top = max(scores.values())
+        winners = [k for k, v in scores.items() if v == top]
+        return winners[0] if len(winners) == 1 and top >= floor else None
+
+    prov_scores: dict[str, float] = {}
+    for r, w in votes:
+        prov_scores[r.province] = prov_scores.get(r.province, 0.0) + w
+    prov = best(prov_scores, 1.0)
+    if prov is None:
+        return Resolved()
+    res = Resolved(province=prov)
+    res.code = next((r.code for r in _regions() if r.level == "province" and r.name == prov), None)
+    city_scores: dict[str, float] = {}
+    for r, w in votes:
+        if r.province == prov and r.level != "province" and r.city:
+            city_scores[r.city] = city_scores.get(r.city, 0.0) + w
+    city = best(city_scores, prov_scores[prov] / 2)
+    if city is not None:
+        res.city = city
+        res.code = next((r.code for r in _regions() if r.level == "city" and r.name == city and r.province == prov), res.code)
+    county_scores: dict[str, float] = {}
+    county_code: dict[str, str] = {}
+    for r, w in votes:
+        if r.province == prov and r.level == "county" and (city is None or r.city == city) and (city or not r.city):
+            county_scores[r.name] = county_scores.get(r.name, 0.0) + w
+            county_code[r.name] = r.code
+    above = city_scores[city] if city is not None else prov_scores[prov]
+    county = best(county_scores, above / 2)
+    if county is not None:
+        res.county = county
+        res.code = county_code[county]
+    _ = by_code
+    return res
