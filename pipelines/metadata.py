@@ -272,6 +272,21 @@ _CONTACT_TAIL: Final = re.compile(r"(?:政府)?(?:信息公开|政务公开)(?:�
 _PLACE: Final = re.compile(r"(?:省|自治区|市|县|区|旗|镇|乡)$")
 
 
+def _is_place(a: str) -> bool:
+    """A town (邹桥乡) or a division's own name (西安区), not a zone (福州高新技术产业开发区)."""
+    if a.endswith(("镇", "乡")):
+        return True
+    full = _region_names()
+    return any(a[i:] in full for i in range(max(0, len(a) - 12), len(a) - 2))
+
+
+@functools.cache
+def _region_names() -> frozenset[str]:
+    from .regions import _index
+
+    return frozenset(_index()[0])
+
+
 _RELATIVE: Final = re.compile(r"^[省市县区](?:人民)?(?:政府)?")
 
 
@@ -284,8 +299,10 @@ def _fuller(agency: str, others: list[str], heads: list[str]) -> str:
     best = agency
     for o in others:
         i = o.find(agency)
-        if i >= 0 and o != agency and o[i + len(agency):] in ("", "人民政府", "政府", "办事处") and len(o) > len(best) \
-                and not o.startswith(("我", "本")):
+        if i < 0 or o == agency or o[i + len(agency):] not in ("", "人民政府", "政府", "办事处") or len(o) <= len(best):
+            continue
+        pre = o[:i]  # what comes before: nothing, or the place above it (武江区)
+        if not pre or (len(pre) <= 10 and resolve_region(pre).province is not None and _PLACE.search(pre)):
             best = o
     if best == agency and _RELATIVE.match(agency):
         # 区政府国资局 → 浑南区国资局: a heading line that names the body with its place
@@ -322,7 +339,7 @@ def read_metadata(text: str, tables_found: list[str], key: str | None = None) ->
             a = _CONTACT_TAIL.sub("", _clean_agency(m.group(1)))
             if _plausible_agency(a + "办公室") and not _RELATIVE.fullmatch(a):
                 # the office of a place (请与邹桥乡党政办公室联系) is its government's
-                agency = a + "人民政府" if _PLACE.search(a) else a
+                agency = a + "人民政府" if _is_place(a) else a
     subject = _body_agency(flat, ("subject",))
     if agency is None and subject:
         agency = subject[0]
