@@ -252,10 +252,10 @@ def account(facts: list[Fact], checks: list[Check], cells: list[tuple[str, str, 
                 "not read: its label or its numbers were not found in the table"
             ft = miss[0][0]
             cols = [m[2] for m in miss]
-            k2 = cols[0] if len(cols) == 1 else None
+            only: str | None = cols[0] if len(cols) == 1 else None
             what = f"cell {k1}/{cols[0]}" if len(cols) == 1 else f"{len(cols)} cells of row {k1} ({', '.join(cols)})"
             out.append(Check(f"{tid}.withheld", k1, False, f"{name}: {what} not published: {why}", "warning",
-                             ft, k1, k2))
+                             ft, k1, only))
     return out, published, withheld
 
 

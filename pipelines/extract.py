@@ -207,10 +207,10 @@ def _extract_text(report: dict, text: str) -> ReportResult:
     tfmt = md.format_version if md.format_version in ("f2019", "f2021") else fmt
     present = [t for t, r in (("t2", secs.t2), ("t3", secs.t3), ("t4", secs.t4)) if r]
     tables = ["t2", "t3", "t4"] if present and tfmt in ("f2019", "f2021") else []
-    cells = template_cells(tfmt, tables, t3_columns, t3_split) + pre2019_cells(pfacts, pchecks)
-    withheld_checks, n_pub, n_withheld = account(facts, checks, cells, [t for t in tables if t not in present])
+    tcells = template_cells(tfmt, tables, t3_columns, t3_split) + pre2019_cells(pfacts, pchecks)
+    withheld_checks, n_pub, n_withheld = account(facts, checks, tcells, [t for t in tables if t not in present])
     checks.extend(withheld_checks)
-    report.update(n_template_cells=len(cells), n_cells_published=n_pub, n_cells_withheld=n_withheld)
+    report.update(n_template_cells=len(tcells), n_cells_published=n_pub, n_cells_withheld=n_withheld)
     if not facts:
         if not secs.found():
             report["format_version"] = None
