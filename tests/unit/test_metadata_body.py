@@ -1,17 +1,10 @@
 """Report metadata from the body (issue 15 item 5): one test per trap class of
 ../shared/corpus/pages/README.md, on synthetic or quoted snippets, and the pages corpus
-scored against its targets with ../shared/tools/score_pages.py."""
-import pathlib
-import subprocess
-import sys
-
+scored against its targets in tests/integration/test_pages.py."""
 import pytest
 
-from conftest import SHARED
 from pipelines.extract import extract_report
 from pipelines.metadata import era_without_tables, read_metadata
-
-PAGES = SHARED / "corpus" / "pages"
 
 OVERVIEW_2019 = ("全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、"
                  "政府信息公开行政复议、行政诉讼情况、存在的主要问题及改进情况。\n一、总体情况\n")
@@ -123,17 +116,3 @@ def test_era_from_structure_else_year_never_from_a_cited_notice():
 def test_table_format_kept_apart_for_the_parse_status():
     md = read_metadata("2018年度政府信息公开工作年度报告\n" + OVERVIEW_2019, [])
     assert md.format_version == "f2019" and md.tables_format is None
-
-
-@pytest.mark.skipif(not (PAGES / "INDEX.tsv").exists(), reason="../shared/corpus/pages not present")
-def test_pages_corpus_meets_the_targets(tmp_path):
-    from pipelines.runner import run_pipeline
-
-    run_pipeline(PAGES, tmp_path, progress=False)
-    r = subprocess.run([sys.executable, str(SHARED / "tools" / "score_pages.py"), "--index", str(PAGES / "INDEX.tsv"),
-                        "--db", str(tmp_path / "ogi.duckdb")], capture_output=True, text=True)
-    assert r.returncode == 0, r.stdout + r.stderr
-    line = r.stdout.strip().splitlines()[-1]
-    share = {part.split()[0]: float(part.split("(")[1].rstrip("%);")) for part in line.split("; ")[1:]}
-    floors = {"year": 98.0, "format_era": 98.0, "agency": 90.0, "province": 85.0}
-    assert all(share[k] >= v for k, v in floors.items()), line
