@@ -17,6 +17,7 @@ from . import PARSER_VERSION, compiled
 from .accounting import account, page_of, pre2019_cells, t3_verified, t4_verified, template_cells
 from .decode import DecodeError, decode_bytes
 from .labels import templates
+from .agencies import agency_id, body_key
 from .metadata import agency_key, detect_format, read_metadata
 from .model import Check, Fact, ReportResult
 from .narrative import prose_candidates, read_narrative
@@ -41,7 +42,7 @@ def _base_report(data: bytes, source_path: str) -> dict:
     rid, sha = report_id_of(data)
     return {
         "report_id": rid, "source_path": source_path, "agency": None, "agency_key": None, "year": None,
-        "format_version": None, "province": None, "city": None, "county": None, "region_code": None,
+        "format_version": None, "province": None, "city": None, "county": None, "region_code": None, "level": None, "agency_id": None,
         "parse_status": "failed", "status_detail": None, "file_format": None, "encoding": None,
         "size_bytes": len(data), "sha256": sha, "tables_found": "", "n_cells": 0,
         "n_template_cells": 0, "n_cells_published": 0, "n_cells_withheld": 0,
@@ -201,7 +202,8 @@ def _extract_text(report: dict, text: str) -> ReportResult:
 
     md = read_metadata(text, found, key)
     report.update(agency=md.agency, agency_key=agency_key(md.agency), year=md.year, format_version=md.format_version,
-                  province=md.province, city=md.city, county=md.county, region_code=md.region_code,
+                  province=md.province, city=md.city, county=md.county, region_code=md.region_code, level=md.level,
+                  agency_id=agency_id(body_key(md.agency, md.level, md.region_code, report["report_id"])),
                   tables_found=",".join(found), n_cells=len(facts))
     # every cell of every template table the report has: published or named by a failing check
     tfmt = md.format_version if md.format_version in ("f2019", "f2021") else fmt

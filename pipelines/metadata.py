@@ -15,11 +15,10 @@ import functools
 import re
 from dataclasses import dataclass
 
-import yaml  # type: ignore[import-untyped]
-
-from . import DATA
+from .datafiles import read_yaml
 from .labels import templates
-from .regions import resolve_region, resolve_region_text
+from .regions import (Resolved, place_prefix, province_code, province_from_phone, resolve_region, resolve_region_text,
+                      resolve_region_url)
 from .textnorm import label_key
 
 _TITLE_WORDS: Final = r"(?:政府)?信息公开(?:工作)?(?:年度报告|年度工作报告|年报|工作报告|情况报告|报告)"
@@ -47,6 +46,7 @@ class Metadata:
     region_code: str | None
     title: str | None
     tables_format: str | None = None
+    level: str | None = None
 
 
 _WS_RUN: Final = re.compile(r"\s+")
@@ -178,7 +178,8 @@ _OPENING: Final = 6000  # metadata is looked for in the report's opening (and it
 @functools.cache
 def _rules() -> dict:
     """data/metadata.yaml with its patterns compiled ({AG}, {Y} substituted)."""
-    raw = yaml.safe_load((DATA / "metadata.yaml").read_text(encoding="utf-8"))
+    raw = read_yaml("metadata.yaml", pattern_keys=("office_of_government", "office_only", "town",
+                                                   "unlisted_government", "central"))
     ag = "(?P<agency>" + raw["agency_chars"] + ")"
     sufs = "|".join(sorted(raw["agency_suffixes"], key=len, reverse=True))
     ags = "(?P<agency>" + raw["agency_chars"] + "(?:" + sufs + "))"
@@ -195,6 +196,9 @@ def _rules() -> dict:
         "era": raw["era_markers"],
         "not_agency": frozenset(raw["not_agency"]),
         "not_agency_start": tuple(raw["not_agency_start"]),
+        "level": {**raw["level"], "town": re.compile(raw["level"]["town"]),
+                  "unlisted_government": re.compile(raw["level"]["unlisted_government"]),
+                  "central": re.compile(raw["level"]["central"]), "government": frozenset(raw["level"]["government"])},
     }
 
 
@@ -210,7 +214,7 @@ def _candidate(a: str) -> str | None:
         a = _LATIN_JUNK.sub("", a)  # a domain or spam text put in place of the name
     if a.count("(") != a.count(")"):
         a = a.split("(")[0]
-    if a in _rules()["not_agency"] or a.startswith(_rules()["not_agency_start"]) or _rules()["office_only"].match(a):
+    if a in _rules()["not_agency"] or a.startswith(_rules()["not_agency_start"]) or a.startswith("(") or _rules()["office_only"].match(a):
         return None
     return a if _plausible_agency(a) else None
 
@@ -313,6 +317,55 @@ def _fuller(agency: str, others: list[str], heads: list[str]) -> str:
     return best
 
 
+_PARENS: Final = re.compile(r"\([^()]*\)")
+LEVELS: Final = ("province", "city", "county", "town", "department-of-central", "department-of-province",
+                 "department-of-city", "department-of-county")
+
+
+def agency_level(agency: str | None, province: str | None, city: str | None, county: str | None,
+                 text: str = "") -> str | None:
+    """The administrative level of the reporting body (data/metadata.yaml `level`): a
+    government's (province, city, county, town) by the place its name ends with, any other
+    body's as department-of-<the level of the place it belongs to>; a report that names no
+    author by how it refers to itself (我乡 → town, 我局 → a department of its region)."""
+    rules = _rules()["level"]
+    region_level = "county" if county else "city" if city else "province" if province else None
+    head = text[:_OPENING]
+    if not region_level:
+        region_level = next((lv for lv, ws in rules["superior"].items() if any(w in head for w in ws)), None)
+    if not agency:
+        refs = {kind: min((head.find(w) for w in ws if w in head), default=-1)
+                for kind, ws in rules["self_reference"].items()}
+        found = sorted((i, kind) for kind, i in refs.items() if i >= 0)
+        if not found:
+            return None
+        kind = found[0][1]
+        if kind != "department":
+            return str(kind)
+        return f"department-of-{region_level}" if region_level else None
+    a = _PARENS.sub("", agency) or agency  # 高新区(新市区)政府: the name without its second name
+    k, lv = place_prefix(a)
+    rest = a[k:]
+    if k and rest in rules["government"]:
+        return lv
+    if rules["town"].match(rest):
+        return "town"
+    if lv is None:
+        m = rules["unlisted_government"].match(rest)
+        if m:
+            return str(rules["suffix_level"][m.group("suffix")])
+        rel = rules["relative"].get(a[:1])
+        alias = "".join(_PARENS.findall(agency)).strip("()")  # 委农办(县农业局): the second name may give it
+        if not rel and alias:
+            rel = rules["relative"].get(alias[:1])
+        if rel:
+            return f"department-of-{rel}"
+        if province is None and rules["central"].search(a):
+            return "department-of-central"
+        lv = region_level
+    return f"department-of-{lv}" if lv else None
+
+
 def read_metadata(text: str, tables_found: list[str], key: str | None = None) -> Metadata:
     """`key`: label_key(text), where the caller has it already. `format_version` is the
     template read from the tables where any was read, else from the structure, else the
@@ -364,13 +417,24 @@ def read_metadata(text: str, tables_found: list[str], key: str | None = None) ->
             year = int(m.group(1))
     fmt = detect_format(text, tables_found, key)
     has_tables = any(x in tables_found for x in ("t2", "t3", "t4", "stats_table"))
-    shown = fmt if has_tables else era_without_tables(flat, year)
+    # no table read: the template markers where the text has them (a blank template), else
+    # the section headings, else the year
+    shown = fmt if has_tables or fmt in ("f2019", "f2021") else era_without_tables(flat, year)
     reg = resolve_region(agency)
     if reg.corrected_name:
         agency = reg.corrected_name
-    if reg.province is None:
+    central = bool(agency) and place_prefix(agency)[0] == 0 and bool(_rules()["level"]["central"].search(agency)) \
+        and agency[:1] not in _rules()["level"]["relative"]
+    if reg.province is None and not central:  # (a ministry's report names places it works with)
         reg = resolve_region_text(flat)
-    return Metadata(agency, year, shown, reg.province, reg.city, reg.county, reg.code, t[0] if t else None, fmt)
+    if reg.province is None and not central:
+        reg = resolve_region_url(text)  # the source address a crawler saved on the first line
+    if reg.province is None and not central:
+        prov = province_from_phone(flat)  # the contact office's area code
+        if prov is not None:
+            reg = Resolved(province=prov, code=province_code(prov))
+    level = agency_level(agency, reg.province, reg.city, reg.county, flat)
+    return Metadata(agency, year, shown, reg.province, reg.city, reg.county, reg.code, t[0] if t else None, fmt, level)
 
 
 def agency_key(agency: str | None) -> str | None:

@@ -499,6 +499,7 @@ def prepare(warehouse: pathlib.Path, files: pd.DataFrame, segments: list[Segment
             at = at.set_column(at.schema.get_field_index("source_path"), "source_path", new_paths)
         at = at.take(pc.sort_indices(pa.table({"r": rank}), sort_keys=[("r", "ascending")]))
         p.whole[t] = at
+    _add_agency_tables(p)
     for t in SPLIT_TABLES:
         p.new_rows[t] = 0
     for s in segments:
@@ -509,6 +510,14 @@ def prepare(warehouse: pathlib.Path, files: pd.DataFrame, segments: list[Segment
             elif s.ids:
                 p.new_rows[t] += sum(x.num_rows for x in segment_frames(s, t))
     return p
+
+
+def _add_agency_tables(p: Prepared) -> None:
+    """dim_agencies and dim_agency_names, built from all reports (pipelines/agencies.py),
+    published whole beside dim_reports."""
+    from .agencies import agency_tables
+
+    p.whole.update(agency_tables(p.whole["dim_reports"]))
 
 
 def segment_files(s: Segment, table: str) -> list[pathlib.Path]:
@@ -875,8 +884,8 @@ def _duckdb_schema(con, tables) -> None:
 def _duckdb_build(db: pathlib.Path, pq_dir: pathlib.Path, ref: dict, workers: int) -> None:
     con = _duckdb_connect(db, workers)
     try:
-        _duckdb_schema(con, (*schemas.PUBLISHED, *ref))
-        _duckdb_insert(con, pq_dir, (*schemas.PUBLISHED, *ref))
+        _duckdb_schema(con, (*schemas.PUBLISHED, *schemas.AGENCY_TABLES, *ref))
+        _duckdb_insert(con, pq_dir, (*schemas.PUBLISHED, *schemas.AGENCY_TABLES, *ref))
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -887,7 +896,7 @@ def _duckdb_start(p: Prepared, db: pathlib.Path, ref: dict, workers: int):
     from memory (the same rows their Parquet files get); returns the open connection."""
     con = _duckdb_connect(db, workers)
     try:
-        _duckdb_schema(con, (*schemas.PUBLISHED, *ref))
+        _duckdb_schema(con, (*schemas.PUBLISHED, *schemas.AGENCY_TABLES, *ref))
         for t, at in {**p.whole, **ref}.items():
             if at.num_rows:
                 cols = ", ".join(f'"{c}"' for c in schemas.tables()[t].column_names)
@@ -962,6 +971,9 @@ def _duckdb_update(p: Prepared, db: pathlib.Path, pq_dir: pathlib.Path, workers:
             dup = " OR \"check\" = 'duplicate_file'" if t == "check_results" else ""
             con.execute(f"DELETE FROM {t} WHERE report_id IN (SELECT report_id FROM redo_ids){dup}")
             con.execute(f"INSERT INTO {t} {_select(t, _published_files(pq_dir, t), 'WHERE report_id IN (SELECT report_id FROM redo_ids)' + dup)}")
+        for t in schemas.AGENCY_TABLES:  # keyed by body, not report: replaced whole
+            con.execute(f"DELETE FROM {t}")
+            con.execute(f"INSERT INTO {t} {_select(t, _published_files(pq_dir, t), '')}")
         for t in SPLIT_TABLES:
             if p.dead:
                 con.execute(f"DELETE FROM {t} WHERE report_id IN (SELECT report_id FROM dead_ids)")
@@ -978,6 +990,11 @@ def write_warehouse(frames: dict[str, pd.DataFrame], warehouse: pathlib.Path) ->
     """Write Parquet and DuckDB from in-memory frames (the whole warehouse); return row
     counts per table. The warehouse has no marker, so the next pipeline run rebuilds it."""
     frames = {**frames, **{t: df for t, df in reference_frames().items() if t not in frames}}
+    if "dim_reports" in frames and "dim_agencies" not in frames:
+        from .agencies import agency_tables
+
+        frames.update({t: at.to_pandas().astype(schemas.pandas_dtypes(t))
+                       for t, at in agency_tables(_to_arrow("dim_reports", frames["dim_reports"])).items()})
     warehouse = pathlib.Path(warehouse)
     warehouse.mkdir(parents=True, exist_ok=True)
     tag = uuid.uuid4().hex[:8]

@@ -304,3 +304,120 @@ def resolve_region_text(text: str, limit: int = 4000) -> Resolved:
         res.code = county_code[county]
     _ = by_code
     return res
+
+
+def place_prefix(name: str) -> tuple[int, str | None]:
+    """How many leading characters of an agency name are place names (淮安市洪泽区 in
+    淮安市洪泽区人民政府: 6), and the level of the last one (province, city, county): full
+    names of any level, short names (福州, 河北) of provinces and cities, and a county under
+    another suffix (荔浦市 for 荔浦县). A name followed by 镇, 乡 or 街道 is a town's, not
+    a place of the list (新县镇)."""
+    full, short, starts = _index()
+    i, level = 0, None
+    n = len(name)
+    while i < n:
+        best_j, best_level = i, None
+        for size in starts.get(name[i], ()):
+            j = i + size
+            if j > n:
+                break
+            rs = full.get(name[i:j], ())
+            if rs and not _NOT_AFTER_FULL.match(name[j:]) and j > best_j:
+                best_j, best_level = j, rs[0].level
+        if best_level is None:
+            for j in range(min(n, i + 8), i + 1, -1):
+                rs2 = short.get(name[i:j])
+                if rs2 and not _NOT_AFTER_SHORT.match(name[j:]) and j < n:
+                    best_j, best_level = j, rs2[0].level
+                    break
+        if best_level is None:
+            rs3, j3 = _renamed(name, i)
+            if rs3:
+                best_j, best_level = j3, "county"
+        if best_level is None:
+            break
+        i, level = best_j, best_level
+    return i, level
+
+
+_PHONE: Final = re.compile(r"(?<![\d.])(0\d{2,3})\s?[-—–－]{1,2}\s?\d{7,8}(?!\d)")
+
+
+@functools.cache
+def _phone_areas() -> dict[str, str]:
+    from .datafiles import read_csv
+
+    return {r["prefix"]: r["province"] for r in read_csv("phone_areas.csv", ("prefix", "province"),
+                                                         required=("prefix", "province"))}
+
+
+def province_from_phone(text: str, limit: int = 6000) -> str | None:
+    """The province of the area codes of the phone numbers a report gives (0371-26982677:
+    河南省; data/phone_areas.csv, by the code's first three or four digits), where they
+    all agree: the contact office of a report whose text names no place."""
+    areas = _phone_areas()
+    found = set()
+    for m in _PHONE.finditer(text[:limit]):
+        code = m.group(1)
+        prov = areas.get(code[:4]) or areas.get(code[:3])
+        if prov:
+            found.add(prov)
+    return found.pop() if len(found) == 1 else None
+
+
+def province_code(province: str | None) -> str | None:
+    if province is None:
+        return None
+    return next((r.code for r in _regions() if r.level == "province" and r.name == province), None)
+
+
+_URL_LINE: Final = re.compile(r"^\s*(?:URL|url|来源|Source|source)\s*[:：]\s*https?://([^/\s:?#]+)")
+_HOST_NOISE: Final = frozenset({"www", "gov", "com", "net", "org", "edu", "html", "http", "https"})
+
+
+@functools.cache
+def _pinyin_index() -> tuple[dict[str, list[Region]], dict[str, list[Region]]]:
+    """The divisions by the pinyin of their name (data/regions_pinyin.csv): by the common
+    reading, and by the other readings of polyphonic characters."""
+    from .datafiles import read_csv
+
+    by_code = {r.code: r for r in _regions()}
+    common: dict[str, list[Region]] = {}
+    other: dict[str, list[Region]] = {}
+    for row in read_csv("regions_pinyin.csv", ("code", "pinyin"), required=("code", "pinyin")):
+        r = by_code.get(row["code"])
+        if r is None:
+            continue
+        first, *rest = row["pinyin"].split("|")
+        common.setdefault(first, []).append(r)
+        for v in rest:
+            other.setdefault(v, []).append(r)
+    return common, other
+
+
+def resolve_region_url(text: str) -> Resolved:
+    """The region a report's source address names (`URL: http://www.ningdu.gov.cn/…` on its
+    first line, as crawlers save pages): a host label that is the pinyin of exactly one
+    division's name (ningdu → 宁都县; qionghai.hainan → 琼海市, 海南省). A label two divisions
+    share (yichun: 宜春 or 伊春) decides only with another label naming the province."""
+    m = _URL_LINE.match(text[:400])
+    if not m:
+        return Resolved()
+    common, other = _pinyin_index()
+    labels = [x for x in m.group(1).lower().split(".") if len(x) >= 4 and x not in _HOST_NOISE and x.isalpha()]
+    cands = [common.get(x) or other.get(x) or [] for x in labels]
+    provs = {r.province for rs in cands for r in rs if r.level == "province"}
+    best: Region | None = None
+    rank = {"province": 0, "city": 1, "county": 2}
+    for rs in cands:
+        if len(rs) > 1 and provs:
+            rs = [r for r in rs if r.province in provs]
+        if len(rs) == 1 and (best is None or rank[rs[0].level] > rank[best.level]):
+            best = rs[0]
+    if best is None:
+        return Resolved()
+    if best.level == "county":
+        return Resolved(best.province, best.city or None, best.name, best.code)
+    if best.level == "city":
+        return Resolved(best.province, best.name, None, best.code)
+    return Resolved(best.province, None, None, best.code)

@@ -19,6 +19,8 @@ HERE = pathlib.Path(__file__).resolve().parent
 
 FACT_TABLES = ("fct_applications", "fct_outcomes", "fct_proactive_disclosures", "fct_review_litigation")
 PUBLISHED = ("dim_reports", *FACT_TABLES, "check_results", "report_texts")
+# built in the publish step from all reports' dim_reports rows (pipelines/agencies.py)
+AGENCY_TABLES = ("dim_agencies", "dim_agency_names")
 
 
 @dataclass(frozen=True)

@@ -1970,7 +1970,7 @@ COMMENT ON COLUMN v_report_rates.litigation_correction_rate IS '行政诉讼纠�
 -- ------------------------------------------------------------------ cross-year panel
 CREATE OR REPLACE VIEW v_agency_panel AS
 WITH fig AS (
-  SELECT d.report_id, d.agency, d.agency_key, d.year,
+  SELECT d.report_id, d.agency, d.agency_id, d.year,
     (SELECT max(value) FROM fct_applications a WHERE a.report_id = d.report_id
        AND a.stage = 'carried_over' AND a.applicant_type = 'total') AS carried_over,
     (SELECT max(value) FROM fct_applications a WHERE a.report_id = d.report_id
@@ -1988,9 +1988,9 @@ WITH fig AS (
     (SELECT max(value) FROM fct_proactive_disclosures p WHERE p.report_id = d.report_id
        AND p.item = 'regulations' AND p.measure = 'in_force') AS regulations_in_force
   FROM dim_reports d
-  WHERE d.agency_key IS NOT NULL AND d.year IS NOT NULL
+  WHERE d.agency_id IS NOT NULL AND d.year IS NOT NULL
 )
-SELECT cur.agency_key, cur.agency, cur.year, nxt.year AS next_year,
+SELECT cur.agency_id, cur.agency, cur.year, nxt.year AS next_year,
   cur.report_id, nxt.report_id AS next_report_id, nxt.agency AS next_agency,
   cur.carried_to_next, nxt.carried_over AS next_carried_over,
   CASE WHEN cur.carried_to_next IS NOT NULL AND nxt.carried_over IS NOT NULL
@@ -2010,9 +2010,9 @@ SELECT cur.agency_key, cur.agency, cur.year, nxt.year AS next_year,
        THEN cur.regulations_in_force + nxt.regulations_issued - nxt.regulations_repealed <> nxt.regulations_in_force
   END AS regulations_in_force_mismatch
 FROM fig cur
-LEFT JOIN fig nxt ON nxt.agency_key = cur.agency_key AND nxt.year = cur.year + 1
-ORDER BY cur.agency_key, cur.year, cur.report_id, next_report_id;
-COMMENT ON VIEW v_agency_panel IS 'One row per report and its agency''s report of the next year (matched by dim_reports.agency_key; next_* NULL where there is none): year N''s 结转下年度 against year N+1''s 上年结转, and year N''s 现行有效件数 (规范性文件, 规章) against year N+1''s, which should equal N''s + N+1''s 本年制发 − 本年废止. A mismatch flag is NULL where a figure is missing.';
+LEFT JOIN fig nxt ON nxt.agency_id = cur.agency_id AND nxt.year = cur.year + 1
+ORDER BY cur.agency_id, cur.year, cur.report_id, next_report_id;
+COMMENT ON VIEW v_agency_panel IS 'One row per report and its agency''s report of the next year (matched by dim_reports.agency_id, the body whatever name each year''s report gives it, see dim_agencies; next_* NULL where there is none): year N''s 结转下年度 against year N+1''s 上年结转, and year N''s 现行有效件数 (规范性文件, 规章) against year N+1''s, which should equal N''s + N+1''s 本年制发 − 本年废止. A mismatch flag is NULL where a figure is missing.';
 COMMENT ON COLUMN v_agency_panel.next_year IS 'year + 1 where the agency has a report for it, else NULL';
 COMMENT ON COLUMN v_agency_panel.next_report_id IS 'dim_reports.report_id of the agency''s year N+1 report';
 COMMENT ON COLUMN v_agency_panel.next_agency IS 'Agency name as the year N+1 report prints it';
@@ -2033,27 +2033,27 @@ COMMENT ON COLUMN v_agency_panel.expected_next_regulations_in_force IS 'regulati
 COMMENT ON COLUMN v_agency_panel.regulations_in_force_mismatch IS 'expected_next_regulations_in_force <> next_regulations_in_force';
 
 CREATE OR REPLACE VIEW v_panel_mismatches AS
-SELECT agency_key, agency, year, next_year, report_id, next_report_id, 'carried_to_next_vs_carried_over' AS "check",
+SELECT agency_id, agency, year, next_year, report_id, next_report_id, 'carried_to_next_vs_carried_over' AS "check",
   CAST(carried_to_next AS DOUBLE) AS value_year, CAST(next_carried_over AS DOUBLE) AS value_next_year,
   CAST(carried_to_next AS DOUBLE) AS expected_next_year,
   format('{} reports {} requests carried to {}; {} reports {} carried over from {}',
          year, carried_to_next, next_year, next_year, next_carried_over, year) AS detail
 FROM v_agency_panel WHERE carry_mismatch
 UNION ALL
-SELECT agency_key, agency, year, next_year, report_id, next_report_id, 'normative_documents.in_force',
+SELECT agency_id, agency, year, next_year, report_id, next_report_id, 'normative_documents.in_force',
   normative_in_force, next_normative_in_force, expected_next_normative_in_force,
   format('行政规范性文件 in force: {} {:g} + {} issued {:g} − repealed {:g} = {:g}, but {} prints {:g}',
          year, normative_in_force, next_year, next_normative_issued, next_normative_repealed,
          expected_next_normative_in_force, next_year, next_normative_in_force)
 FROM v_agency_panel WHERE normative_in_force_mismatch
 UNION ALL
-SELECT agency_key, agency, year, next_year, report_id, next_report_id, 'regulations.in_force',
+SELECT agency_id, agency, year, next_year, report_id, next_report_id, 'regulations.in_force',
   regulations_in_force, next_regulations_in_force, expected_next_regulations_in_force,
   format('规章 in force: {} {:g} + {} issued {:g} − repealed {:g} = {:g}, but {} prints {:g}',
          year, regulations_in_force, next_year, next_regulations_issued, next_regulations_repealed,
          expected_next_regulations_in_force, next_year, next_regulations_in_force)
 FROM v_agency_panel WHERE regulations_in_force_mismatch
-ORDER BY agency_key, year, "check";
+ORDER BY agency_id, year, "check";
 COMMENT ON VIEW v_panel_mismatches IS 'The cross-year mismatches of v_agency_panel, one row each: an agency''s year N and year N+1 reports disagree on the requests carried over or on the documents in force.';
 COMMENT ON COLUMN v_panel_mismatches."check" IS 'carried_to_next_vs_carried_over, normative_documents.in_force or regulations.in_force';
 COMMENT ON COLUMN v_panel_mismatches.next_year IS 'year + 1';
@@ -2067,7 +2067,7 @@ COMMENT ON COLUMN v_panel_mismatches.expected_next_year IS 'What year N+1 should
 CREATE OR REPLACE VIEW v_coverage AS
 SELECT year, format_version, province, parse_status,
   count(*) AS reports,
-  count(DISTINCT agency_key) AS agencies,
+  count(DISTINCT agency_id) AS agencies,
   count(*) FILTER (WHERE list_contains(string_split(coalesce(tables_found, ''), ','), 't2')) AS with_t2,
   count(*) FILTER (WHERE list_contains(string_split(coalesce(tables_found, ''), ','), 't3')) AS with_t3,
   count(*) FILTER (WHERE list_contains(string_split(coalesce(tables_found, ''), ','), 't4')) AS with_t4,
@@ -2078,7 +2078,7 @@ GROUP BY ALL
 ORDER BY year NULLS LAST, format_version, province NULLS LAST, parse_status;
 COMMENT ON VIEW v_coverage IS 'Reports per statistics year, template, province and parse status, with how many had each table read and the cells published. Sum over the other columns for one dimension, e.g. select year, sum(reports) from v_coverage group by year.';
 COMMENT ON COLUMN v_coverage.reports IS 'Reports (dim_reports rows)';
-COMMENT ON COLUMN v_coverage.agencies IS 'Distinct agency_key';
+COMMENT ON COLUMN v_coverage.agencies IS 'Distinct agency_id: reporting bodies, whatever names they go by';
 COMMENT ON COLUMN v_coverage.with_t2 IS 'Reports whose table 二 was read';
 COMMENT ON COLUMN v_coverage.with_t3 IS 'Reports whose table 三 was read';
 COMMENT ON COLUMN v_coverage.with_t4 IS 'Reports whose table 四 was read';
@@ -2104,7 +2104,7 @@ COMMENT ON VIEW v_check_failures IS 'Every failing check with its report (agency
 COMMENT ON COLUMN v_check_failures.key1_label IS 'Chinese label of key1 (dim_codes)';
 COMMENT ON COLUMN v_check_failures.key2_label IS 'Chinese label of key2 (dim_codes)';
 -- ---- column comments of view columns taken as they are from a table ----
-COMMENT ON COLUMN v_agency_panel."agency_key" IS 'Normalised agency name for matching across years (full-width, spaces, brackets, 人民政府/政府 unified)';
+COMMENT ON COLUMN v_agency_panel."agency_id" IS 'dim_agencies.agency_id: the reporting body, shared by all the names it goes by (region + normalised name, renamings from pipelines/data/agency_aliases.csv); a government never shares it with its departments; NULL where no agency was found';
 COMMENT ON COLUMN v_agency_panel."agency" IS 'The reporting body as the report''s title names it';
 COMMENT ON COLUMN v_agency_panel."year" IS 'Statistics year the report covers (not the publication year)';
 COMMENT ON COLUMN v_agency_panel."report_id" IS 'Stable id: first 16 hex digits of the sha256 of the raw file''s bytes';
@@ -2155,7 +2155,7 @@ COMMENT ON COLUMN v_outcomes_wide_verified."agency_key" IS 'Normalised agency na
 COMMENT ON COLUMN v_outcomes_wide_verified."year" IS 'Statistics year the report covers (not the publication year)';
 COMMENT ON COLUMN v_outcomes_wide_verified."format_version" IS 'Template detected from the tables and labels';
 COMMENT ON COLUMN v_outcomes_wide_verified."parse_status" IS 'ok, partial (some tables missing or unreadable) or failed';
-COMMENT ON COLUMN v_panel_mismatches."agency_key" IS 'Normalised agency name for matching across years (full-width, spaces, brackets, 人民政府/政府 unified)';
+COMMENT ON COLUMN v_panel_mismatches."agency_id" IS 'dim_agencies.agency_id: the reporting body, shared by all the names it goes by (region + normalised name, renamings from pipelines/data/agency_aliases.csv); a government never shares it with its departments; NULL where no agency was found';
 COMMENT ON COLUMN v_panel_mismatches."agency" IS 'The reporting body as the report''s title names it';
 COMMENT ON COLUMN v_panel_mismatches."year" IS 'Statistics year the report covers (not the publication year)';
 COMMENT ON COLUMN v_panel_mismatches."report_id" IS 'Stable id: first 16 hex digits of the sha256 of the raw file''s bytes';

@@ -147,7 +147,7 @@ def test_single_year_reports_have_no_panel_pair(con):
 
 def test_cross_year_panel_lists_the_mismatches(tmp_path):
     """Sample 003 (衡水市桃城区人民政府, 2021) and an edited copy for 2022: its title says
-    衡水市桃城区政府 (same agency_key), 上年结转 0 although 2021 carried 1 to the next year, and
+    衡水市桃城区政府 (same agency_id), 上年结转 0 although 2021 carried 1 to the next year, and
     行政规范性文件 制发 3 / 废止 1 / 现行有效 15 although 2021 had 10 in force (10 + 3 − 1 = 12)."""
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -162,12 +162,14 @@ def test_cross_year_panel_lists_the_mismatches(tmp_path):
     years = dict(con.execute("select source_path, year from dim_reports").fetchall())
     assert years == {"taocheng_2021.txt": 2021, "taocheng_2022.txt": 2022}
     assert con.execute("select count(distinct agency_key) from dim_reports").fetchone()[0] == 1
-    p = con.execute("select agency_key, year, next_year, carried_to_next, next_carried_over, carry_mismatch, "
+    assert con.execute("select count(distinct agency_id) from dim_reports").fetchone()[0] == 1
+    aid = con.execute("select agency_id from dim_reports limit 1").fetchone()[0]
+    p = con.execute("select agency_id, year, next_year, carried_to_next, next_carried_over, carry_mismatch, "
                     "normative_in_force, next_normative_issued, next_normative_repealed, next_normative_in_force, "
                     "expected_next_normative_in_force, normative_in_force_mismatch, regulations_in_force, "
                     "next_regulations_in_force, regulations_in_force_mismatch "
                     "from v_agency_panel where next_year is not null").fetchall()
-    assert p == [("衡水市桃城区政府", 2021, 2022, 1, 0, True, 10.0, 3.0, 1.0, 15.0, 12.0, True, 0.0, 0.0, False)]
+    assert p == [(aid, 2021, 2022, 1, 0, True, 10.0, 3.0, 1.0, 15.0, 12.0, True, 0.0, 0.0, False)]
     last = con.execute("select year, next_year, next_report_id from v_agency_panel where year = 2022").fetchall()
     assert last == [(2022, None, None)]
     m = con.execute("select \"check\", year, next_year, value_year, value_next_year, expected_next_year, detail "

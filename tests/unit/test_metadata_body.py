@@ -116,3 +116,28 @@ def test_era_from_structure_else_year_never_from_a_cited_notice():
 def test_table_format_kept_apart_for_the_parse_status():
     md = read_metadata("2018年度政府信息公开工作年度报告\n" + OVERVIEW_2019, [])
     assert md.format_version == "f2019" and md.tables_format is None
+
+
+def test_region_from_the_contact_phone_area_code():
+    r = meta("本报告是根据《条例》要求,由bt365备用网址办公室编制,时间自2013年1月1日始至2013年12月31日止。"
+             "如对本报告有任何疑问,请联系办公室信息服务中心,联系电话:0371—26982677。\n")
+    assert (r["province"], r["city"], r["region_code"]) == ("河南省", None, "410000")
+    # numbers of two provinces: none
+    assert meta("电话:0371-26982677,传真:0591-22880207。2013年,我县按照…\n")["province"] is None
+
+
+def test_region_from_the_source_address_on_the_first_line():
+    r = meta("URL: http://www.ningdu.gov.cn/ndxxxgk/c101626/202401/6f9f.shtml\n\n"
+             "2023年,我乡认真贯彻落实《条例》。统计期限为2023年1月1日至12月31日。\n")
+    assert (r["province"], r["city"], r["county"], r["level"]) == ("江西省", "赣州市", "宁都县", "town")
+    # a label two places share (宜春 in Jiangxi, 伊春 in Heilongjiang) decides nothing
+    assert meta("URL: http://sj.yichun.gov.cn/ycssjj/1.html\n\n2019年,我局认真贯彻落实《条例》。\n")["province"] is None
+    # the text's own places come first
+    r = meta("URL: http://www.ningdu.gov.cn/1.html\n\n根据《条例》,现公布兰考县2012年政府信息公开工作年度报告。\n")
+    assert r["county"] == "兰考县"
+
+
+def test_a_central_ministry_takes_no_region_from_places_it_names():
+    r = meta("中华人民共和国教育部2010年政府信息公开工作年度报告\n根据《条例》,北京市、上海市……"
+             "电话:010-66096114\n")
+    assert (r["agency"], r["province"], r["level"]) == ("中华人民共和国教育部", None, "department-of-central")
