@@ -423,8 +423,10 @@ def read_metadata(text: str, tables_found: list[str], key: str | None = None) ->
     reg = resolve_region(agency)
     if reg.corrected_name:
         agency = reg.corrected_name
-    central = bool(agency) and place_prefix(agency)[0] == 0 and bool(_rules()["level"]["central"].search(agency)) \
-        and agency[:1] not in _rules()["level"]["relative"]
+    central = False
+    if agency:
+        central = place_prefix(agency)[0] == 0 and bool(_rules()["level"]["central"].search(agency)) \
+            and agency[:1] not in _rules()["level"]["relative"]
     if reg.province is None and not central:  # (a ministry's report names places it works with)
         reg = resolve_region_text(flat)
     if reg.province is None and not central:

@@ -266,8 +266,6 @@ def resolve_region_text(text: str, limit: int = 4000) -> Resolved:
                 votes.append((r, 1.0 / len(rs2)))
     if not votes:
         return Resolved()
-    by_code = {r.code: r for r in _regions()}
-
     def best(scores: dict[str, float], floor: float) -> str | None:
         if not scores:
             return None
@@ -302,7 +300,6 @@ def resolve_region_text(text: str, limit: int = 4000) -> Resolved:
     if county is not None:
         res.county = county
         res.code = county_code[county]
-    _ = by_code
     return res
 
 
