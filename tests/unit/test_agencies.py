@@ -1,7 +1,7 @@
 """Agencies as an entity (issue 18 item 1): the administrative level of every report,
 one agency_id for all the names of one body (place + normalised name, renamings from
 pipelines/data/agency_aliases.csv), never shared between a government and its
-departments (the dev corpus pair, dim_agencies and the panel: tests/integration/test_agencies.py)."""
+departments (the dev corpus pair, dim_agencies and the panel: tests/integration/test_agencies_corpus.py)."""
 import csv
 
 import pytest
