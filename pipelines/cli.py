@@ -125,9 +125,9 @@ def docs(check: bool) -> None:
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Writes OUT/reports/ and OUT/gold/.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same corpus.")
 @click.option("--layouts", default=None, help="Comma-separated subset of: cells, tabrows, blanklines, pipes, "
-                                              "markdown, html (default: all).")
+                                              "markdown, html, pdf (default: all but pdf).")
 @click.option("--templates", default="f2019,f2021", show_default=True, help="Comma-separated: f2019, f2021.")
-@click.option("--blanks", is_flag=True, help="Print some zero cells blank (cells and pipes layouts).")
+@click.option("--blanks", is_flag=True, help="Print some zero cells blank (cells, pipes and pdf layouts).")
 @click.option("--workers", type=int, default=None, help="Processes (default: OGI_WORKERS or 2).")
 def synth(n: int, out: str, seed: int, layouts: str | None, templates: str, blanks: bool, workers: int | None) -> None:
     """Generate a synthetic corpus of N reports with its ground truth (gold format)."""
