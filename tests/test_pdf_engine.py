@@ -59,7 +59,9 @@ def test_pdf_table_cut_by_page_break_joined_and_pages_counted():
     n_pages = len(pdfium.PdfDocument(s.data))
     text = r.text
     assert text.count("\f") == n_pages - 1  # exactly one form feed between pages
-    assert all(ln == "\f" for ln in text.split("\n") if "\f" in ln)  # on a line of its own
+    # at the end of a page's last line: its last prose line or the blank line after a table
+    assert all(ln.endswith("\f") and "\f" not in ln[:-1] for ln in text.split("\n") if "\f" in ln)
+    assert "\n\f\n" in text  # table 三 ends page: the blank line after it holds the form feed
     pages = {k: text.count("\f", 0, f.span_start) + 1 for k, f in facts.items() if f.span_start is not None}
     t3 = [p for (t, *_), p in pages.items() if t in ("fct_applications", "fct_outcomes")]
     assert len(set(t3)) == 2  # table 三 read from both sides of the break
@@ -98,7 +100,7 @@ def test_pdf_page_over_the_character_cap_is_plain_text_with_a_check():
     notes = [c for c in r.checks if c.check == "parse.degraded"]
     assert len(notes) == 1 and not notes[0].passed and notes[0].detail.startswith("page 2: ")
     assert "read as plain text" in notes[0].detail
-    assert r.text.startswith("First page\n\f\n") and r.text.count("12345") == rows * 19
+    assert r.text.startswith("First page\f\n") and r.text.count("12345") == rows * 19
 
 
 def test_pdf_page_with_20000_rulings_is_read_in_time():
@@ -137,13 +139,14 @@ def test_pdf_page_with_too_many_distinct_rulings_is_capped_with_a_note():
 def test_pdf_form_feeds_between_pages_only(pages):
     texts = ["A short first page.", "The second page, a longer line of prose than the others.", "Third."]
     data = make_pdf(*(text_at(20 if i < 2 else 40, 300, texts[i]) for i in range(pages)))
-    assert pdf_to_text(data) == "\n\f\n".join(texts[:pages]) + "\n"
+    assert pdf_to_text(data) == "\f\n".join(texts[:pages]) + "\n"
 
 
-def test_pdf_paragraph_running_onto_the_next_page_is_one_line_then_the_form_feed():
+def test_pdf_paragraph_running_onto_the_next_page_is_one_line_ending_in_the_form_feed():
     texts = ["A paragraph line that runs to the right margin", "and goes on here.", "Next paragraph"]
     data = make_pdf(text_at(20, 300, texts[0]) + text_at(20, 200, "A second line of the same width, as long"),
                     text_at(20, 300, texts[1]) + text_at(40, 200, texts[2]))
     text = pdf_to_text(data)
-    assert text.split("\n")[-3:] == ["\f", texts[2], ""]
+    assert text.split("\n")[-3:] == [f"{texts[0].split()[0]} paragraph line that runs to the right margin A second "
+                                      f"line of the same width, as long {texts[1]}\f", texts[2], ""][-3:]
     assert text.count("\f") == 1

@@ -22,8 +22,9 @@ Output text contract (all converters):
   (a line break *between two CJK characters* is dropped instead, so ``商业\\n企业``
   reads ``商业企业``), stripped;
 * prose never contains a TAB (tabs become spaces), so a TAB always means a table row;
-* PDF pages are separated by a line holding one form feed (``\f``), which stands in
-  for the blank line where a table meets the page break; no other ``\f`` is emitted;
+* PDF pages are separated by one form feed (``\f``) at the end of a page's last line
+  (its last prose line, or the blank line after its last table, which then holds only
+  ``\f``); no other ``\f`` is emitted;
 * numbers are kept exactly as printed (no unit conversion, ``+`` kept).
 
 No Dagster imports here: these are pure functions of bytes.

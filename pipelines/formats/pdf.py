@@ -5,8 +5,9 @@ text and box, each drawn path's segments and colours), finding its ruled tables
 (the geometry is in ``pdfgeom``), emitting each table row as one TAB-joined line and the
 prose around the tables as lines, in reading order per page, with page headers /
 footers (``-3-``, ``— 4 —``, ``第3页``, ``3/5`` ...) removed, and a line holding one form
-feed (``\f``) between pages (in place of the blank line after a table where a table
-ends the page), so a span's page is the number of form feeds before it plus one.
+feed (``\f``) between pages, at the end of the last line of a page (a prose line, or
+the blank line after a table), so the lines are those of a text without page breaks
+and a span's page is the number of form feeds before it plus one.
 Nothing here knows about the report templates; stitching a table that continues on
 the next page is the parser's job (the rows are simply emitted in order).
 
@@ -36,7 +37,7 @@ import re
 from collections import Counter
 from typing import Any, Final
 
-from . import FormatError, NeedsOCR, clean_cell, clean_line, join_blocks, table_lines
+from . import FormatError, NeedsOCR, clean_cell, clean_line, table_lines
 from .pdfgeom import Box, Char, TooComplex, bbox, closing_edges, dedupe, find_tables, table_rows, table_text, text_lines
 
 MAX_PAGE_CHARS: Final = 40_000  # characters on a page beyond which it is read as plain text
@@ -478,20 +479,35 @@ def pdf_to_text(data: bytes, notes: list[str] | None = None) -> str:
 
 
 def _join(items: list[tuple[str, Any]]) -> str:
-    """join_blocks with the page breaks: each a line holding one form feed, in place of
-    the blank line after a table where there is one."""
+    """join_blocks with the page breaks: the lines are exactly join_blocks' (a blank line
+    around each table), and each page break puts one form feed at the end of the line
+    before it: a prose line (``...。\f``) or the blank line after a table (then a line
+    holding only ``\f``). A break before any line is a line of its own."""
     out: list[str] = []
-    chunk: list[tuple[str, Any]] = []
+    marks: dict[int, int] = {}
+    lead = 0
     for kind, payload in items:
-        if kind != "break":
-            chunk.append((kind, payload))
-            continue
-        text = join_blocks(chunk)
-        out.append(text)
-        chunk = []
-        out.append("\f\n")
-    out.append(join_blocks(chunk))
-    return "".join(out)
+        if kind == "break":
+            if out:
+                marks[len(out) - 1] = marks.get(len(out) - 1, 0) + 1
+            else:
+                lead += 1
+        elif kind == "table":
+            rows: list[str] = list(payload)
+            if not rows:
+                continue
+            if out and out[-1] != "":
+                out.append("")
+            out.extend(rows)
+            out.append("")
+        else:
+            line = clean_line(payload)
+            if line:
+                out.append(line)
+    while out and out[-1] == "" and len(out) - 1 not in marks:
+        out.pop()
+    lines = ["\f"] * lead + [ln + "\f" * marks[i] if i in marks else ln for i, ln in enumerate(out)]
+    return "\n".join(lines) + ("\n" if lines else "")
 
 
 class _Line:
