@@ -429,7 +429,7 @@ def test_pdf_ruled_table_across_pages_with_footers():
         "Item\tA\tB",
         "Row one\t12\t+3",
         "Row two\t0\t ",  # an empty ruled box: one space (a blank cell)
-        "\f",  # the page break, in place of the blank line after the table
+        "\f",  # the page break: one form feed, at the end of the page's last line (here the blank after the table)
         "Row three\t7\t8",
         "Row four\t9\t10",
         "",
