@@ -5,7 +5,9 @@ their caps and named by a failing check."""
 
 from __future__ import annotations
 
+import pathlib
 import re
+import sys
 import time
 
 import pytest
@@ -13,7 +15,9 @@ import pytest
 from pipelines import synth
 from pipelines.extract import extract_report
 from pipelines.formats.pdf import MAX_PAGE_CHARS, is_page_marker, pdf_to_text
-from test_formats import make_pdf, text_at
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "unit"))
+from test_formats import make_pdf, text_at  # noqa: E402 - the minimal PDF writer of the format tests
 
 
 def _pdf_report(blank: bool, split_t3: bool) -> synth.Synth:
