@@ -34,7 +34,7 @@ from dagster import (
 )
 
 import schemas
-from . import PARSER_VERSION
+from . import PARSER_VERSION, runlock
 from .batch import MANIFEST, Extraction, discover, extract_all, finish
 from .publish import TableRows, prepare, validate, write
 
@@ -73,8 +73,11 @@ def settings_from_env(**overrides) -> OgiSettings:
 @asset(group_name="raw", description="Report files found under the raw folder: path, size, sha256 (files "
                                       "unchanged since the last run are not read again).")
 def raw_report_files(context: AssetExecutionContext, ogi: OgiSettings) -> pd.DataFrame:
+    # the run holds the warehouse's lock from here to its last step (one writer at a time)
+    runlock.hold(ogi.warehouse_path, context.run.run_id)
     # (lazy: on a first run the parsing workers hash what they read)
-    df = discover(ogi.raw_path, ogi.warehouse_path / MANIFEST if ogi.use_cache else None, lazy=True)
+    df = discover(ogi.raw_path, ogi.warehouse_path / MANIFEST if ogi.use_cache else None, lazy=True,
+                  exclude=[ogi.warehouse_path])
     context.add_output_metadata({"files": len(df), "hashed": df.attrs.get("hashed", len(df)),
                                  "left_to_the_workers": df.attrs.get("unhashed", 0), "raw_dir": str(ogi.raw_path)})
     return df
@@ -98,7 +101,8 @@ def extracted_reports(context: AssetExecutionContext, ogi: OgiSettings,
 )
 def core_tables(extracted_reports: Extraction):
     e = extracted_reports
-    p = prepare(pathlib.Path(e.warehouse), e.files, e.segments, e.base, e.signature, e.inputs, e.unchanged, e.stats)
+    p = prepare(pathlib.Path(e.warehouse), e.files, e.segments, e.base, e.signature, e.inputs, e.unchanged, e.stats,
+                listing=getattr(e, "listing", None))
     for t in CORE_TABLES:
         rows = TableRows(p, t)
         yield Output(rows, output_name=t, metadata={"new_rows": rows.new_rows, "unchanged": p.unchanged})
@@ -141,8 +145,11 @@ def warehouse(context: AssetExecutionContext, ogi: OgiSettings, dim_reports: Tab
               report_texts: TableRows) -> MaterializeResult:
     # all seven hold the same plan: one writer publishes it (nothing when nothing changed)
     p = dim_reports.prepared
-    counts = write(p, ogi.workers)
-    finish(p, counts)
+    try:
+        counts = write(p, ogi.workers)
+        finish(p, counts)
+    finally:
+        runlock.release(ogi.warehouse_path, context.run.run_id)
     return MaterializeResult(metadata={f"rows_{k}": v for k, v in counts.items()}
                              | {"duckdb": str(ogi.warehouse_path / "ogi.duckdb"), "unchanged": p.unchanged})
 

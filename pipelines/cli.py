@@ -52,7 +52,12 @@ def run(raw: str, warehouse: str, workers: int | None, no_cache: bool, quiet: bo
 
     if not pathlib.Path(raw).is_dir():
         raise click.ClickException(f"raw folder not found: {raw}")
-    s = run_pipeline(raw, warehouse, workers=workers, use_cache=not no_cache, progress=not quiet)
+    from .runlock import RunLocked
+
+    try:
+        s = run_pipeline(raw, warehouse, workers=workers, use_cache=not no_cache, progress=not quiet)
+    except RunLocked as e:
+        raise click.ClickException(str(e)) from None
     click.echo(format_summary(s))
     click.echo(f"warehouse: {pathlib.Path(warehouse) / 'ogi.duckdb'} and {pathlib.Path(warehouse) / 'parquet'}/")
 
