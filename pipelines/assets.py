@@ -160,15 +160,21 @@ daily_schedule = ScheduleDefinition(job=ogi_job, cron_schedule="0 3 * * *", name
                                     default_status=DefaultScheduleStatus.STOPPED)
 
 
-def _listing_fingerprint(raw: pathlib.Path) -> str:
+def _listing_fingerprint(raw: pathlib.Path, warehouse: pathlib.Path | None = None) -> str:
     h = hashlib.sha256()
+    wh = os.path.realpath(warehouse) if warehouse is not None else None
     for root, dirs, files in os.walk(raw):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        # (the warehouse, when inside the raw folder, changes with every run: not watched)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and os.path.realpath(os.path.join(root, d)) != wh)
         for name in sorted(files):
             if name.startswith("."):
                 continue
-            st = (pathlib.Path(root) / name).stat()
-            h.update(f"{root}/{name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+            path = os.path.join(root, name)
+            try:
+                st = os.lstat(path)  # (a link is not followed: loops and dangling links are files too)
+            except OSError:
+                continue
+            h.update(os.fsencode(path) + f"\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return h.hexdigest()
 
 
@@ -177,7 +183,7 @@ def _listing_fingerprint(raw: pathlib.Path) -> str:
 def new_report_files(context: SensorEvaluationContext, ogi: OgiSettings):
     if not ogi.raw_path.is_dir():
         return SkipReason(f"raw folder {ogi.raw_path} does not exist")
-    fp = _listing_fingerprint(ogi.raw_path)
+    fp = _listing_fingerprint(ogi.raw_path, ogi.warehouse_path)
     if fp == context.cursor:
         return SkipReason("no change under the raw folder")
     context.update_cursor(fp)

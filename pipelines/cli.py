@@ -157,9 +157,16 @@ def synth(n: int, out: str, seed: int, layouts: str | None, templates: str, blan
 @click.option("--workers", type=int, default=None, help="Parsing processes (default: OGI_WORKERS or 2).")
 @click.option("--profile", "profile", is_flag=True, help="Also profile the cold run (cProfile, top functions).")
 @click.option("--keep", is_flag=True, help="Keep the work folder.")
-def bench(n: int, out: str | None, seed: int, workers: int | None, profile: bool, keep: bool) -> None:
+@click.option("--hostile", is_flag=True, help="Instead: 40 good reports beside hostile files and paths (zip and "
+                                               "span bombs, a huge PDF page, links, loops, a GBK name): time, "
+                                               "peak memory per process, what became of each bad path.")
+def bench(n: int, out: str | None, seed: int, workers: int | None, profile: bool, keep: bool, hostile: bool) -> None:
     """Benchmark: cold run, rerun with no change, rerun with 1% changed; throughput and memory."""
-    from .bench import run_bench
+    from .bench import run_bench, run_hostile_bench
+
+    if hostile:
+        run_hostile_bench(workers=workers, out=out, keep=keep, echo=click.echo)
+        return
 
     run_bench(n=n, out=out, seed=seed, workers=workers, profile=profile, keep=keep, echo=click.echo)
 
