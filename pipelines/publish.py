@@ -1043,7 +1043,7 @@ class TableRows:
     def new_rows(self) -> int:
         if self.prepared.unchanged:
             return 0
-        if self.table in WHOLE_TABLES:
+        if self.table in WHOLE_TABLES or self.table in LISTING_TABLES:
             return self.prepared.whole[self.table].num_rows
         return self.prepared.new_rows.get(self.table, 0)
 
@@ -1054,6 +1054,8 @@ class TableRows:
         p = self.prepared
         if p.unchanged:
             return {"rows": 0, "failures": 0}
+        if self.table in LISTING_TABLES:
+            return validate(self.table, p.whole[self.table])
         if self.table in WHOLE_TABLES:
             # rows of new reports, moved reports and duplicates; the others were validated before
             import pyarrow as pa
