@@ -40,7 +40,7 @@ bench: compiled
 bench-hostile: compiled
 	$(VENV)/bin/ogi bench --hostile
 
-# The audit page is tested in Debian's chromium (tests/test_audit.py), with a CJK font so
+# The audit page is tested in Debian's chromium (tests/browser/test_audit.py), with a CJK font so
 # screenshots show Chinese: installed when missing if we are root with apt-get; otherwise
 # say so (the browser tests then skip with that reason, or fail when OGI_REQUIRE_BROWSER=1).
 chromium:
