@@ -926,7 +926,14 @@ def _extract_all(files: pd.DataFrame, warehouse: pathlib.Path, workers: int, pro
 def finish(prepared, counts: dict) -> None:
     """After a successful publish: the staged segments are in the warehouse now; the run's
     counts go to warehouse/state/last_run.json (read by `ogi run`'s summary and the benchmark)."""
+    from .runlock import run_lock
+
     wh = pathlib.Path(prepared.warehouse)
+    with run_lock(wh):  # (another run's segments are staged there only while it holds the lock)
+        _finish(wh, prepared, counts)
+
+
+def _finish(wh: pathlib.Path, prepared, counts: dict) -> None:
     shutil.rmtree(wh / STAGED, ignore_errors=True)
     p = wh / "state" / "last_run.json"
     p.parent.mkdir(parents=True, exist_ok=True)

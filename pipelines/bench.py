@@ -405,7 +405,7 @@ def run_hostile_bench(workers: int | None = None, out: str | None = None, keep: 
         shutil.rmtree(d, ignore_errors=True)
     try:
         synth.generate(n_good, corpus, seed=0, workers=workers)
-        good = sorted((corpus / "reports").iterdir())
+        good = sorted(p for p in (corpus / "reports").rglob("*") if p.is_file())
         outside = work / "outside-secret.txt"
         outside.write_text("OUTSIDE-SECRET 政府信息公开 " * 10, encoding="utf-8")
         made = make_hostile(raw, good, outside, big=True)
