@@ -16,6 +16,7 @@ import pathlib
 from . import PARSER_VERSION, compiled
 from .accounting import account, page_of, pre2019_cells, t3_verified, t4_verified, template_cells
 from .decode import DecodeError, decode_bytes
+from .identities import t3_fact_table
 from .labels import templates
 from .metadata import agency_key, detect_format, read_metadata
 from .model import Check, Fact, ReportResult
@@ -27,7 +28,6 @@ from .table3 import read_t3
 from .table4 import read_t4
 from .textnorm import label_key, normalize_text
 
-T3_APPLICATION_ROWS: Final = ("new_received", "carried_over", "carried_to_next")
 # inputs read by pages: a fact's page is counted from the form feeds of their text
 UNPAGED_FORMATS: Final = ("text", "html", "docx")
 
@@ -55,8 +55,10 @@ def _failed(report: dict, reason: str, text: str = "") -> ReportResult:
     return ReportResult(report, [], [Check("parse", "file", False, reason, "error")], text)
 
 
-def to_text(data: bytes, source_path: str) -> tuple[str, str, str | None]:
-    """(raw text, file format, encoding). Raises DecodeError / formats.FormatError."""
+def to_text(data: bytes, source_path: str, notes: list[str] | None = None) -> tuple[str, str, str | None]:
+    """(raw text, file format, encoding). Raises DecodeError / formats.FormatError.
+    `notes` receives the converter's lines about parts read in a degraded way (a PDF
+    page over a size cap read as plain text)."""
     from . import formats
 
     kind = formats.sniff(data, source_path)
@@ -69,7 +71,7 @@ def to_text(data: bytes, source_path: str) -> tuple[str, str, str | None]:
             raise DecodeError("image file: needs OCR, not read")
         raise DecodeError("binary content, not a report in a known format")
     if kind in ("pdf", "docx", "html"):
-        return formats.to_text(data, kind), kind, None
+        return formats.to_text(data, kind, notes), kind, None
     text, enc = decode_bytes(data)
     return text, "text", enc
 
@@ -87,8 +89,9 @@ def _sniff_quietly(data: bytes, source_path: str) -> str | None:
 
 def extract_report(data: bytes, source_path: str) -> ReportResult:
     report = _base_report(data, source_path)
+    notes: list[str] = []
     try:
-        raw, kind, enc = to_text(data, source_path)
+        raw, kind, enc = to_text(data, source_path, notes)
     except Exception as e:  # noqa: BLE001 - every reading failure is recorded, never raised
         name = type(e).__name__
         if name not in ("DecodeError", "FormatError", "LimitError") and compiled.active():
@@ -103,6 +106,8 @@ def extract_report(data: bytes, source_path: str) -> ReportResult:
         res = _extract_text(report, text)
         if kind not in UNPAGED_FORMATS:
             page_of(text, res.facts)
+        for note in notes:  # e.g. a PDF page over a size cap, read without its tables
+            res.checks.append(Check("parse.degraded", "file", False, note, "warning"))
         return res
     except Exception as e:  # noqa: BLE001 - a parser bug must not stop the run
         if compiled.active():
@@ -157,7 +162,7 @@ def _extract_text(report: dict, text: str) -> ReportResult:
                     complete = False
                     continue
                 n_rows += 1
-                table = "fct_applications" if code in T3_APPLICATION_ROWS else "fct_outcomes"
+                table = t3_fact_table(code)
                 for col, c in zip(r3.columns, cells):
                     if "missing_cell" in c.flags:
                         continue  # explained in check_results (t3.missing_cell)
