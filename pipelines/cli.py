@@ -32,7 +32,29 @@ def _quiet_gc_imports() -> None:
         gc.freeze()
 
 
+def version_text() -> str:
+    """The package version and the parser version (what cached results and
+    dim_reports.parser_version are keyed by)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from . import PARSER_VERSION
+
+    try:
+        pkg = version("ogi")
+    except PackageNotFoundError:  # run from a checkout that was not installed
+        pkg = "unknown"
+    return f"ogi {pkg} (parser {PARSER_VERSION})"
+
+
+def _print_version(ctx: click.Context, _param, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(version_text())
+        ctx.exit()
+
+
 @click.group()
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the package and parser versions and exit.")
 def main() -> None:
     """ogi: government information disclosure annual reports → analytic tables."""
 

@@ -7,7 +7,8 @@ layout, and the one writer that builds the new Parquet folder and DuckDB file un
 temporary names and renames them into place, so a reader never sees a half-written
 warehouse. No Dagster here, and nothing that reads reports.
 
-Layout of `warehouse/parquet/` (the year is in the folder name, not in the files):
+Layout of `warehouse/parquet/` (the year is in the folder name and, as a column, in the files:
+one file read alone keeps it):
 
     <fact table>/year=<Y>/part-<id>.parquet     (year=__HIVE_DEFAULT_PARTITION__ when unknown)
     report_texts/part-<id>.parquet
@@ -49,7 +50,7 @@ from . import rows
 from .model import ReportResult
 
 EVIDENCE_MAX = 200
-PUBLISH_FORMAT = "2"          # bump when the published layout changes
+PUBLISH_FORMAT = "3"          # bump when the published layout changes
 MARKER = "_ogi_publish.json"
 NULL_YEAR = "__HIVE_DEFAULT_PARTITION__"
 SPLIT_TABLES = (*schemas.FACT_TABLES, "report_texts")  # published as many files, carried over file by file
@@ -175,9 +176,9 @@ def _to_arrow(table: str, df: pd.DataFrame):
 
 
 def file_schema(table: str):
-    """Schema of the table's Parquet files (fact tables: without the year, which is the folder)."""
-    s = schemas.arrow_schema(table)
-    return s.remove(s.get_field_index("year")) if schemas.tables()[table].fact else s
+    """Schema of the table's Parquet files: the table's, `year` included (fact tables have it
+    in the folder name too, so hive readers and a lone file agree)."""
+    return schemas.arrow_schema(table)
 
 
 def year_dir(y) -> str:
@@ -185,17 +186,16 @@ def year_dir(y) -> str:
 
 
 def split_by_year(at) -> dict:
-    """{year or None: table without the year column} for a fact table's rows."""
+    """{year or None: the rows of that year} for a fact table's rows."""
     import pyarrow.compute as pc
 
     out = {}
     if at.num_rows == 0:
         return out
     years = at.column("year")
-    rest = at.drop_columns(["year"])
     for y in pc.unique(years).to_pylist():
         mask = pc.is_null(years) if y is None else pc.equal(years, y)
-        out[y] = rest.filter(mask)
+        out[y] = at.filter(mask)
     return out
 
 
@@ -208,7 +208,7 @@ def write_options(table: str) -> dict:
     if table in schemas.FACT_TABLES:
         # min/max statistics where a reader filters (report, value, spans); the rest cost
         # a third of the writing time and are of no use
-        return {"write_statistics": ["report_id", "value", "span_start", "span_end"]}
+        return {"write_statistics": ["report_id", "year", "value", "span_start", "span_end"]}
     return {}
 
 
@@ -520,7 +520,7 @@ def segment_files(s: Segment, table: str) -> list[pathlib.Path]:
 
 
 def segment_frames(s: Segment, table: str):
-    """The rows this run takes from a segment, file by file (Arrow tables, no year column)."""
+    """The rows this run takes from a segment, file by file (Arrow tables)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -857,8 +857,7 @@ def _sql_path(p) -> str:
 def _select(t: str, files: list[pathlib.Path], where: str = "") -> str:
     cols = ", ".join(f'"{c}"' for c in schemas.tables()[t].column_names)
     lst = ", ".join(f"'{_sql_path(f)}'" for f in files)
-    hive = "true" if t in schemas.FACT_TABLES else "false"
-    return f"SELECT {cols} FROM read_parquet([{lst}], hive_partitioning = {hive}) {where}"
+    return f"SELECT {cols} FROM read_parquet([{lst}], hive_partitioning = false) {where}"  # year is in the files
 
 
 def _published_files(pq_dir: pathlib.Path, t: str) -> list[pathlib.Path]:

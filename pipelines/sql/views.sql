@@ -1137,17 +1137,19 @@ SELECT year, format_version, province, parse_status,
   count(*) FILTER (WHERE list_contains(string_split(coalesce(tables_found, ''), ','), 't2')) AS with_t2,
   count(*) FILTER (WHERE list_contains(string_split(coalesce(tables_found, ''), ','), 't3')) AS with_t3,
   count(*) FILTER (WHERE list_contains(string_split(coalesce(tables_found, ''), ','), 't4')) AS with_t4,
+  count(*) FILTER (WHERE list_contains(string_split(coalesce(tables_found, ''), ','), 'stats_table')) AS with_stats_table,
   count(*) FILTER (WHERE list_contains(string_split(coalesce(tables_found, ''), ','), 'prose')) AS with_prose,
   CAST(coalesce(sum(n_cells), 0) AS BIGINT) AS cells
 FROM dim_reports
 GROUP BY ALL
 ORDER BY year NULLS LAST, format_version, province NULLS LAST, parse_status;
-COMMENT ON VIEW v_coverage IS 'Reports per statistics year, template, province and parse status, with how many had each table read and the cells published. Sum over the other columns for one dimension, e.g. select year, sum(reports) from v_coverage group by year.';
+COMMENT ON VIEW v_coverage IS 'Reports per statistics year, template, province and parse status, with how many had each table read and the cells published. Sum over the other columns for one dimension, e.g. select year, CAST(sum(reports) AS BIGINT) AS reports from v_coverage group by year (DuckDB''s sum() of integers is a HUGEINT, which pandas shows as floats: cast it).';
 COMMENT ON COLUMN v_coverage.reports IS 'Reports (dim_reports rows)';
 COMMENT ON COLUMN v_coverage.agencies IS 'Distinct agency_key';
 COMMENT ON COLUMN v_coverage.with_t2 IS 'Reports whose table 二 was read';
 COMMENT ON COLUMN v_coverage.with_t3 IS 'Reports whose table 三 was read';
 COMMENT ON COLUMN v_coverage.with_t4 IS 'Reports whose table 四 was read';
+COMMENT ON COLUMN v_coverage.with_stats_table IS 'Reports whose pre-2019 statistics table (a table of their own design, tables_found = stats_table) was read';
 COMMENT ON COLUMN v_coverage.with_prose IS 'Reports with figures read from prose';
 COMMENT ON COLUMN v_coverage.cells IS 'Fact cells published';
 
