@@ -3,6 +3,7 @@
     ogi run [--raw DIR] [--warehouse DIR]    build DIR/ogi.duckdb and DIR/parquet/
     ogi extract FILE                          one report's facts and checks as JSON
     ogi eval                                  seeds and dev corpus scored against gold
+    ogi export --out DIR [--format xlsx] [--year 2024] …   tables and views as CSV or XLSX
 """
 from __future__ import annotations
 
@@ -180,6 +181,33 @@ def bench(n: int, out: str | None, seed: int, workers: int | None, profile: bool
 
     run_bench(n=n, out=out, seed=seed, workers=workers, profile=profile, keep=keep, echo=click.echo)
 
+
+
+@main.command()
+@click.option("--warehouse", default=lambda: os.environ.get("OGI_WAREHOUSE_DIR", "warehouse"),
+              show_default="warehouse", help="Warehouse folder holding ogi.duckdb.")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder to write the files into.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True,
+              help="csv: UTF-8 with a byte order mark (Excel opens it); xlsx: an Excel workbook per table.")
+@click.option("--table", "-t", "tables", multiple=True,
+              help="Table or view to export (repeatable; default: dim_reports, the fact tables, check_results).")
+@click.option("--year", default=None, help="Statistics years: 2024, 2023,2024 or 2019-2021.")
+@click.option("--region", default=None, help="Division code prefix (3208) or region name (江苏省, 淮安市).")
+@click.option("--level", "levels", multiple=True, help="Administrative level of the reporting body (repeatable).")
+@click.option("--verified/--unverified", default=None, help="Only cells whose identities all hold (or only the others).")
+@click.option("--ocr/--no-ocr", default=None, help="Only cells read by OCR (flags contain ocr), or only the others.")
+def export(warehouse: str, out: str, fmt: str, tables: tuple[str, ...], year: str | None, region: str | None,
+           levels: tuple[str, ...], verified: bool | None, ocr: bool | None) -> None:
+    """Write tables or views as CSV or XLSX, filtered by year, region, level, verified and OCR."""
+    from . import export as ex
+
+    try:
+        f = ex.Filters(years=ex.parse_years(year), region=region, levels=levels, verified=verified, ocr=ocr)
+        written = ex.export(warehouse, out, fmt, tables, f, echo=click.echo)
+    except (ValueError, KeyError, FileNotFoundError) as e:
+        raise click.ClickException(str(e.args[0]) if e.args else str(e))
+    for name, path, n in written:
+        click.echo(f"{name}: {n:,} rows → {path}")
 
 
 @main.command()
