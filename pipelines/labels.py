@@ -7,16 +7,14 @@ across cells, so that a label wrapped over two lines (`确认或重` / `新出�
 """
 from __future__ import annotations
 
-import csv
 import functools
-import pathlib
 import re
 from dataclasses import dataclass
 from typing import final, Final
 
-import yaml  # type: ignore[import-untyped]
 
 from . import DATA
+from .datafiles import read_csv, read_yaml, top_level_alternatives
 from .regexes import finditer_at, leading_literal, required_literal
 from .tokens import TEXT, Tok
 
@@ -78,7 +76,7 @@ def _dot_within_run(pattern: str) -> str:
 def _compile(code: str, kind: str, pattern: str) -> list[Pattern]:
     out = []
     pattern = _dot_within_run(pattern)
-    for alt in pattern.split("|"):
+    for alt in top_level_alternatives(pattern):
         anchored = alt.startswith("^") or alt.endswith("$")
         if anchored:
             body = alt[1:] if alt.startswith("^") else alt
@@ -95,15 +93,14 @@ def _compile(code: str, kind: str, pattern: str) -> list[Pattern]:
 @functools.cache
 def patterns(name: str) -> tuple[Pattern, ...]:
     out: list[Pattern] = []
-    with open(DATA / f"{name}.csv", encoding="utf-8") as f:
-        for r in csv.DictReader(f):
-            out.extend(_compile(r["code"], r.get("kind") or "leaf", r["pattern"]))
+    for r in read_csv(f"{name}.csv", ("code", "pattern"), required=("code", "pattern"), patterns=("pattern",)):
+        out.extend(_compile(r["code"], r.get("kind") or "leaf", r["pattern"]))
     return tuple(out)
 
 
 @functools.cache
 def templates() -> dict:
-    return yaml.safe_load((DATA / "templates.yaml").read_text(encoding="utf-8"))
+    return read_yaml("templates.yaml")
 
 
 def text_runs(toks: list[Tok]) -> list[list[Tok]]:

@@ -14,9 +14,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-import yaml  # type: ignore[import-untyped]
-
-from .labels import DATA
+from .datafiles import read_yaml
 from .regexes import Scanner
 from .model import Check, Fact
 
@@ -29,7 +27,7 @@ class NarrativeFigure:
 
 @functools.cache
 def _rules(pre2019: bool = False):
-    raw = yaml.safe_load((DATA / "narrative.yaml").read_text(encoding="utf-8"))
+    raw = read_yaml("narrative.yaml", pattern_keys=("patterns", "zero_patterns", "proceedings", "results"))
     out = []
     for r in raw["cells"] + (raw.get("pre2019_cells", []) if pre2019 else []):
         out.append((r["table"], r["key1"], r["key2"], [Scanner(p) for p in r["patterns"]],

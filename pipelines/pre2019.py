@@ -14,13 +14,12 @@ from __future__ import annotations
 
 from typing import Final
 
-import csv
 import functools
 import itertools
 import re
 from dataclasses import dataclass
 
-from .labels import DATA
+from .datafiles import read_csv
 from .model import Check, Fact
 from .textnorm import label_key
 
@@ -45,9 +44,9 @@ class Row:
 
 @functools.cache
 def _rules():
-    with open(DATA / "pre2019_rows.csv", encoding="utf-8") as f:
-        return [(r["id"], re.compile(f"(?:{r['pattern']})"), r["table"], r["key1"], r["key2"], r["parent"])
-                for r in csv.DictReader(f)]
+    rows = read_csv("pre2019_rows.csv", ("id", "pattern", "table", "key1", "key2", "parent"),
+                    required=("id", "pattern"), patterns=("pattern",))
+    return [(r["id"], re.compile(f"(?:{r['pattern']})"), r["table"], r["key1"], r["key2"], r["parent"]) for r in rows]
 
 
 def _clean_label(s: str) -> str:

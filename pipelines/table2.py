@@ -30,12 +30,9 @@ _ANNOTATED_MEASURE: Final = {"修订": "issued", "制定": "issued", "新制": "
 
 
 def _bands() -> dict[str, str]:
-    import csv
+    from .datafiles import read_csv
 
-    from .labels import DATA
-
-    with open(DATA / "t2_items.csv", encoding="utf-8") as f:
-        return {r["code"]: r["band"] for r in csv.DictReader(f)}
+    return {r["code"]: r["band"] for r in read_csv("t2_items.csv", ("code", "band"), required=("code", "band"))}
 
 
 _BAND: Final = _bands()
