@@ -9,7 +9,7 @@ import pathlib
 DATA = pathlib.Path(__file__).resolve().parent / "data"   # label variants and layout facts (CSV/YAML)
 
 # Bump when extraction output may change: cached parse results are keyed by it.
-PARSER_VERSION = "2026.11.23.1"
+PARSER_VERSION = "2026.12.04.p1"
 
 from . import compiled as _compiled  # noqa: E402 - decides compiled or interpreted before any parsing module loads
 

@@ -45,6 +45,7 @@ class T2Reading:
 
 
 _BAND_HEADER: Final = re.compile(r"第二十条第\(?([一二三四五六七八九十]+)\)?项")
+_MINUS: Final = "-−–﹣"  # hyphen-minus, minus sign, en dash, small hyphen-minus (not —, a blank cell)
 _YUAN_UNIT: Final = re.compile(r"单位[:：]?元|\(元\)")
 
 
@@ -52,6 +53,7 @@ def read_t2(text: str, region: tuple[int, int], fmt: str) -> T2Reading:
     tpl = templates()["t2"]
     measures_of = tpl.get(fmt) or tpl["f2021"]
     amount = set(tpl["amount_measures"])
+    signed = set(tpl.get("signed_measures", ()))
     toks = tokenize(text, *region)
     events = find_all_labels(toks, "t2_items")
     out = T2Reading()
@@ -143,6 +145,10 @@ def read_t2(text: str, region: tuple[int, int], fmt: str) -> T2Reading:
         for m, t in zip(measures, nums):
             v = t.value
             flags: tuple[str, ...] = ()
+            if m in signed and v is not None and v > 0 and t.start > 0 and text[t.start - 1] in _MINUS:
+                # 35-15: the change column's sign glued to the cell before it (or a
+                # typographic minus the tokenizer does not take for a sign)
+                v = -v
             if m in amount and (t.unit == "元" or (t.unit is None and band_yuan.get(item))):
                 v = v / 10000.0
                 flags = ("yuan_to_10k_yuan",)

@@ -14,6 +14,7 @@ that satisfies them all; else the label reading as far as it goes, with failing 
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 from dataclasses import dataclass, field
@@ -496,6 +497,23 @@ def _agrees_with_labels(order: T3Reading, labels: T3Reading) -> bool:
     return True
 
 
+def _straddles_label(rows: list[list[Cell]], events) -> bool:
+    """A row's cells are printed together: a row label printed between two of them means
+    the cut moved digits across a label boundary (a shifted reading), not a row."""
+    starts = sorted(e.start for e in events if e.kind != "heading")
+    if not starts:
+        return False
+    for cells in rows:
+        pos = [c.start for c in cells if c.start is not None]
+        if len(pos) < 2:
+            continue
+        a, b = min(pos), max(pos)
+        i = bisect.bisect_right(starts, a)
+        if i < len(starts) and starts[i] < b:
+            return True
+    return False
+
+
 def _read_by_order(nums: list[Tok], columns, legal, split_other_hint: bool, events) -> T3Reading | None:
     """Cut all numbers of the table into the template's rows in order, allowing up to two
     stray numbers and two missing cells; keep the readings that satisfy every identity."""
@@ -534,6 +552,8 @@ def _read_by_order(nums: list[Tok], columns, legal, split_other_hint: bool, even
     if len(found) != 1:
         return None
     split, rows_tpl, rows, drops, missing = next(iter(found.values()))
+    if _straddles_label(rows, events):
+        return None
     reading = T3Reading(columns=columns, rows={}, method="template_order", split_other=split)
     for code, cells in zip(rows_tpl, rows):
         reading.rows[code] = [Cell(c.value, c.start, c.end, c.source, c.flags + ("template_order",)) for c in cells]

@@ -47,7 +47,7 @@ _NUMBER: Final = re.compile(
 )
 # A counting unit right after a figure marks prose, not a cell value.
 _UNIT_AFTER: Final = re.compile(r"[ ]?(?:件|条|个|人|次|项|年|月|日|号|%|岁|名|家|户|篇|期|场|页|份|天|小时|余|多)")
-_LIST_MARKER_AFTER: Final = re.compile(r"[.、](?!\d)")
+_LIST_MARKER_AFTER: Final = re.compile(r"[.、)](?!\d)")  # 2. 2、 2)
 # 第3 (ordinal), 数据1/列1/栏1 (generic column headers of OCR tables): not values
 _NOT_VALUE_BEFORE: Final = re.compile(r"(?:第|数据|列|栏)[ ]?$")
 # 本年增/减 printed as 减少3 / 减3: a decrease
@@ -186,10 +186,12 @@ def _cell_tokens(cell: str, offset: int, ln_no: int, out: list[Tok]) -> None:
     last = 0
     for m in _NUMBER.finditer(cell):
         after = cell[m.end():]
-        if _LIST_MARKER_AFTER.match(after) and not m.group(3):
-            glued = m.start() > 0 and not cell[m.start() - 1].isspace() and not m.group(1)
-            if glued and len(m.group(2)) >= 2 and "." not in m.group(2):
-                # a flattened row: its digits run into the next item's list number (…00002.重复申请)
+        if _LIST_MARKER_AFTER.match(after) and not m.group(3) and not (
+                after[0] == ")" and cell[m.start() - 1:m.start()] == "("):
+            if not m.group(1) and len(m.group(2)) >= 2 and "." not in m.group(2):
+                # a flattened row: its digits run into the next item's list number
+                # (…00002.重复申请, …申请 10000012.申请人…): the tables number their items
+                # 1–8, so the last digit is the next label's and the rest are the row's
                 txt = cell[last:m.start()]
                 if txt.strip():
                     out.append(Tok(TEXT, offset + last, offset + m.start(), txt, line=ln_no))
