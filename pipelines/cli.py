@@ -16,6 +16,7 @@ import sys
 import click
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+EXIT_PARTIAL = 3   # `ogi run` published, but some files failed; 1: the run failed, nothing published
 SHARED = pathlib.Path(os.environ.get("OGI_SHARED", ROOT.parent / "shared"))
 
 
@@ -75,9 +76,19 @@ def run(raw: str, warehouse: str, workers: int | None, no_cache: bool, quiet: bo
 
     if not pathlib.Path(raw).is_dir():
         raise click.ClickException(f"raw folder not found: {raw}")
-    s = run_pipeline(raw, warehouse, workers=workers, use_cache=not no_cache, progress=not quiet)
+    try:
+        s = run_pipeline(raw, warehouse, workers=workers, use_cache=not no_cache, progress=not quiet)
+    except Exception as e:  # noqa: BLE001 - recorded, then reported as a failed run (exit 1)
+        from .publish import record_failed_run
+
+        record_failed_run(pathlib.Path(warehouse), f"{type(e).__name__}: {e}", str(pathlib.Path(raw).resolve()))
+        raise
     click.echo(format_summary(s))
     click.echo(f"warehouse: {pathlib.Path(warehouse) / 'ogi.duckdb'} and {pathlib.Path(warehouse) / 'parquet'}/")
+    failed = s["status"].get("failed", 0)
+    if failed:
+        click.echo(f"partial run: {failed} file(s) failed (dim_reports.parse_status = 'failed'); exit code {EXIT_PARTIAL}")
+        sys.exit(EXIT_PARTIAL)
 
 
 @main.command()
