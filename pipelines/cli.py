@@ -225,12 +225,14 @@ def export(warehouse: str, out: str, fmt: str, tables: tuple[str, ...], year: st
 @click.option("--warehouse", default=lambda: os.environ.get("OGI_WAREHOUSE_DIR", "warehouse"),
               show_default="warehouse", help="Warehouse folder holding ogi.duckdb.")
 @click.option("--out", default=None, help="HTML file to write (default: WAREHOUSE/audit.html).")
-def audit(warehouse: str, out: str | None) -> None:
+@click.option("--raw", default=None, help="The raw folder, for links to the source files "
+                                          "(default: the one the last run read, meta_runs.raw_dir).")
+def audit(warehouse: str, out: str | None, raw: str | None) -> None:
     """Write the static audit page: per report its status, tables found and failing checks with evidence."""
     from .audit import write_audit
 
     try:
-        path = write_audit(warehouse, out)
+        path = write_audit(warehouse, out, raw)
     except FileNotFoundError as e:
         raise click.ClickException(str(e))
     click.echo(f"wrote {path} (open it in a browser; no server needed)")
