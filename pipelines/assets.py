@@ -1,10 +1,12 @@
 """Dagster assets, checks, job, schedule and sensor of the ogi code location.
 
 Layers (PUDL style): raw (the report files found), staged (each report extracted:
-decoded, normalised, sectioned, cells read — cached by content hash), core (the
-published tables as DataFrames, one asset each, each validated by its pandera schema in
-an asset check) and out (the warehouse: Parquet + DuckDB written by one step). All the
-work is in plain modules (batch, extract, publish); this file only wires them.
+decoded, normalised, sectioned, cells read — cached by content hash) and core (the
+published tables, one asset each, with their column schema as metadata and their pandera
+schema as a blocking check). The tables are the specs of one writer step (a
+`multi_asset`): they come from one plan and the warehouse changes as one, through the
+`warehouse_writer` resource. All the work is in plain modules (batch, extract, publish);
+this file only wires them.
 """
 
 import hashlib
@@ -15,19 +17,23 @@ import pandas as pd
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
+    AssetCheckSpec,
     AssetExecutionContext,
-    AssetOut,
+    AssetIn,
+    AssetSpec,
     ConfigurableResource,
     DefaultScheduleStatus,
     DefaultSensorStatus,
+    Failure,
     MaterializeResult,
-    Output,
     RunRequest,
     ScheduleDefinition,
     SensorEvaluationContext,
     SkipReason,
+    TableColumn,
+    TableColumnConstraints,
+    TableSchema,
     asset,
-    asset_check,
     define_asset_job,
     multi_asset,
     sensor,
@@ -36,10 +42,9 @@ from dagster import (
 import schemas
 from . import PARSER_VERSION
 from .batch import MANIFEST, Extraction, discover, extract_all, finish
-from .publish import TableRows, prepare, validate, write
+from .publish import TableRows, prepare, read_marker, write
 
-CORE_TABLES = ("dim_reports", "fct_applications", "fct_outcomes", "fct_proactive_disclosures",
-               "fct_review_litigation", "check_results", "report_texts")
+CORE_TABLES = schemas.PUBLISHED   # each an asset of the one writer step below
 
 
 class OgiSettings(ConfigurableResource):
@@ -91,60 +96,101 @@ def extracted_reports(context: AssetExecutionContext, ogi: OgiSettings,
     return ext
 
 
-@multi_asset(
-    group_name="core",
-    outs={t: AssetOut(description=schemas.tables()[t].description) for t in CORE_TABLES},
-    description="The published tables as frames, built from the extracted reports.",
-)
-def core_tables(extracted_reports: Extraction):
-    e = extracted_reports
-    p = prepare(pathlib.Path(e.warehouse), e.files, e.segments, e.base, e.signature, e.inputs, e.unchanged, e.stats)
+def column_schema(table: str) -> TableSchema:
+    """A table's columns as Dagster metadata (the catalog's data dictionary), from schemas/tables.yaml."""
+    t = schemas.tables()[table]
+    return TableSchema(columns=[
+        TableColumn(c.name, c.type, description=c.description + (f" (unit: {c.unit})" if c.unit else ""),
+                    constraints=TableColumnConstraints(nullable=c.nullable, unique=t.primary_key == (c.name,)))
+        for c in t.columns])
+
+
+IDENTITY_CHECKS = ("t3.row_total", "t3.balance", "t3.outcome_sum", "t4.total")
+
+TABLE_SPECS = [
+    AssetSpec(t, group_name="core", deps=["extracted_reports"], kinds={"parquet", "duckdb"},
+              description=schemas.tables()[t].description,
+              metadata={"dagster/column_schema": column_schema(t),
+                        "primary_key": ", ".join(schemas.tables()[t].primary_key)})
+    for t in CORE_TABLES
+]
+CHECK_SPECS = [
+    *(AssetCheckSpec(f"{t}_schema", asset=t, blocking=True,
+                     description=f"pandera schema of {t}, built from schemas/tables.yaml and codes.csv: "
+                                 "the warehouse is not published when the rows this run adds fail it")
+      for t in CORE_TABLES),
+    AssetCheckSpec("report_identities", asset="check_results",
+                   description="Share of reports whose printed tables break an arithmetic identity (a warning: "
+                               "the reports are wrong, and check_results says where)."),
+]
+
+
+class WarehouseWriter(ConfigurableResource):
+    """Writes a prepared warehouse: Parquet files and the DuckDB file built beside them and
+    renamed into place (publish.write), then clears the staged segments (batch.finish)."""
+
+    def publish(self, prepared, workers: int) -> dict[str, int]:
+        counts = write(prepared, workers)
+        finish(prepared, counts)
+        return counts
+
+
+def _current(ext: Extraction) -> bool:
+    """Whether an extraction handed over by the IO manager can still be published: its
+    staged segments exist and the warehouse is still the one it was built on (a handle
+    from an earlier run, e.g. when one table is materialised alone, is not)."""
+    if any(not (pathlib.Path(s.dir) / "_done").exists() for s in ext.segments):
+        return False
+    # without a base the plan rebuilds every table from the segments, whatever is published now
+    return ext.base is None or read_marker(pathlib.Path(ext.warehouse)) == ext.base.marker
+
+
+@multi_asset(specs=TABLE_SPECS, check_specs=CHECK_SPECS, can_subset=True,
+             ins={"extracted_reports": AssetIn()},
+             description="The published tables, written by one step: every table of one plan validated by "
+                         "its pandera schema, then the Parquet files and the DuckDB file renamed into place. "
+                         "Selecting some tables publishes the whole warehouse (it changes as one), and "
+                         "reports only the selected ones.")
+def warehouse_tables(context: AssetExecutionContext, ogi: OgiSettings, warehouse_writer: WarehouseWriter,
+                     extracted_reports: Extraction):
+    ext = extracted_reports
+    if not _current(ext):
+        context.log.info("the staged extraction handed over is from an earlier run: listing and extracting again")
+        ext = extract_all(discover(ogi.raw_path, ogi.warehouse_path / MANIFEST if ogi.use_cache else None, lazy=True),
+                          ogi.warehouse_path, ogi.workers, ogi.progress, ogi.use_cache)
+    p = prepare(pathlib.Path(ext.warehouse), ext.files, ext.segments, ext.base, ext.signature, ext.inputs,
+                ext.unchanged, ext.stats)
+    selected = {k.to_user_string() for k in context.selected_asset_keys}
+    results = {t: TableRows(p, t).validate() for t in CORE_TABLES}
+    bad = {t: r for t, r in results.items() if r["failures"]}
+    if bad:
+        raise Failure("pandera refused the rows of " + ", ".join(bad) + ": nothing published",
+                      metadata={t: f"{r['failures']} failures; first: {r.get('first', '')}" for t, r in bad.items()})
+    counts = warehouse_writer.publish(p, ogi.workers)
     for t in CORE_TABLES:
-        rows = TableRows(p, t)
-        yield Output(rows, output_name=t, metadata={"new_rows": rows.new_rows, "unchanged": p.unchanged})
+        if t not in selected:
+            continue
+        yield MaterializeResult(asset_key=t, metadata={"rows": counts.get(t, 0), "new_rows": TableRows(p, t).new_rows,
+                                                       "unchanged": p.unchanged})
+        yield AssetCheckResult(asset_key=t, check_name=f"{t}_schema", passed=True,
+                               metadata={"rows_validated": results[t]["rows"]})
+    if "check_results" in selected:
+        yield _identity_result(pathlib.Path(ext.warehouse))
 
 
-def _pandera_check(table: str):
-    @asset_check(asset=table, name=f"{table}_schema", blocking=True,
-                 description=f"pandera schema of {table}, built from schemas/tables.yaml and codes.csv")
-    def _check(frame: TableRows) -> AssetCheckResult:
-        # the rows this run adds (rows carried over were validated when first published)
-        res = validate(table, frame) if isinstance(frame, pd.DataFrame) else frame.validate()
-        if res["failures"]:
-            return AssetCheckResult(passed=False, metadata={"failures": res["failures"], "first": res.get("first", "")})
-        return AssetCheckResult(passed=True, metadata={"rows": res["rows"]})
+def _identity_result(warehouse: pathlib.Path) -> AssetCheckResult:
+    import duckdb
 
-    return _check
-
-
-schema_checks = [_pandera_check(t) for t in CORE_TABLES]
-
-
-@asset_check(asset="check_results", name="report_identities",
-             description="Share of reports whose printed tables break an arithmetic identity (a warning: the "
-                         "reports are wrong, and check_results says where).")
-def report_identities(check_results: TableRows) -> AssetCheckResult:
-    if not isinstance(check_results, pd.DataFrame):
-        check_results = check_results.frame(["report_id", "check", "passed"])
-    ident = check_results[check_results["check"].isin(["t3.row_total", "t3.balance", "t3.outcome_sum", "t4.total"])]
-    bad = ident[~ident["passed"].astype(bool)]
-    n_bad = bad["report_id"].nunique()
-    return AssetCheckResult(passed=n_bad == 0, severity=AssetCheckSeverity.WARN,
-                            metadata={"reports_with_failures": int(n_bad), "failing_checks": int(len(bad))})
-
-
-@asset(group_name="out", deps=list(CORE_TABLES),
-       description="warehouse/ogi.duckdb and warehouse/parquet/, written by one step and renamed into place.")
-def warehouse(context: AssetExecutionContext, ogi: OgiSettings, dim_reports: TableRows,
-              fct_applications: TableRows, fct_outcomes: TableRows, fct_proactive_disclosures: TableRows,
-              fct_review_litigation: TableRows, check_results: TableRows,
-              report_texts: TableRows) -> MaterializeResult:
-    # all seven hold the same plan: one writer publishes it (nothing when nothing changed)
-    p = dim_reports.prepared
-    counts = write(p, ogi.workers)
-    finish(p, counts)
-    return MaterializeResult(metadata={f"rows_{k}": v for k, v in counts.items()}
-                             | {"duckdb": str(ogi.warehouse_path / "ogi.duckdb"), "unchanged": p.unchanged})
+    con = duckdb.connect(str(warehouse / "ogi.duckdb"), read_only=True)
+    try:
+        n_bad, n_fail = con.execute(
+            "select count(distinct report_id), count(*) from check_results where not passed and \"check\" in "
+            f"({', '.join(repr(c) for c in IDENTITY_CHECKS)})").fetchone()
+    finally:
+        con.close()
+    return AssetCheckResult(asset_key="check_results", check_name="report_identities", passed=n_bad == 0,
+                            severity=AssetCheckSeverity.WARN,
+                            metadata={"reports_with_failures": int(n_bad), "failing_checks": int(n_fail)})
 
 
 ogi_job = define_asset_job("ogi_job", description="Read every report under the raw folder and publish the warehouse.")

@@ -93,19 +93,17 @@ def ogi_run(raw: pathlib.Path, wh: pathlib.Path, workers: int) -> dict:
 
 def where_time_goes(r: dict) -> str:
     """The run's wall time by part: process start-up (imports), finding and hashing files,
-    parsing (the process pool), the published tables' schema checks, publishing."""
+    parsing (the process pool), then validating and publishing the tables (one step)."""
     steps = r.get("steps") or {}
     if not steps or r.get("run_s") is None:
         return f"find+parse {r['extract_s']} s"
-    main = {"raw_report_files", "extracted_reports", "core_tables", "warehouse"}
-    checks = sum(v for k, v in steps.items() if k not in main)
     parts = [f"start-up {max(0.0, r['wall'] - r['run_s']):.1f} s", f"files {steps.get('raw_report_files', 0):.1f} s",
-             f"parse {steps.get('extracted_reports', 0):.1f} s", f"checks {checks + steps.get('core_tables', 0):.1f} s"]
+             f"parse {steps.get('extracted_reports', 0):.1f} s"]
     if r["unchanged"]:
-        parts.append("publish nothing (unchanged)")
+        parts.append(f"validate+publish {steps.get('warehouse_tables', 0):.1f} s (nothing: unchanged)")
     else:
         pub = r["publish"]
-        parts.append(f"publish {steps.get('warehouse', 0):.1f} s (parquet {pub.get('parquet', '?')} s, "
+        parts.append(f"validate+publish {steps.get('warehouse_tables', 0):.1f} s (parquet {pub.get('parquet', '?')} s, "
                      f"duckdb {pub.get('duckdb', '?')} s, {r['duckdb']})")
     return "; ".join(parts)
 

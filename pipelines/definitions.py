@@ -7,16 +7,14 @@ import pathlib
 from dagster import Definitions, FilesystemIOManager
 
 from .assets import (
-    core_tables,
+    WarehouseWriter,
     daily_schedule,
     extracted_reports,
     new_report_files,
     ogi_job,
     raw_report_files,
-    report_identities,
-    schema_checks,
     settings_from_env,
-    warehouse,
+    warehouse_tables,
 )
 
 
@@ -28,12 +26,11 @@ def build_defs(overrides: dict | None = None) -> Definitions:
     io = overrides.pop("io_manager", None) or FilesystemIOManager(
         base_dir=str(pathlib.Path(ogi.warehouse_dir) / ".dagster_storage"))
     return Definitions(
-        assets=[raw_report_files, extracted_reports, core_tables, warehouse],
-        asset_checks=[*schema_checks, report_identities],
+        assets=[raw_report_files, extracted_reports, warehouse_tables],
         jobs=[ogi_job],
         schedules=[daily_schedule],
         sensors=[new_report_files],
-        resources={"ogi": ogi, "io_manager": io, **overrides},
+        resources={"ogi": ogi, "io_manager": io, "warehouse_writer": WarehouseWriter(), **overrides},
     )
 
 

@@ -102,7 +102,7 @@ def test_step_times_recorded(built):
 
     last = json.loads((wh / "state" / "last_run.json").read_text(encoding="utf-8"))
     steps = last["step_seconds"]
-    assert {"raw_report_files", "extracted_reports", "core_tables", "warehouse"} <= set(steps)
+    assert {"raw_report_files", "extracted_reports", "warehouse_tables"} == set(steps)
     assert all(v >= 0 for v in steps.values())
     assert sum(steps.values()) <= last["run_seconds"]  # (the module's last run: a rerun)
     assert set(s["step_seconds"]) == set(steps) and sum(s["step_seconds"].values()) <= s["seconds"]
