@@ -33,6 +33,7 @@ TABLES = ("t2", "t3", "t4", "stats_table", "prose")
 # which fact tables hold the cells of a check's table (by the check name's prefix)
 TABLE_FACTS = {"t2": ("fct_proactive_disclosures",), "t3": ("fct_applications", "fct_outcomes"),
                "t4": ("fct_review_litigation",)}
+FACT_TO_TABLE = {t: name for name, ts in TABLE_FACTS.items() for t in ts}
 FACT_TABLES = ("fct_applications", "fct_outcomes", "fct_proactive_disclosures", "fct_review_litigation")
 KEY1_DIMS = ("stage", "outcome", "item", "proceeding")
 KEY2_DIMS = ("applicant_type", "measure", "result")
@@ -109,6 +110,17 @@ def raw_dir_of(con) -> pathlib.Path | None:
     r = con.execute("select raw_dir from meta_runs where raw_dir is not null "
                     "order by finished_at desc limit 1").fetchone()
     return pathlib.Path(r[0]) if r else None
+
+
+def _signals(con) -> list[dict]:
+    """The audit signals of v_audit_signals (copied tables, all-zero tables beside non-zero
+    prose, carried-over mismatches, title vs statistics year), shaped like failing checks."""
+    if not con.execute("select count(*) from duckdb_views() where view_name = 'v_audit_signals'").fetchone()[0]:
+        return []
+    return _rows(con, """
+        select report_id as id, "check", subject, severity, detail, fact_table, key1, key2, expected, found,
+               cast(null as integer) as span_start, cast(null as integer) as span_end
+        from v_audit_signals""")
 
 
 def _verified_counts(con) -> dict[str, tuple[int, int]] | None:
@@ -235,6 +247,8 @@ def audit_data(db: pathlib.Path, raw: pathlib.Path | None = None, out_dir: pathl
             where not c.passed
             order by c.report_id, case c.severity when 'error' then 0 when 'warning' then 1 else 2 end,
                      c."check", c.subject""")
+        signals = _signals(con)
+        failures += signals
         ids = sorted({f["id"] for f in failures})
         texts = {}
         if ids:
@@ -249,11 +263,19 @@ def audit_data(db: pathlib.Path, raw: pathlib.Path | None = None, out_dir: pathl
         checks = _rows(con, """
             select "check", count(*) filter (where not passed) as failed, count(*) as total
             from check_results group by 1 order by failed desc, 1""")
+        for name in sorted({f["check"] for f in signals}):
+            n = sum(1 for f in signals if f["check"] == name)
+            checks.append({"check": name, "failed": n, "total": n})
     finally:
         con.close()
     out_dir = out_dir if out_dir is not None else pathlib.Path(db).parent
+    n_signals: dict[str, int] = {}
+    for f in signals:
+        n_signals[f["id"]] = n_signals.get(f["id"], 0) + 1
     for r in reports:
         r["tables"] = [t for t in (r["tables"] or "").split(",") if t]
+        r["n_failed"] += n_signals.get(r["id"], 0)
+        r["n_checks"] += n_signals.get(r["id"], 0)
         r["href"] = _source_href(raw, r["path"], out_dir)
         if verified is not None:
             r["verified"], r["cells_total"] = verified.get(r["id"], (0, 0))
@@ -264,7 +286,7 @@ def audit_data(db: pathlib.Path, raw: pathlib.Path | None = None, out_dir: pathl
         f["key2_label"] = _code_label(labels, f["key2"], k2d)
         f["subject_label"] = subject_label(labels, f["subject"])
         prefix = f["check"].split(".")[0]
-        table = prefix if prefix in TABLE_FACTS else None
+        table = prefix if prefix in TABLE_FACTS else FACT_TO_TABLE.get(f["fact_table"] or "")
         _fill_evidence(f, texts.get(f["id"]) or "", cells, table)
         for k in ("expected", "found"):
             if f[k] is not None and float(f[k]).is_integer():

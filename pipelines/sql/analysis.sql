@@ -199,3 +199,76 @@ ORDER BY d.year, d.agency, d.source_path, c."check", c.subject;
 COMMENT ON VIEW v_check_failures IS 'Every failing check with its report (agency, year, file, status) and the cell concerned with its Chinese labels: what a reviewer opens first. `ogi audit` renders the same rows as an HTML page.';
 COMMENT ON COLUMN v_check_failures.key1_label IS 'Chinese label of key1 (dim_codes)';
 COMMENT ON COLUMN v_check_failures.key2_label IS 'Chinese label of key2 (dim_codes)';
+
+-- ------------------------------------------------------------------ audit signals
+-- Signals beyond a report's own arithmetic, across reports and between a report's parts:
+-- one row per signal, shaped like check_results (passed is always false). The audit page
+-- lists them with the report's own failing checks.
+CREATE OR REPLACE VIEW v_audit_signals AS
+WITH cells AS (
+  SELECT report_id, 'fct_applications' AS fact_table, stage || '|' || applicant_type AS k, CAST(value AS DOUBLE) AS value, source FROM fct_applications
+  UNION ALL SELECT report_id, 'fct_outcomes', outcome || '|' || applicant_type, CAST(value AS DOUBLE), source FROM fct_outcomes
+  UNION ALL SELECT report_id, 'fct_proactive_disclosures', item || '|' || measure, value, source FROM fct_proactive_disclosures
+  UNION ALL SELECT report_id, 'fct_review_litigation', proceeding || '|' || result, CAST(value AS DOUBLE), source FROM fct_review_litigation
+), fp AS (
+  -- each report's printed table, as one fingerprint per fact table
+  SELECT report_id, fact_table, count(*) AS n_cells, count(*) FILTER (WHERE value <> 0) AS n_nonzero,
+    string_agg(k || '=' || coalesce(CAST(value AS VARCHAR), ''), ';' ORDER BY k) AS fingerprint
+  FROM cells WHERE source = 'table'
+  GROUP BY ALL
+), copied AS (
+  SELECT cur.report_id, 'signal.copied_table' AS "check", cur.fact_table AS subject,
+    format('the {} cells of {} are exactly those of the same body''s {} report ({}, {} non-zero): a copied report?',
+           cur.n_cells, cur.fact_table, pd.year, pd.source_path, cur.n_nonzero) AS detail,
+    cur.fact_table, CAST(NULL AS VARCHAR) AS key1, CAST(NULL AS VARCHAR) AS key2,
+    CAST(NULL AS DOUBLE) AS expected, CAST(NULL AS DOUBLE) AS found
+  FROM fp cur
+  JOIN dim_reports d ON d.report_id = cur.report_id
+  JOIN dim_reports pd ON pd.agency_key = d.agency_key AND pd.year = d.year - 1 AND pd.report_id <> d.report_id
+  JOIN fp prev ON prev.report_id = pd.report_id AND prev.fact_table = cur.fact_table
+  WHERE cur.fingerprint = prev.fingerprint AND cur.n_nonzero >= 3
+), prose AS (
+  -- non-zero figures the prose states for cells the table prints (0, as the table is all 0)
+  SELECT report_id, fact_table, key1, key2, expected AS value FROM check_results
+  WHERE "check" = 'narrative_vs_table' AND NOT passed AND expected > 0
+), zero AS (
+  SELECT f.report_id, 'signal.zero_table', f.fact_table,
+    format('all {} table cells of {} are 0, but the prose states {} non-zero figure(s), e.g. {}/{} = {:g}',
+           f.n_cells, f.fact_table, count(*), arg_min(p.key1, p.key1 || p.key2), arg_min(p.key2, p.key1 || p.key2),
+           arg_min(p.value, p.key1 || p.key2)),
+    f.fact_table, arg_min(p.key1, p.key1 || p.key2), arg_min(p.key2, p.key1 || p.key2),
+    arg_min(p.value, p.key1 || p.key2), CAST(0 AS DOUBLE)
+  FROM fp f JOIN prose p ON p.report_id = f.report_id AND p.fact_table = f.fact_table
+  WHERE f.n_nonzero = 0 AND f.n_cells >= 5
+  GROUP BY f.report_id, f.fact_table, f.n_cells
+), carry AS (
+  SELECT next_report_id, 'signal.carry_over', 'carried_over/total',
+    format('上年结转 prints {:g}, but the same body''s {} report carried {:g} to next year (结转下年度)',
+           value_next_year, year, value_year),
+    'fct_applications', 'carried_over', 'total', value_year, value_next_year
+  FROM v_panel_mismatches WHERE "check" = 'carried_to_next_vs_carried_over'
+), years AS (
+  SELECT t.report_id, d.year,
+    TRY_CAST(regexp_extract(left(t.text, 300), '((?:19|20)\d\d)\s*年\s*度?\s*(?:的)?\s*(?:政府)?\s*信息公开', 1) AS INTEGER) AS title_year,
+    TRY_CAST(coalesce(
+      nullif(regexp_extract(t.text, '统计(?:期限|时限|时段|区间|范围)[^。\n]{0,24}?((?:19|20)\d\d)\s*年', 1), ''),
+      nullif(regexp_extract(t.text, '((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日(?:起)?\s*(?:至|到|—|-)\s*(?:(?:19|20)\d\d\s*年\s*)?12\s*月\s*31\s*日', 1), '')
+    ) AS INTEGER) AS period_year
+  FROM report_texts t JOIN dim_reports d USING (report_id)
+), title_year AS (
+  SELECT report_id, 'signal.title_year', 'year',
+    format('the title names {} but the text gives the statistics period as {} (year published: {})',
+           title_year, period_year, coalesce(CAST(year AS VARCHAR), 'none')),
+    CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(period_year AS DOUBLE), CAST(title_year AS DOUBLE)
+  FROM years WHERE title_year IS NOT NULL AND period_year IS NOT NULL AND title_year <> period_year
+)
+SELECT s.report_id, s."check", s.subject, 'warning' AS severity, false AS passed, s.detail,
+  s.fact_table, s.key1, s.key2, s.expected, s.found
+FROM (SELECT * FROM copied UNION ALL SELECT * FROM zero UNION ALL SELECT * FROM carry UNION ALL SELECT * FROM title_year) s
+ORDER BY s.report_id, s."check", s.subject;
+COMMENT ON VIEW v_audit_signals IS 'Audit signals beyond a report''s own arithmetic, one row each, shaped like check_results: signal.copied_table (a fact table whose printed cells equal the same body''s previous-year report exactly, at least 3 non-zero), signal.zero_table (a table printed all 0 while the prose states non-zero figures for its cells), signal.carry_over (上年结转 of year N+1 ≠ 结转下年度 of year N, same body by agency_key), signal.title_year (the title''s year ≠ the statistics period the text states). The audit page shows them beside the failing checks.';
+COMMENT ON COLUMN v_audit_signals.subject IS 'The fact table, the cell (carried_over/total) or year';
+COMMENT ON COLUMN v_audit_signals.severity IS 'Always warning: a signal asks for a look, it proves nothing';
+COMMENT ON COLUMN v_audit_signals.passed IS 'Always false';
+COMMENT ON COLUMN v_audit_signals.expected IS 'carry_over: the previous year''s 结转下年度; zero_table: the prose figure; title_year: the statistics period''s year';
+COMMENT ON COLUMN v_audit_signals.found IS 'carry_over: this year''s 上年结转; zero_table: 0; title_year: the title''s year';
