@@ -483,7 +483,9 @@ _PAGE = r"""<!DOCTYPE html>
   const fmt = (v) => (v === null || v === undefined ? "" : String(v));
 
   function checkText(f, which) {
-    const t = DATA.texts[f.check];
+    // a check that gives no values (an identity not evaluated) has a wording of its own
+    const novalue = f.expected === null && f.found === null && DATA.texts[f.check + "|novalue"];
+    const t = novalue || DATA.texts[f.check];
     const cell = [f.key1_label, f.key2_label].filter(Boolean).join(" × ");
     const vals = { row: f.key1_label || f.subject_label || f.key1 || f.subject,
                    col: f.key2_label || f.subject_label || f.key2 || f.subject,
@@ -542,8 +544,9 @@ _PAGE = r"""<!DOCTYPE html>
     if (f.page) from.append(" · ", pageLink(r, f.page));
     box.append(from);
     if (f.evidence === null || f.evidence === undefined) return box;
-    // line breaks (one table cell a line in many renderings) shown as spaces: the text stays short
-    const sq = (x) => x.replace(/[ \t]*\n\s*/g, " ");
+    // line breaks and tabs (one table cell a line, or a tab between cells, in many renderings)
+    // shown as single spaces: the text stays short and wraps
+    const sq = (x) => x.replace(/\s+/g, " ");
     box.append(f.before ? "…" + sq(f.before) : "", el("mark", { text: sq(f.evidence) + (f.evidence_cut ? "…" : "") }),
                f.after ? sq(f.after) + "…" : "");
     return box;

@@ -32,7 +32,8 @@ PURE = "pipelines_pure"
 
 # the modules compiled (one mypyc group), as paths under pipelines/ (scripts/compile_parser.py reads this)
 MODULES = ("tokens", "labels", "table3", "table2", "table4", "identities", "extract", "metadata", "sections",
-           "narrative", "regexes", "textnorm", "model", "digitruns", "pre2019", "regions", "formats/html", "formats/shape", "rows")
+           "narrative", "regexes", "textnorm", "model", "digitruns", "pre2019", "regions", "formats/html", "formats/shape", "rows",
+           "accounting")
 
 
 def source_hash(rel: str) -> str:

@@ -9,7 +9,7 @@ definition (schemas/tables.yaml, schemas/codes.csv) plus the hand-written analys
     render_tables_md()   → docs/tables.md: the data dictionary (tables, columns, types,
                            units, views, every code with its label, the region snapshot).
 
-`ogi docs` writes both; `ogi docs --check` (and tests/test_docs.py) fail when a
+`ogi docs` writes both; `ogi docs --check` (and tests/integration/test_docs.py) fail when a
 committed file is not what the generator produces now. No parsing code lives here.
 """
 from __future__ import annotations
@@ -31,6 +31,8 @@ WIDE_VIEWS = {
     "fct_proactive_disclosures": "v_proactive_wide",
     "fct_review_litigation": "v_review_litigation_wide",
 }
+# fact table → its wide view of verified cells only
+VERIFIED_VIEWS = {ft: v + "_verified" for ft, v in WIDE_VIEWS.items()}
 # report columns every wide view starts with
 WIDE_REPORT_COLUMNS = ("report_id", "agency", "agency_key", "year", "format_version", "parse_status")
 
@@ -60,10 +62,11 @@ def wide_columns(fact_table: str) -> list[tuple[str, schemas.Code, schemas.Code]
     return cols
 
 
-def _wide_view_sql(fact_table: str) -> str:
+def _wide_view_sql(fact_table: str, verified: bool = False) -> str:
     t = schemas.tables()[fact_table]
     k1, k2 = t.keys
-    view = WIDE_VIEWS[fact_table]
+    view = (VERIFIED_VIEWS if verified else WIDE_VIEWS)[fact_table]
+    where = "  WHERE verified\n" if verified else ""
     cols = wide_columns(fact_table)
     # one map per report (key1|key2 → value; the keys are the primary key, so unique), then one
     # lookup per column: ten times faster than a FILTER aggregate per column
@@ -72,14 +75,26 @@ def _wide_view_sql(fact_table: str) -> str:
     lines = [
         f"-- {view}: {fact_table} pivoted, one row per report, one column per {k1} × {k2} code pair",
         f"CREATE OR REPLACE VIEW {view} AS\nWITH w AS (\n  SELECT report_id, map_from_entries(list(struct_pack("
-        f"k := {k1} || '|' || {k2}, v := value))) AS m\n  FROM {fact_table}\n  GROUP BY report_id\n)\n"
+        f"k := {k1} || '|' || {k2}, v := value))) AS m\n  FROM {fact_table}\n"
+        f"{where}  GROUP BY report_id\n)\n"
         f"SELECT {head},\n{sel}\nFROM dim_reports d\nLEFT JOIN w USING (report_id)\n"
         f"ORDER BY d.year, d.agency, d.report_id;",
-        f"COMMENT ON VIEW {view} IS {_q(f'{t.description} Pivoted: one row per report (every report in dim_reports), one column <{k1}>_<{k2}> per code pair (dots in codes become underscores); NULL where the report has no such cell or prints it blank. Column comments give the Chinese labels; dim_codes has them as rows.')};",
+        f"COMMENT ON VIEW {view} IS {_q(_wide_comment(t, k1, k2, verified))};",
     ]
     lines += [f"COMMENT ON COLUMN {view}.{name} IS {_q(f'{a.label_zh} × {b.label_zh} ({a.code} / {b.code})')};"
               for name, a, b in cols]
     return "\n".join(lines)
+
+
+def _wide_comment(t, k1: str, k2: str, verified: bool) -> str:
+    if verified:
+        return (f"{WIDE_VIEWS[t.name]} with verified cells only ({t.name}.verified: every arithmetic identity "
+                f"involving the cell evaluated and holding): one row per report, one column <{k1}>_<{k2}> per code "
+                "pair; NULL where the report has no such cell, prints it blank, or the cell is not verified.")
+    return (f"{t.description} Pivoted: one row per report (every report in dim_reports), one column <{k1}>_<{k2}> "
+            "per code pair (dots in codes become underscores); NULL where the report has no such cell or prints it "
+            "blank. Column comments give the Chinese labels; dim_codes has them as rows. Verified cells only: "
+            f"{VERIFIED_VIEWS[t.name]}.")
 
 
 def _labelled_view_sql() -> str:
@@ -89,7 +104,8 @@ def _labelled_view_sql() -> str:
         parts.append(
             f"SELECT f.report_id, f.year, '{ft}' AS fact_table, '{k1}' AS dimension1, f.{k1} AS key1, "
             f"c1.label_zh AS key1_label, '{k2}' AS dimension2, f.{k2} AS key2, c2.label_zh AS key2_label, "
-            f"CAST(f.value AS DOUBLE) AS value, f.source, f.flags, f.span_start, f.span_end, f.evidence, "
+            f"CAST(f.value AS DOUBLE) AS value, f.source, f.flags, f.verified, f.page, f.span_start, f.span_end, "
+            f"f.evidence, "
             f"c1.sort_order AS key1_order, c2.sort_order AS key2_order\n"
             f"FROM {ft} f\n"
             f"LEFT JOIN dim_codes c1 ON c1.fact_table = '{ft}' AND c1.dimension = '{k1}' AND c1.code = f.{k1}\n"
@@ -114,6 +130,8 @@ _LABELLED_COMMENTS = {
     "value": "The cell's value as DOUBLE (requests, cases, counts or 万元 as in the fact table); NULL where printed blank",
     "source": "table, narrative (read from prose) or derived (computed from an identity)",
     "flags": "Repairs applied, comma-separated; empty when none",
+    "verified": "Every arithmetic identity involving the cell evaluated (all its cells read) and holding",
+    "page": "Page of the PDF or scan the cell was read from; NULL for other inputs",
     "span_start": "Start offset of the evidence in the normalised report text",
     "span_end": "End offset of the evidence in the normalised report text",
     "evidence": "The evidence text at the span",
@@ -128,6 +146,8 @@ def render_views_sql() -> str:
            "-- warehouse/ogi.duckdb it writes (after the tables, including dim_codes).", ""]
     for ft in schemas.FACT_TABLES:
         out += [_wide_view_sql(ft), ""]
+    for ft in schemas.FACT_TABLES:
+        out += [_wide_view_sql(ft, verified=True), ""]
     out += [_labelled_view_sql(), ""]
     out += ["-- ---- pipelines/sql/analysis.sql (hand-written) ----", ANALYSIS_SQL.read_text(encoding="utf-8").rstrip(),
             ""]
@@ -187,7 +207,7 @@ def render_tables_md(views_sql: str | None = None) -> str:
     tabs = schemas.tables()
     L = ["# Data dictionary", "",
          "<!-- GENERATED by `ogi docs` from schemas/tables.yaml, schemas/codes.csv, pipelines/sql/ and "
-         "pipelines/data/regions.meta.yaml. Do not edit; tests/test_docs.py checks it is current. -->", "",
+         "pipelines/data/regions.meta.yaml. Do not edit; tests/integration/test_docs.py checks it is current. -->", "",
          "Every table and view in `warehouse/ogi.duckdb` (the same tables as Parquet under "
          "`warehouse/parquet/<table>/`, fact tables hive-partitioned by `year`). The same definition gives the "
          "DuckDB comments: `select table_name, column_name, comment from duckdb_columns()`. Example queries, the "
@@ -201,7 +221,8 @@ def render_tables_md(views_sql: str | None = None) -> str:
             k1, k2 = t.keys
             L += [f"Keys: `report_id`, `{k1}`, `{k2}` (at most one row per key; codes in "
                   f"[{t.name}.{k1}](#code-{t.name}-{k1}) and [{t.name}.{k2}](#code-{t.name}-{k2})). "
-                  f"Wide view: [`{WIDE_VIEWS[t.name]}`](#{WIDE_VIEWS[t.name]}).", ""]
+                  f"Wide view: [`{WIDE_VIEWS[t.name]}`](#{WIDE_VIEWS[t.name]}); verified cells only: "
+                  f"[`{VERIFIED_VIEWS[t.name]}`](#{VERIFIED_VIEWS[t.name]}).", ""]
         L += ["| column | type | nullable | unit | description |", "|---|---|---|---|---|"]
         for c in t.columns:
             desc = _md(c.description)
@@ -221,13 +242,13 @@ def render_tables_md(views_sql: str | None = None) -> str:
           "| view | description |", "|---|---|"]
     for v, comment in views:
         L.append(f"| [`{v}`](#{v}) | {_md(comment)} |")
-    wide = set(WIDE_VIEWS.values())
+    wide = set(WIDE_VIEWS.values()) | set(VERIFIED_VIEWS.values())
     for v, comment in views:
         cols = con.execute("select column_name, data_type, comment from duckdb_columns() where table_name = ? "
                            "order by column_index", [v]).fetchall()
         L += ["", f"### {v}", "", _md(comment), ""]
         if v in wide:
-            ft = next(k for k, x in WIDE_VIEWS.items() if x == v)
+            ft = next(k for k, x in [*WIDE_VIEWS.items(), *VERIFIED_VIEWS.items()] if x == v)
             k1, k2 = tabs[ft].keys
             n = len(cols) - len(WIDE_REPORT_COLUMNS)
             L += [f"Columns: {', '.join(f'`{c}`' for c in WIDE_REPORT_COLUMNS)} from `dim_reports`, then {n} "

@@ -14,6 +14,7 @@ import hashlib
 import pathlib
 
 from . import PARSER_VERSION, compiled
+from .accounting import account, page_of, pre2019_cells, t3_verified, t4_verified, template_cells
 from .decode import DecodeError, decode_bytes
 from .labels import templates
 from .metadata import agency_key, detect_format, read_metadata
@@ -27,6 +28,8 @@ from .table4 import read_t4
 from .textnorm import label_key, normalize_text
 
 T3_APPLICATION_ROWS: Final = ("new_received", "carried_over", "carried_to_next")
+# inputs read by pages: a fact's page is counted from the form feeds of their text
+UNPAGED_FORMATS: Final = ("text", "html", "docx")
 
 
 def report_id_of(data: bytes) -> tuple[str, str]:
@@ -41,6 +44,7 @@ def _base_report(data: bytes, source_path: str) -> dict:
         "format_version": None, "province": None, "city": None, "county": None, "region_code": None,
         "parse_status": "failed", "status_detail": None, "file_format": None, "encoding": None,
         "size_bytes": len(data), "sha256": sha, "tables_found": "", "n_cells": 0,
+        "n_template_cells": 0, "n_cells_published": 0, "n_cells_withheld": 0,
         "parser_version": PARSER_VERSION,
     }
 
@@ -96,7 +100,10 @@ def extract_report(data: bytes, source_path: str) -> ReportResult:
     text = ""
     try:
         text = normalize_text(raw)
-        return _extract_text(report, text)
+        res = _extract_text(report, text)
+        if kind not in UNPAGED_FORMATS:
+            page_of(text, res.facts)
+        return res
     except Exception as e:  # noqa: BLE001 - a parser bug must not stop the run
         if compiled.active():
             return _read_interpreted(data, source_path, e)
@@ -124,6 +131,10 @@ def _extract_text(report: dict, text: str) -> ReportResult:
     checks: list[Check] = []
     found: list[str] = []
     complete = True
+    t3_columns: list[str] | None = None
+    t3_split: bool | None = None
+    pfacts: list[Fact] = []
+    pchecks: list[Check] = []
 
     if secs.t2 and fmt in ("f2019", "f2021"):
         r2 = read_t2(text, secs.t2, fmt)
@@ -138,6 +149,8 @@ def _extract_text(report: dict, text: str) -> ReportResult:
         r3 = read_t3(text, secs.t3)
         if r3 is not None:
             checks.extend(r3.checks)
+            t3_columns, t3_split = r3.columns, r3.split_other
+            v3 = t3_verified(r3.rows, r3.columns, templates()["t3"]["legal_columns"])
             n_rows = 0
             for code, cells in r3.rows.items():
                 if cells is None:
@@ -148,7 +161,8 @@ def _extract_text(report: dict, text: str) -> ReportResult:
                 for col, c in zip(r3.columns, cells):
                     if "missing_cell" in c.flags:
                         continue  # explained in check_results (t3.missing_cell)
-                    facts.append(Fact(table, code, col, c.value, c.source, c.start, c.end, c.flags))
+                    facts.append(Fact(table, code, col, c.value, c.source, c.start, c.end, c.flags,
+                                      v3.get((code, col), False)))
             if n_rows:
                 found.append("t3")
                 t3_read = True
@@ -158,9 +172,11 @@ def _extract_text(report: dict, text: str) -> ReportResult:
     if secs.t4:
         r4 = read_t4(text, secs.t4)
         checks.extend(r4.checks)
+        v4 = t4_verified(r4.groups, templates()["t4"]["results"])
         for proc, cells in r4.groups.items():
             for res, c in zip(templates()["t4"]["results"], cells):
-                facts.append(Fact("fct_review_litigation", proc, res, c.value, c.source, c.start, c.end, c.flags))
+                facts.append(Fact("fct_review_litigation", proc, res, c.value, c.source, c.start, c.end, c.flags,
+                                  v4.get((proc, res), False)))
         if r4.groups:
             found.append("t4")
             t4_read = True
@@ -187,6 +203,14 @@ def _extract_text(report: dict, text: str) -> ReportResult:
     report.update(agency=md.agency, agency_key=agency_key(md.agency), year=md.year, format_version=md.format_version,
                   province=md.province, city=md.city, county=md.county, region_code=md.region_code,
                   tables_found=",".join(found), n_cells=len(facts))
+    # every cell of every template table the report has: published or named by a failing check
+    tfmt = md.format_version if md.format_version in ("f2019", "f2021") else fmt
+    present = [t for t, r in (("t2", secs.t2), ("t3", secs.t3), ("t4", secs.t4)) if r]
+    tables = ["t2", "t3", "t4"] if present and tfmt in ("f2019", "f2021") else []
+    tcells = template_cells(tfmt, tables, t3_columns, t3_split) + pre2019_cells(pfacts, pchecks)
+    withheld_checks, n_pub, n_withheld = account(facts, checks, tcells, [t for t in tables if t not in present])
+    checks.extend(withheld_checks)
+    report.update(n_template_cells=len(tcells), n_cells_published=n_pub, n_cells_withheld=n_withheld)
     if not facts:
         if not secs.found():
             report["format_version"] = None

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Final, final
 
-FACT_FIELDS: Final = ("table", "key1", "key2", "value", "source", "span_start", "span_end", "flags")
+FACT_FIELDS: Final = ("table", "key1", "key2", "value", "source", "span_start", "span_end", "flags", "verified",
+                       "page")
 CHECK_FIELDS: Final = ("check", "subject", "passed", "detail", "severity", "fact_table", "key1", "key2", "expected",
                        "found", "span_start", "span_end")
 
@@ -15,10 +16,11 @@ class Fact:
     """A published cell. A plain class with fixed attributes, not a dataclass: compiled
     (mypyc), it is a C struct built by a direct call; a dataclass stays a Python class
     whose generated ``__init__`` runs interpreted (~140 facts a report)."""
-    __slots__ = ("table", "key1", "key2", "value", "source", "span_start", "span_end", "flags")
+    __slots__ = ("table", "key1", "key2", "value", "source", "span_start", "span_end", "flags", "verified", "page")
 
     def __init__(self, table: str, key1: str, key2: str, value: float | None, source: str = "table",
-                 span_start: int | None = None, span_end: int | None = None, flags: tuple[str, ...] = ()) -> None:
+                 span_start: int | None = None, span_end: int | None = None, flags: tuple[str, ...] = (),
+                 verified: bool = False, page: int | None = None) -> None:
         self.table = table    # fct_applications | fct_outcomes | fct_proactive_disclosures | fct_review_litigation
         self.key1 = key1
         self.key2 = key2
@@ -27,13 +29,16 @@ class Fact:
         self.span_start = span_start
         self.span_end = span_end
         self.flags = flags
+        self.verified = verified  # every identity involving the cell evaluated and holding (accounting.py)
+        self.page = page          # page of a PDF or scan the cell was read from; None for other inputs
 
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.table, self.key1, self.key2)
 
     def astuple(self) -> tuple:
-        return (self.table, self.key1, self.key2, self.value, self.source, self.span_start, self.span_end, self.flags)
+        return (self.table, self.key1, self.key2, self.value, self.source, self.span_start, self.span_end, self.flags,
+                self.verified, self.page)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Fact) and self.astuple() == other.astuple()

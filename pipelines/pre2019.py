@@ -162,6 +162,12 @@ def _resolve(rows: list[Row], prose: dict) -> tuple[list[Fact], list[Check]]:
                                     f"{r.label}: the digit run reads as any of {sorted(opts)} (year, cumulative); "
                                     "not published", "warning", r.table or None, r.key1 or None, r.key2 or None,
                                     span_start=r.start, span_end=r.end))
+    for r in rows:
+        if r.table and not r.cands:  # a coded row whose digits give no reading: named, not dropped
+            checks.append(Check("pre2019.row_read", r.id, False,
+                                f"{r.label}: its digits give no reading as (year, cumulative) "
+                                "figures; not published", "warning", r.table, r.key1, r.key2,
+                                span_start=r.start, span_end=r.end))
     facts: dict[tuple, Fact] = {}
     for i, r in enumerate(rows):
         if not r.table or i not in chosen:

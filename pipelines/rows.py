@@ -51,6 +51,8 @@ def add_report(cols: dict[str, dict[str, list[Any]]], res: ReportResult, keys: d
         t["span_start"].extend([f.span_start for f in fs])
         t["span_end"].extend([f.span_end for f in fs])
         t["flags"].extend([",".join(f.flags) if f.flags else "" for f in fs])
+        t["verified"].extend([f.verified for f in fs])
+        t["page"].extend([f.page for f in fs])
         t["evidence"].extend([evidence(text, f.span_start, f.span_end, limit) for f in fs])
     seen: dict[tuple[str, str], int] = {}
     cr = cols["check_results"]

@@ -20,6 +20,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any, final, Final
 
+from .accounting import t3_not_evaluated
 from .identities import GROUPS, NON_OUTCOME, column_failures, outcome_rows, row_failures, t3_failures
 from .digitruns import candidates_text, digits_of, looks_flattened, split_run
 from .labels import find_all_labels, templates
@@ -574,18 +575,12 @@ def _read_by_order(nums: list[Tok], columns, legal, split_other_hint: bool, even
 
 def _identity_checks(reading: T3Reading, legal, fails) -> list[Check]:
     """Checks from the identity failures (`fails`) of the reading's rows."""
-    rows = {k: _vals(v) for k, v in reading.rows.items()}
     out: list[Check] = []
     by_check: dict[str, list] = {}
     for f in fails:
         by_check.setdefault(f[0], []).append(f)
     for name in ("t3.row_total", "t3.balance", "t3.outcome_sum", "t3.subtotal"):
         fl = by_check.get(name, [])
-        if name == "t3.subtotal" and not fl and not any(g in rows and g not in outcome_rows(rows) for g in GROUPS):
-            continue
-        if not fl:
-            n_known = sum(1 for v in rows.values() if v is not None)
-            out.append(Check(name, "t3", True, f"holds ({n_known} rows read)", "info"))
         for _, subject, exp, found in fl:
             if name == "t3.row_total":
                 k1, k2 = subject, "total"
@@ -607,4 +602,6 @@ def _identity_checks(reading: T3Reading, legal, fails) -> list[Check]:
         for _, subject, exp, found in by_check.get(n, []):
             out.append(Check(n, subject, False, f"row {subject}: legal-person columns sum to {exp:g} but 小计 is {found:g}",
                              "error", None, subject, "legal_person_total", exp, found))
+    # each identity: holds where every instance was evaluated, else says which were not
+    out.extend(t3_not_evaluated(reading.rows, reading.columns, legal))
     return out

@@ -299,7 +299,9 @@ def pdf_to_text(data: bytes) -> str:
 
     running = _running_lines(pages)
     items: list[tuple[str, Any]] = []
-    for height, blocks in pages:
+    for n, (height, blocks) in enumerate(pages):
+        if n:
+            items.append(("page", None))  # one form feed between pages: facts count their page from it
         for top, kind, payload in blocks:
             if kind == "p":
                 line = clean_line(payload.text)
@@ -358,6 +360,9 @@ def _reflow(items: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     out: list[tuple[str, Any]] = []
     prev: _Line | None = None
     for kind, p in items:
+        if kind == "page":
+            out.append((kind, p))  # a paragraph may continue after it (joined to the line before)
+            continue
         if kind != "p":
             out.append((kind, p))
             prev = None
@@ -369,9 +374,10 @@ def _reflow(items: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
             and p.x0 <= left + 0.5 * size
             and not _ENUM_START_RE.match(p.text)
         ):
-            a, b = out[-1][1], p.text
+            j = max(i for i, (k, _) in enumerate(out) if k == "p")
+            a, b = out[j][1], p.text
             sep = " " if _word_gap(a[-1], b[0]) else ""
-            out[-1] = ("p", a + sep + b)
+            out[j] = ("p", a + sep + b)
             prev = p
             continue
         out.append(("p", p.text))

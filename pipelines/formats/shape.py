@@ -66,6 +66,8 @@ def join_blocks(blocks: Iterable[tuple[str, Any]]) -> str:
                 out.append("")
             out.extend(rows)
             out.append("")
+        elif kind == "page":
+            out.append("\f")  # a page break: a line of its own
         else:
             line = clean_line(payload)
             if line:

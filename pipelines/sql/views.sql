@@ -77,7 +77,7 @@ SELECT d.report_id, d.agency, d.agency_key, d.year, d.format_version, d.parse_st
 FROM dim_reports d
 LEFT JOIN w USING (report_id)
 ORDER BY d.year, d.agency, d.report_id;
-COMMENT ON VIEW v_applications_wide IS 'Requests received, carried over and carried to next year (table 三, rows 一/二/四), one row per cell. Pivoted: one row per report (every report in dim_reports), one column <stage>_<applicant_type> per code pair (dots in codes become underscores); NULL where the report has no such cell or prints it blank. Column comments give the Chinese labels; dim_codes has them as rows.';
+COMMENT ON VIEW v_applications_wide IS 'Requests received, carried over and carried to next year (table 三, rows 一/二/四), one row per cell. Pivoted: one row per report (every report in dim_reports), one column <stage>_<applicant_type> per code pair (dots in codes become underscores); NULL where the report has no such cell or prints it blank. Column comments give the Chinese labels; dim_codes has them as rows. Verified cells only: v_applications_wide_verified.';
 COMMENT ON COLUMN v_applications_wide.new_received_natural_person IS '一、本年新收政府信息公开申请数量 × 自然人 (new_received / natural_person)';
 COMMENT ON COLUMN v_applications_wide.new_received_commercial_enterprise IS '一、本年新收政府信息公开申请数量 × 法人或其他组织 / 商业企业 (new_received / commercial_enterprise)';
 COMMENT ON COLUMN v_applications_wide.new_received_research_institution IS '一、本年新收政府信息公开申请数量 × 法人或其他组织 / 科研机构 (new_received / research_institution)';
@@ -386,7 +386,7 @@ SELECT d.report_id, d.agency, d.agency_key, d.year, d.format_version, d.parse_st
 FROM dim_reports d
 LEFT JOIN w USING (report_id)
 ORDER BY d.year, d.agency, d.report_id;
-COMMENT ON VIEW v_outcomes_wide IS 'How requests were handled (table 三, row 三 and its sub-rows), one row per cell. Pivoted: one row per report (every report in dim_reports), one column <outcome>_<applicant_type> per code pair (dots in codes become underscores); NULL where the report has no such cell or prints it blank. Column comments give the Chinese labels; dim_codes has them as rows.';
+COMMENT ON VIEW v_outcomes_wide IS 'How requests were handled (table 三, row 三 and its sub-rows), one row per cell. Pivoted: one row per report (every report in dim_reports), one column <outcome>_<applicant_type> per code pair (dots in codes become underscores); NULL where the report has no such cell or prints it blank. Column comments give the Chinese labels; dim_codes has them as rows. Verified cells only: v_outcomes_wide_verified.';
 COMMENT ON COLUMN v_outcomes_wide.granted_natural_person IS '三(一)予以公开 × 自然人 (granted / natural_person)';
 COMMENT ON COLUMN v_outcomes_wide.granted_commercial_enterprise IS '三(一)予以公开 × 法人或其他组织 / 商业企业 (granted / commercial_enterprise)';
 COMMENT ON COLUMN v_outcomes_wide.granted_research_institution IS '三(一)予以公开 × 法人或其他组织 / 科研机构 (granted / research_institution)';
@@ -748,7 +748,7 @@ SELECT d.report_id, d.agency, d.agency_key, d.year, d.format_version, d.parse_st
 FROM dim_reports d
 LEFT JOIN w USING (report_id)
 ORDER BY d.year, d.agency, d.report_id;
-COMMENT ON VIEW v_proactive_wide IS 'Proactively disclosed information (table 二 and prose totals), one row per cell. Pivoted: one row per report (every report in dim_reports), one column <item>_<measure> per code pair (dots in codes become underscores); NULL where the report has no such cell or prints it blank. Column comments give the Chinese labels; dim_codes has them as rows.';
+COMMENT ON VIEW v_proactive_wide IS 'Proactively disclosed information (table 二 and prose totals), one row per cell. Pivoted: one row per report (every report in dim_reports), one column <item>_<measure> per code pair (dots in codes become underscores); NULL where the report has no such cell or prints it blank. Column comments give the Chinese labels; dim_codes has them as rows. Verified cells only: v_proactive_wide_verified.';
 COMMENT ON COLUMN v_proactive_wide.regulations_issued IS '第二十条第(一)项 规章 × 本年制发件数 (regulations / issued)';
 COMMENT ON COLUMN v_proactive_wide.regulations_repealed IS '第二十条第(一)项 规章 × 本年废止件数 (regulations / repealed)';
 COMMENT ON COLUMN v_proactive_wide.regulations_in_force IS '第二十条第(一)项 规章 × 现行有效件数 (regulations / in_force)';
@@ -903,7 +903,7 @@ SELECT d.report_id, d.agency, d.agency_key, d.year, d.format_version, d.parse_st
 FROM dim_reports d
 LEFT JOIN w USING (report_id)
 ORDER BY d.year, d.agency, d.report_id;
-COMMENT ON VIEW v_review_litigation_wide IS 'Administrative review and litigation about disclosure (table 四), one row per cell. Pivoted: one row per report (every report in dim_reports), one column <proceeding>_<result> per code pair (dots in codes become underscores); NULL where the report has no such cell or prints it blank. Column comments give the Chinese labels; dim_codes has them as rows.';
+COMMENT ON VIEW v_review_litigation_wide IS 'Administrative review and litigation about disclosure (table 四), one row per cell. Pivoted: one row per report (every report in dim_reports), one column <proceeding>_<result> per code pair (dots in codes become underscores); NULL where the report has no such cell or prints it blank. Column comments give the Chinese labels; dim_codes has them as rows. Verified cells only: v_review_litigation_wide_verified.';
 COMMENT ON COLUMN v_review_litigation_wide.administrative_review_upheld IS '行政复议 × 结果维持 (administrative_review / upheld)';
 COMMENT ON COLUMN v_review_litigation_wide.administrative_review_corrected IS '行政复议 × 结果纠正 (administrative_review / corrected)';
 COMMENT ON COLUMN v_review_litigation_wide.administrative_review_other IS '行政复议 × 其他结果 (administrative_review / other)';
@@ -930,24 +930,956 @@ COMMENT ON COLUMN v_review_litigation_wide.complaint_other IS '申诉 × 其他�
 COMMENT ON COLUMN v_review_litigation_wide.complaint_pending IS '申诉 × 尚未审结 (complaint / pending)';
 COMMENT ON COLUMN v_review_litigation_wide.complaint_total IS '申诉 × 总计 (complaint / total)';
 
+-- v_applications_wide_verified: fct_applications pivoted, one row per report, one column per stage × applicant_type code pair
+CREATE OR REPLACE VIEW v_applications_wide_verified AS
+WITH w AS (
+  SELECT report_id, map_from_entries(list(struct_pack(k := stage || '|' || applicant_type, v := value))) AS m
+  FROM fct_applications
+  WHERE verified
+  GROUP BY report_id
+)
+SELECT d.report_id, d.agency, d.agency_key, d.year, d.format_version, d.parse_status,
+  w.m['new_received|natural_person'] AS new_received_natural_person,
+  w.m['new_received|commercial_enterprise'] AS new_received_commercial_enterprise,
+  w.m['new_received|research_institution'] AS new_received_research_institution,
+  w.m['new_received|social_welfare_org'] AS new_received_social_welfare_org,
+  w.m['new_received|legal_service_org'] AS new_received_legal_service_org,
+  w.m['new_received|other_org'] AS new_received_other_org,
+  w.m['new_received|legal_person_total'] AS new_received_legal_person_total,
+  w.m['new_received|total'] AS new_received_total,
+  w.m['carried_over|natural_person'] AS carried_over_natural_person,
+  w.m['carried_over|commercial_enterprise'] AS carried_over_commercial_enterprise,
+  w.m['carried_over|research_institution'] AS carried_over_research_institution,
+  w.m['carried_over|social_welfare_org'] AS carried_over_social_welfare_org,
+  w.m['carried_over|legal_service_org'] AS carried_over_legal_service_org,
+  w.m['carried_over|other_org'] AS carried_over_other_org,
+  w.m['carried_over|legal_person_total'] AS carried_over_legal_person_total,
+  w.m['carried_over|total'] AS carried_over_total,
+  w.m['carried_to_next|natural_person'] AS carried_to_next_natural_person,
+  w.m['carried_to_next|commercial_enterprise'] AS carried_to_next_commercial_enterprise,
+  w.m['carried_to_next|research_institution'] AS carried_to_next_research_institution,
+  w.m['carried_to_next|social_welfare_org'] AS carried_to_next_social_welfare_org,
+  w.m['carried_to_next|legal_service_org'] AS carried_to_next_legal_service_org,
+  w.m['carried_to_next|other_org'] AS carried_to_next_other_org,
+  w.m['carried_to_next|legal_person_total'] AS carried_to_next_legal_person_total,
+  w.m['carried_to_next|total'] AS carried_to_next_total,
+  w.m['new_received.in_person|natural_person'] AS new_received_in_person_natural_person,
+  w.m['new_received.in_person|commercial_enterprise'] AS new_received_in_person_commercial_enterprise,
+  w.m['new_received.in_person|research_institution'] AS new_received_in_person_research_institution,
+  w.m['new_received.in_person|social_welfare_org'] AS new_received_in_person_social_welfare_org,
+  w.m['new_received.in_person|legal_service_org'] AS new_received_in_person_legal_service_org,
+  w.m['new_received.in_person|other_org'] AS new_received_in_person_other_org,
+  w.m['new_received.in_person|legal_person_total'] AS new_received_in_person_legal_person_total,
+  w.m['new_received.in_person|total'] AS new_received_in_person_total,
+  w.m['new_received.online|natural_person'] AS new_received_online_natural_person,
+  w.m['new_received.online|commercial_enterprise'] AS new_received_online_commercial_enterprise,
+  w.m['new_received.online|research_institution'] AS new_received_online_research_institution,
+  w.m['new_received.online|social_welfare_org'] AS new_received_online_social_welfare_org,
+  w.m['new_received.online|legal_service_org'] AS new_received_online_legal_service_org,
+  w.m['new_received.online|other_org'] AS new_received_online_other_org,
+  w.m['new_received.online|legal_person_total'] AS new_received_online_legal_person_total,
+  w.m['new_received.online|total'] AS new_received_online_total,
+  w.m['new_received.letter|natural_person'] AS new_received_letter_natural_person,
+  w.m['new_received.letter|commercial_enterprise'] AS new_received_letter_commercial_enterprise,
+  w.m['new_received.letter|research_institution'] AS new_received_letter_research_institution,
+  w.m['new_received.letter|social_welfare_org'] AS new_received_letter_social_welfare_org,
+  w.m['new_received.letter|legal_service_org'] AS new_received_letter_legal_service_org,
+  w.m['new_received.letter|other_org'] AS new_received_letter_other_org,
+  w.m['new_received.letter|legal_person_total'] AS new_received_letter_legal_person_total,
+  w.m['new_received.letter|total'] AS new_received_letter_total,
+  w.m['new_received.fax|natural_person'] AS new_received_fax_natural_person,
+  w.m['new_received.fax|commercial_enterprise'] AS new_received_fax_commercial_enterprise,
+  w.m['new_received.fax|research_institution'] AS new_received_fax_research_institution,
+  w.m['new_received.fax|social_welfare_org'] AS new_received_fax_social_welfare_org,
+  w.m['new_received.fax|legal_service_org'] AS new_received_fax_legal_service_org,
+  w.m['new_received.fax|other_org'] AS new_received_fax_other_org,
+  w.m['new_received.fax|legal_person_total'] AS new_received_fax_legal_person_total,
+  w.m['new_received.fax|total'] AS new_received_fax_total,
+  w.m['new_received.other_channel|natural_person'] AS new_received_other_channel_natural_person,
+  w.m['new_received.other_channel|commercial_enterprise'] AS new_received_other_channel_commercial_enterprise,
+  w.m['new_received.other_channel|research_institution'] AS new_received_other_channel_research_institution,
+  w.m['new_received.other_channel|social_welfare_org'] AS new_received_other_channel_social_welfare_org,
+  w.m['new_received.other_channel|legal_service_org'] AS new_received_other_channel_legal_service_org,
+  w.m['new_received.other_channel|other_org'] AS new_received_other_channel_other_org,
+  w.m['new_received.other_channel|legal_person_total'] AS new_received_other_channel_legal_person_total,
+  w.m['new_received.other_channel|total'] AS new_received_other_channel_total
+FROM dim_reports d
+LEFT JOIN w USING (report_id)
+ORDER BY d.year, d.agency, d.report_id;
+COMMENT ON VIEW v_applications_wide_verified IS 'v_applications_wide with verified cells only (fct_applications.verified: every arithmetic identity involving the cell evaluated and holding): one row per report, one column <stage>_<applicant_type> per code pair; NULL where the report has no such cell, prints it blank, or the cell is not verified.';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_natural_person IS '一、本年新收政府信息公开申请数量 × 自然人 (new_received / natural_person)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_commercial_enterprise IS '一、本年新收政府信息公开申请数量 × 法人或其他组织 / 商业企业 (new_received / commercial_enterprise)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_research_institution IS '一、本年新收政府信息公开申请数量 × 法人或其他组织 / 科研机构 (new_received / research_institution)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_social_welfare_org IS '一、本年新收政府信息公开申请数量 × 法人或其他组织 / 社会公益组织 (new_received / social_welfare_org)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_legal_service_org IS '一、本年新收政府信息公开申请数量 × 法人或其他组织 / 法律服务机构 (new_received / legal_service_org)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_other_org IS '一、本年新收政府信息公开申请数量 × 法人或其他组织 / 其他 (new_received / other_org)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_legal_person_total IS '一、本年新收政府信息公开申请数量 × 法人或其他组织 (小计) (new_received / legal_person_total)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_total IS '一、本年新收政府信息公开申请数量 × 总计 (new_received / total)';
+COMMENT ON COLUMN v_applications_wide_verified.carried_over_natural_person IS '二、上年结转政府信息公开申请数量 × 自然人 (carried_over / natural_person)';
+COMMENT ON COLUMN v_applications_wide_verified.carried_over_commercial_enterprise IS '二、上年结转政府信息公开申请数量 × 法人或其他组织 / 商业企业 (carried_over / commercial_enterprise)';
+COMMENT ON COLUMN v_applications_wide_verified.carried_over_research_institution IS '二、上年结转政府信息公开申请数量 × 法人或其他组织 / 科研机构 (carried_over / research_institution)';
+COMMENT ON COLUMN v_applications_wide_verified.carried_over_social_welfare_org IS '二、上年结转政府信息公开申请数量 × 法人或其他组织 / 社会公益组织 (carried_over / social_welfare_org)';
+COMMENT ON COLUMN v_applications_wide_verified.carried_over_legal_service_org IS '二、上年结转政府信息公开申请数量 × 法人或其他组织 / 法律服务机构 (carried_over / legal_service_org)';
+COMMENT ON COLUMN v_applications_wide_verified.carried_over_other_org IS '二、上年结转政府信息公开申请数量 × 法人或其他组织 / 其他 (carried_over / other_org)';
+COMMENT ON COLUMN v_applications_wide_verified.carried_over_legal_person_total IS '二、上年结转政府信息公开申请数量 × 法人或其他组织 (小计) (carried_over / legal_person_total)';
+COMMENT ON COLUMN v_applications_wide_verified.carried_over_total IS '二、上年结转政府信息公开申请数量 × 总计 (carried_over / total)';
+COMMENT ON COLUMN v_applications_wide_verified.carried_to_next_natural_person IS '四、结转下年度继续办理 × 自然人 (carried_to_next / natural_person)';
+COMMENT ON COLUMN v_applications_wide_verified.carried_to_next_commercial_enterprise IS '四、结转下年度继续办理 × 法人或其他组织 / 商业企业 (carried_to_next / commercial_enterprise)';
+COMMENT ON COLUMN v_applications_wide_verified.carried_to_next_research_institution IS '四、结转下年度继续办理 × 法人或其他组织 / 科研机构 (carried_to_next / research_institution)';
+COMMENT ON COLUMN v_applications_wide_verified.carried_to_next_social_welfare_org IS '四、结转下年度继续办理 × 法人或其他组织 / 社会公益组织 (carried_to_next / social_welfare_org)';
+COMMENT ON COLUMN v_applications_wide_verified.carried_to_next_legal_service_org IS '四、结转下年度继续办理 × 法人或其他组织 / 法律服务机构 (carried_to_next / legal_service_org)';
+COMMENT ON COLUMN v_applications_wide_verified.carried_to_next_other_org IS '四、结转下年度继续办理 × 法人或其他组织 / 其他 (carried_to_next / other_org)';
+COMMENT ON COLUMN v_applications_wide_verified.carried_to_next_legal_person_total IS '四、结转下年度继续办理 × 法人或其他组织 (小计) (carried_to_next / legal_person_total)';
+COMMENT ON COLUMN v_applications_wide_verified.carried_to_next_total IS '四、结转下年度继续办理 × 总计 (carried_to_next / total)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_in_person_natural_person IS '当面申请 × 自然人 (new_received.in_person / natural_person)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_in_person_commercial_enterprise IS '当面申请 × 法人或其他组织 / 商业企业 (new_received.in_person / commercial_enterprise)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_in_person_research_institution IS '当面申请 × 法人或其他组织 / 科研机构 (new_received.in_person / research_institution)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_in_person_social_welfare_org IS '当面申请 × 法人或其他组织 / 社会公益组织 (new_received.in_person / social_welfare_org)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_in_person_legal_service_org IS '当面申请 × 法人或其他组织 / 法律服务机构 (new_received.in_person / legal_service_org)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_in_person_other_org IS '当面申请 × 法人或其他组织 / 其他 (new_received.in_person / other_org)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_in_person_legal_person_total IS '当面申请 × 法人或其他组织 (小计) (new_received.in_person / legal_person_total)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_in_person_total IS '当面申请 × 总计 (new_received.in_person / total)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_online_natural_person IS '网络申请 / 网上申请 / 电子邮件 × 自然人 (new_received.online / natural_person)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_online_commercial_enterprise IS '网络申请 / 网上申请 / 电子邮件 × 法人或其他组织 / 商业企业 (new_received.online / commercial_enterprise)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_online_research_institution IS '网络申请 / 网上申请 / 电子邮件 × 法人或其他组织 / 科研机构 (new_received.online / research_institution)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_online_social_welfare_org IS '网络申请 / 网上申请 / 电子邮件 × 法人或其他组织 / 社会公益组织 (new_received.online / social_welfare_org)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_online_legal_service_org IS '网络申请 / 网上申请 / 电子邮件 × 法人或其他组织 / 法律服务机构 (new_received.online / legal_service_org)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_online_other_org IS '网络申请 / 网上申请 / 电子邮件 × 法人或其他组织 / 其他 (new_received.online / other_org)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_online_legal_person_total IS '网络申请 / 网上申请 / 电子邮件 × 法人或其他组织 (小计) (new_received.online / legal_person_total)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_online_total IS '网络申请 / 网上申请 / 电子邮件 × 总计 (new_received.online / total)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_letter_natural_person IS '信函申请 × 自然人 (new_received.letter / natural_person)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_letter_commercial_enterprise IS '信函申请 × 法人或其他组织 / 商业企业 (new_received.letter / commercial_enterprise)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_letter_research_institution IS '信函申请 × 法人或其他组织 / 科研机构 (new_received.letter / research_institution)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_letter_social_welfare_org IS '信函申请 × 法人或其他组织 / 社会公益组织 (new_received.letter / social_welfare_org)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_letter_legal_service_org IS '信函申请 × 法人或其他组织 / 法律服务机构 (new_received.letter / legal_service_org)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_letter_other_org IS '信函申请 × 法人或其他组织 / 其他 (new_received.letter / other_org)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_letter_legal_person_total IS '信函申请 × 法人或其他组织 (小计) (new_received.letter / legal_person_total)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_letter_total IS '信函申请 × 总计 (new_received.letter / total)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_fax_natural_person IS '传真申请 × 自然人 (new_received.fax / natural_person)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_fax_commercial_enterprise IS '传真申请 × 法人或其他组织 / 商业企业 (new_received.fax / commercial_enterprise)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_fax_research_institution IS '传真申请 × 法人或其他组织 / 科研机构 (new_received.fax / research_institution)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_fax_social_welfare_org IS '传真申请 × 法人或其他组织 / 社会公益组织 (new_received.fax / social_welfare_org)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_fax_legal_service_org IS '传真申请 × 法人或其他组织 / 法律服务机构 (new_received.fax / legal_service_org)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_fax_other_org IS '传真申请 × 法人或其他组织 / 其他 (new_received.fax / other_org)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_fax_legal_person_total IS '传真申请 × 法人或其他组织 (小计) (new_received.fax / legal_person_total)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_fax_total IS '传真申请 × 总计 (new_received.fax / total)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_other_channel_natural_person IS '其他形式申请 × 自然人 (new_received.other_channel / natural_person)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_other_channel_commercial_enterprise IS '其他形式申请 × 法人或其他组织 / 商业企业 (new_received.other_channel / commercial_enterprise)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_other_channel_research_institution IS '其他形式申请 × 法人或其他组织 / 科研机构 (new_received.other_channel / research_institution)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_other_channel_social_welfare_org IS '其他形式申请 × 法人或其他组织 / 社会公益组织 (new_received.other_channel / social_welfare_org)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_other_channel_legal_service_org IS '其他形式申请 × 法人或其他组织 / 法律服务机构 (new_received.other_channel / legal_service_org)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_other_channel_other_org IS '其他形式申请 × 法人或其他组织 / 其他 (new_received.other_channel / other_org)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_other_channel_legal_person_total IS '其他形式申请 × 法人或其他组织 (小计) (new_received.other_channel / legal_person_total)';
+COMMENT ON COLUMN v_applications_wide_verified.new_received_other_channel_total IS '其他形式申请 × 总计 (new_received.other_channel / total)';
+
+-- v_outcomes_wide_verified: fct_outcomes pivoted, one row per report, one column per outcome × applicant_type code pair
+CREATE OR REPLACE VIEW v_outcomes_wide_verified AS
+WITH w AS (
+  SELECT report_id, map_from_entries(list(struct_pack(k := outcome || '|' || applicant_type, v := value))) AS m
+  FROM fct_outcomes
+  WHERE verified
+  GROUP BY report_id
+)
+SELECT d.report_id, d.agency, d.agency_key, d.year, d.format_version, d.parse_status,
+  w.m['granted|natural_person'] AS granted_natural_person,
+  w.m['granted|commercial_enterprise'] AS granted_commercial_enterprise,
+  w.m['granted|research_institution'] AS granted_research_institution,
+  w.m['granted|social_welfare_org'] AS granted_social_welfare_org,
+  w.m['granted|legal_service_org'] AS granted_legal_service_org,
+  w.m['granted|other_org'] AS granted_other_org,
+  w.m['granted|legal_person_total'] AS granted_legal_person_total,
+  w.m['granted|total'] AS granted_total,
+  w.m['partially_granted|natural_person'] AS partially_granted_natural_person,
+  w.m['partially_granted|commercial_enterprise'] AS partially_granted_commercial_enterprise,
+  w.m['partially_granted|research_institution'] AS partially_granted_research_institution,
+  w.m['partially_granted|social_welfare_org'] AS partially_granted_social_welfare_org,
+  w.m['partially_granted|legal_service_org'] AS partially_granted_legal_service_org,
+  w.m['partially_granted|other_org'] AS partially_granted_other_org,
+  w.m['partially_granted|legal_person_total'] AS partially_granted_legal_person_total,
+  w.m['partially_granted|total'] AS partially_granted_total,
+  w.m['withheld|natural_person'] AS withheld_natural_person,
+  w.m['withheld|commercial_enterprise'] AS withheld_commercial_enterprise,
+  w.m['withheld|research_institution'] AS withheld_research_institution,
+  w.m['withheld|social_welfare_org'] AS withheld_social_welfare_org,
+  w.m['withheld|legal_service_org'] AS withheld_legal_service_org,
+  w.m['withheld|other_org'] AS withheld_other_org,
+  w.m['withheld|legal_person_total'] AS withheld_legal_person_total,
+  w.m['withheld|total'] AS withheld_total,
+  w.m['withheld.state_secret|natural_person'] AS withheld_state_secret_natural_person,
+  w.m['withheld.state_secret|commercial_enterprise'] AS withheld_state_secret_commercial_enterprise,
+  w.m['withheld.state_secret|research_institution'] AS withheld_state_secret_research_institution,
+  w.m['withheld.state_secret|social_welfare_org'] AS withheld_state_secret_social_welfare_org,
+  w.m['withheld.state_secret|legal_service_org'] AS withheld_state_secret_legal_service_org,
+  w.m['withheld.state_secret|other_org'] AS withheld_state_secret_other_org,
+  w.m['withheld.state_secret|legal_person_total'] AS withheld_state_secret_legal_person_total,
+  w.m['withheld.state_secret|total'] AS withheld_state_secret_total,
+  w.m['withheld.prohibited_by_law|natural_person'] AS withheld_prohibited_by_law_natural_person,
+  w.m['withheld.prohibited_by_law|commercial_enterprise'] AS withheld_prohibited_by_law_commercial_enterprise,
+  w.m['withheld.prohibited_by_law|research_institution'] AS withheld_prohibited_by_law_research_institution,
+  w.m['withheld.prohibited_by_law|social_welfare_org'] AS withheld_prohibited_by_law_social_welfare_org,
+  w.m['withheld.prohibited_by_law|legal_service_org'] AS withheld_prohibited_by_law_legal_service_org,
+  w.m['withheld.prohibited_by_law|other_org'] AS withheld_prohibited_by_law_other_org,
+  w.m['withheld.prohibited_by_law|legal_person_total'] AS withheld_prohibited_by_law_legal_person_total,
+  w.m['withheld.prohibited_by_law|total'] AS withheld_prohibited_by_law_total,
+  w.m['withheld.security_stability|natural_person'] AS withheld_security_stability_natural_person,
+  w.m['withheld.security_stability|commercial_enterprise'] AS withheld_security_stability_commercial_enterprise,
+  w.m['withheld.security_stability|research_institution'] AS withheld_security_stability_research_institution,
+  w.m['withheld.security_stability|social_welfare_org'] AS withheld_security_stability_social_welfare_org,
+  w.m['withheld.security_stability|legal_service_org'] AS withheld_security_stability_legal_service_org,
+  w.m['withheld.security_stability|other_org'] AS withheld_security_stability_other_org,
+  w.m['withheld.security_stability|legal_person_total'] AS withheld_security_stability_legal_person_total,
+  w.m['withheld.security_stability|total'] AS withheld_security_stability_total,
+  w.m['withheld.third_party_rights|natural_person'] AS withheld_third_party_rights_natural_person,
+  w.m['withheld.third_party_rights|commercial_enterprise'] AS withheld_third_party_rights_commercial_enterprise,
+  w.m['withheld.third_party_rights|research_institution'] AS withheld_third_party_rights_research_institution,
+  w.m['withheld.third_party_rights|social_welfare_org'] AS withheld_third_party_rights_social_welfare_org,
+  w.m['withheld.third_party_rights|legal_service_org'] AS withheld_third_party_rights_legal_service_org,
+  w.m['withheld.third_party_rights|other_org'] AS withheld_third_party_rights_other_org,
+  w.m['withheld.third_party_rights|legal_person_total'] AS withheld_third_party_rights_legal_person_total,
+  w.m['withheld.third_party_rights|total'] AS withheld_third_party_rights_total,
+  w.m['withheld.internal_affairs|natural_person'] AS withheld_internal_affairs_natural_person,
+  w.m['withheld.internal_affairs|commercial_enterprise'] AS withheld_internal_affairs_commercial_enterprise,
+  w.m['withheld.internal_affairs|research_institution'] AS withheld_internal_affairs_research_institution,
+  w.m['withheld.internal_affairs|social_welfare_org'] AS withheld_internal_affairs_social_welfare_org,
+  w.m['withheld.internal_affairs|legal_service_org'] AS withheld_internal_affairs_legal_service_org,
+  w.m['withheld.internal_affairs|other_org'] AS withheld_internal_affairs_other_org,
+  w.m['withheld.internal_affairs|legal_person_total'] AS withheld_internal_affairs_legal_person_total,
+  w.m['withheld.internal_affairs|total'] AS withheld_internal_affairs_total,
+  w.m['withheld.process_information|natural_person'] AS withheld_process_information_natural_person,
+  w.m['withheld.process_information|commercial_enterprise'] AS withheld_process_information_commercial_enterprise,
+  w.m['withheld.process_information|research_institution'] AS withheld_process_information_research_institution,
+  w.m['withheld.process_information|social_welfare_org'] AS withheld_process_information_social_welfare_org,
+  w.m['withheld.process_information|legal_service_org'] AS withheld_process_information_legal_service_org,
+  w.m['withheld.process_information|other_org'] AS withheld_process_information_other_org,
+  w.m['withheld.process_information|legal_person_total'] AS withheld_process_information_legal_person_total,
+  w.m['withheld.process_information|total'] AS withheld_process_information_total,
+  w.m['withheld.enforcement_file|natural_person'] AS withheld_enforcement_file_natural_person,
+  w.m['withheld.enforcement_file|commercial_enterprise'] AS withheld_enforcement_file_commercial_enterprise,
+  w.m['withheld.enforcement_file|research_institution'] AS withheld_enforcement_file_research_institution,
+  w.m['withheld.enforcement_file|social_welfare_org'] AS withheld_enforcement_file_social_welfare_org,
+  w.m['withheld.enforcement_file|legal_service_org'] AS withheld_enforcement_file_legal_service_org,
+  w.m['withheld.enforcement_file|other_org'] AS withheld_enforcement_file_other_org,
+  w.m['withheld.enforcement_file|legal_person_total'] AS withheld_enforcement_file_legal_person_total,
+  w.m['withheld.enforcement_file|total'] AS withheld_enforcement_file_total,
+  w.m['withheld.administrative_query|natural_person'] AS withheld_administrative_query_natural_person,
+  w.m['withheld.administrative_query|commercial_enterprise'] AS withheld_administrative_query_commercial_enterprise,
+  w.m['withheld.administrative_query|research_institution'] AS withheld_administrative_query_research_institution,
+  w.m['withheld.administrative_query|social_welfare_org'] AS withheld_administrative_query_social_welfare_org,
+  w.m['withheld.administrative_query|legal_service_org'] AS withheld_administrative_query_legal_service_org,
+  w.m['withheld.administrative_query|other_org'] AS withheld_administrative_query_other_org,
+  w.m['withheld.administrative_query|legal_person_total'] AS withheld_administrative_query_legal_person_total,
+  w.m['withheld.administrative_query|total'] AS withheld_administrative_query_total,
+  w.m['unable|natural_person'] AS unable_natural_person,
+  w.m['unable|commercial_enterprise'] AS unable_commercial_enterprise,
+  w.m['unable|research_institution'] AS unable_research_institution,
+  w.m['unable|social_welfare_org'] AS unable_social_welfare_org,
+  w.m['unable|legal_service_org'] AS unable_legal_service_org,
+  w.m['unable|other_org'] AS unable_other_org,
+  w.m['unable|legal_person_total'] AS unable_legal_person_total,
+  w.m['unable|total'] AS unable_total,
+  w.m['unable.not_held|natural_person'] AS unable_not_held_natural_person,
+  w.m['unable.not_held|commercial_enterprise'] AS unable_not_held_commercial_enterprise,
+  w.m['unable.not_held|research_institution'] AS unable_not_held_research_institution,
+  w.m['unable.not_held|social_welfare_org'] AS unable_not_held_social_welfare_org,
+  w.m['unable.not_held|legal_service_org'] AS unable_not_held_legal_service_org,
+  w.m['unable.not_held|other_org'] AS unable_not_held_other_org,
+  w.m['unable.not_held|legal_person_total'] AS unable_not_held_legal_person_total,
+  w.m['unable.not_held|total'] AS unable_not_held_total,
+  w.m['unable.needs_creation|natural_person'] AS unable_needs_creation_natural_person,
+  w.m['unable.needs_creation|commercial_enterprise'] AS unable_needs_creation_commercial_enterprise,
+  w.m['unable.needs_creation|research_institution'] AS unable_needs_creation_research_institution,
+  w.m['unable.needs_creation|social_welfare_org'] AS unable_needs_creation_social_welfare_org,
+  w.m['unable.needs_creation|legal_service_org'] AS unable_needs_creation_legal_service_org,
+  w.m['unable.needs_creation|other_org'] AS unable_needs_creation_other_org,
+  w.m['unable.needs_creation|legal_person_total'] AS unable_needs_creation_legal_person_total,
+  w.m['unable.needs_creation|total'] AS unable_needs_creation_total,
+  w.m['unable.unclear_after_correction|natural_person'] AS unable_unclear_after_correction_natural_person,
+  w.m['unable.unclear_after_correction|commercial_enterprise'] AS unable_unclear_after_correction_commercial_enterprise,
+  w.m['unable.unclear_after_correction|research_institution'] AS unable_unclear_after_correction_research_institution,
+  w.m['unable.unclear_after_correction|social_welfare_org'] AS unable_unclear_after_correction_social_welfare_org,
+  w.m['unable.unclear_after_correction|legal_service_org'] AS unable_unclear_after_correction_legal_service_org,
+  w.m['unable.unclear_after_correction|other_org'] AS unable_unclear_after_correction_other_org,
+  w.m['unable.unclear_after_correction|legal_person_total'] AS unable_unclear_after_correction_legal_person_total,
+  w.m['unable.unclear_after_correction|total'] AS unable_unclear_after_correction_total,
+  w.m['not_processed|natural_person'] AS not_processed_natural_person,
+  w.m['not_processed|commercial_enterprise'] AS not_processed_commercial_enterprise,
+  w.m['not_processed|research_institution'] AS not_processed_research_institution,
+  w.m['not_processed|social_welfare_org'] AS not_processed_social_welfare_org,
+  w.m['not_processed|legal_service_org'] AS not_processed_legal_service_org,
+  w.m['not_processed|other_org'] AS not_processed_other_org,
+  w.m['not_processed|legal_person_total'] AS not_processed_legal_person_total,
+  w.m['not_processed|total'] AS not_processed_total,
+  w.m['not_processed.petition_complaint|natural_person'] AS not_processed_petition_complaint_natural_person,
+  w.m['not_processed.petition_complaint|commercial_enterprise'] AS not_processed_petition_complaint_commercial_enterprise,
+  w.m['not_processed.petition_complaint|research_institution'] AS not_processed_petition_complaint_research_institution,
+  w.m['not_processed.petition_complaint|social_welfare_org'] AS not_processed_petition_complaint_social_welfare_org,
+  w.m['not_processed.petition_complaint|legal_service_org'] AS not_processed_petition_complaint_legal_service_org,
+  w.m['not_processed.petition_complaint|other_org'] AS not_processed_petition_complaint_other_org,
+  w.m['not_processed.petition_complaint|legal_person_total'] AS not_processed_petition_complaint_legal_person_total,
+  w.m['not_processed.petition_complaint|total'] AS not_processed_petition_complaint_total,
+  w.m['not_processed.duplicate|natural_person'] AS not_processed_duplicate_natural_person,
+  w.m['not_processed.duplicate|commercial_enterprise'] AS not_processed_duplicate_commercial_enterprise,
+  w.m['not_processed.duplicate|research_institution'] AS not_processed_duplicate_research_institution,
+  w.m['not_processed.duplicate|social_welfare_org'] AS not_processed_duplicate_social_welfare_org,
+  w.m['not_processed.duplicate|legal_service_org'] AS not_processed_duplicate_legal_service_org,
+  w.m['not_processed.duplicate|other_org'] AS not_processed_duplicate_other_org,
+  w.m['not_processed.duplicate|legal_person_total'] AS not_processed_duplicate_legal_person_total,
+  w.m['not_processed.duplicate|total'] AS not_processed_duplicate_total,
+  w.m['not_processed.publication|natural_person'] AS not_processed_publication_natural_person,
+  w.m['not_processed.publication|commercial_enterprise'] AS not_processed_publication_commercial_enterprise,
+  w.m['not_processed.publication|research_institution'] AS not_processed_publication_research_institution,
+  w.m['not_processed.publication|social_welfare_org'] AS not_processed_publication_social_welfare_org,
+  w.m['not_processed.publication|legal_service_org'] AS not_processed_publication_legal_service_org,
+  w.m['not_processed.publication|other_org'] AS not_processed_publication_other_org,
+  w.m['not_processed.publication|legal_person_total'] AS not_processed_publication_legal_person_total,
+  w.m['not_processed.publication|total'] AS not_processed_publication_total,
+  w.m['not_processed.excessive_repeat|natural_person'] AS not_processed_excessive_repeat_natural_person,
+  w.m['not_processed.excessive_repeat|commercial_enterprise'] AS not_processed_excessive_repeat_commercial_enterprise,
+  w.m['not_processed.excessive_repeat|research_institution'] AS not_processed_excessive_repeat_research_institution,
+  w.m['not_processed.excessive_repeat|social_welfare_org'] AS not_processed_excessive_repeat_social_welfare_org,
+  w.m['not_processed.excessive_repeat|legal_service_org'] AS not_processed_excessive_repeat_legal_service_org,
+  w.m['not_processed.excessive_repeat|other_org'] AS not_processed_excessive_repeat_other_org,
+  w.m['not_processed.excessive_repeat|legal_person_total'] AS not_processed_excessive_repeat_legal_person_total,
+  w.m['not_processed.excessive_repeat|total'] AS not_processed_excessive_repeat_total,
+  w.m['not_processed.confirm_or_reissue|natural_person'] AS not_processed_confirm_or_reissue_natural_person,
+  w.m['not_processed.confirm_or_reissue|commercial_enterprise'] AS not_processed_confirm_or_reissue_commercial_enterprise,
+  w.m['not_processed.confirm_or_reissue|research_institution'] AS not_processed_confirm_or_reissue_research_institution,
+  w.m['not_processed.confirm_or_reissue|social_welfare_org'] AS not_processed_confirm_or_reissue_social_welfare_org,
+  w.m['not_processed.confirm_or_reissue|legal_service_org'] AS not_processed_confirm_or_reissue_legal_service_org,
+  w.m['not_processed.confirm_or_reissue|other_org'] AS not_processed_confirm_or_reissue_other_org,
+  w.m['not_processed.confirm_or_reissue|legal_person_total'] AS not_processed_confirm_or_reissue_legal_person_total,
+  w.m['not_processed.confirm_or_reissue|total'] AS not_processed_confirm_or_reissue_total,
+  w.m['other|natural_person'] AS other_natural_person,
+  w.m['other|commercial_enterprise'] AS other_commercial_enterprise,
+  w.m['other|research_institution'] AS other_research_institution,
+  w.m['other|social_welfare_org'] AS other_social_welfare_org,
+  w.m['other|legal_service_org'] AS other_legal_service_org,
+  w.m['other|other_org'] AS other_other_org,
+  w.m['other|legal_person_total'] AS other_legal_person_total,
+  w.m['other|total'] AS other_total,
+  w.m['other.no_correction|natural_person'] AS other_no_correction_natural_person,
+  w.m['other.no_correction|commercial_enterprise'] AS other_no_correction_commercial_enterprise,
+  w.m['other.no_correction|research_institution'] AS other_no_correction_research_institution,
+  w.m['other.no_correction|social_welfare_org'] AS other_no_correction_social_welfare_org,
+  w.m['other.no_correction|legal_service_org'] AS other_no_correction_legal_service_org,
+  w.m['other.no_correction|other_org'] AS other_no_correction_other_org,
+  w.m['other.no_correction|legal_person_total'] AS other_no_correction_legal_person_total,
+  w.m['other.no_correction|total'] AS other_no_correction_total,
+  w.m['other.unpaid_fee|natural_person'] AS other_unpaid_fee_natural_person,
+  w.m['other.unpaid_fee|commercial_enterprise'] AS other_unpaid_fee_commercial_enterprise,
+  w.m['other.unpaid_fee|research_institution'] AS other_unpaid_fee_research_institution,
+  w.m['other.unpaid_fee|social_welfare_org'] AS other_unpaid_fee_social_welfare_org,
+  w.m['other.unpaid_fee|legal_service_org'] AS other_unpaid_fee_legal_service_org,
+  w.m['other.unpaid_fee|other_org'] AS other_unpaid_fee_other_org,
+  w.m['other.unpaid_fee|legal_person_total'] AS other_unpaid_fee_legal_person_total,
+  w.m['other.unpaid_fee|total'] AS other_unpaid_fee_total,
+  w.m['other.other|natural_person'] AS other_other_natural_person,
+  w.m['other.other|commercial_enterprise'] AS other_other_commercial_enterprise,
+  w.m['other.other|research_institution'] AS other_other_research_institution,
+  w.m['other.other|social_welfare_org'] AS other_other_social_welfare_org,
+  w.m['other.other|legal_service_org'] AS other_other_legal_service_org,
+  w.m['other.other|other_org'] AS other_other_other_org,
+  w.m['other.other|legal_person_total'] AS other_other_legal_person_total,
+  w.m['other.other|total'] AS other_other_total,
+  w.m['total|natural_person'] AS total_natural_person,
+  w.m['total|commercial_enterprise'] AS total_commercial_enterprise,
+  w.m['total|research_institution'] AS total_research_institution,
+  w.m['total|social_welfare_org'] AS total_social_welfare_org,
+  w.m['total|legal_service_org'] AS total_legal_service_org,
+  w.m['total|other_org'] AS total_other_org,
+  w.m['total|legal_person_total'] AS total_legal_person_total,
+  w.m['total|total'] AS total_total,
+  w.m['unable.nonexistent|natural_person'] AS unable_nonexistent_natural_person,
+  w.m['unable.nonexistent|commercial_enterprise'] AS unable_nonexistent_commercial_enterprise,
+  w.m['unable.nonexistent|research_institution'] AS unable_nonexistent_research_institution,
+  w.m['unable.nonexistent|social_welfare_org'] AS unable_nonexistent_social_welfare_org,
+  w.m['unable.nonexistent|legal_service_org'] AS unable_nonexistent_legal_service_org,
+  w.m['unable.nonexistent|other_org'] AS unable_nonexistent_other_org,
+  w.m['unable.nonexistent|legal_person_total'] AS unable_nonexistent_legal_person_total,
+  w.m['unable.nonexistent|total'] AS unable_nonexistent_total,
+  w.m['unable.not_this_agency|natural_person'] AS unable_not_this_agency_natural_person,
+  w.m['unable.not_this_agency|commercial_enterprise'] AS unable_not_this_agency_commercial_enterprise,
+  w.m['unable.not_this_agency|research_institution'] AS unable_not_this_agency_research_institution,
+  w.m['unable.not_this_agency|social_welfare_org'] AS unable_not_this_agency_social_welfare_org,
+  w.m['unable.not_this_agency|legal_service_org'] AS unable_not_this_agency_legal_service_org,
+  w.m['unable.not_this_agency|other_org'] AS unable_not_this_agency_other_org,
+  w.m['unable.not_this_agency|legal_person_total'] AS unable_not_this_agency_legal_person_total,
+  w.m['unable.not_this_agency|total'] AS unable_not_this_agency_total,
+  w.m['unable.unclear|natural_person'] AS unable_unclear_natural_person,
+  w.m['unable.unclear|commercial_enterprise'] AS unable_unclear_commercial_enterprise,
+  w.m['unable.unclear|research_institution'] AS unable_unclear_research_institution,
+  w.m['unable.unclear|social_welfare_org'] AS unable_unclear_social_welfare_org,
+  w.m['unable.unclear|legal_service_org'] AS unable_unclear_legal_service_org,
+  w.m['unable.unclear|other_org'] AS unable_unclear_other_org,
+  w.m['unable.unclear|legal_person_total'] AS unable_unclear_legal_person_total,
+  w.m['unable.unclear|total'] AS unable_unclear_total
+FROM dim_reports d
+LEFT JOIN w USING (report_id)
+ORDER BY d.year, d.agency, d.report_id;
+COMMENT ON VIEW v_outcomes_wide_verified IS 'v_outcomes_wide with verified cells only (fct_outcomes.verified: every arithmetic identity involving the cell evaluated and holding): one row per report, one column <outcome>_<applicant_type> per code pair; NULL where the report has no such cell, prints it blank, or the cell is not verified.';
+COMMENT ON COLUMN v_outcomes_wide_verified.granted_natural_person IS '三(一)予以公开 × 自然人 (granted / natural_person)';
+COMMENT ON COLUMN v_outcomes_wide_verified.granted_commercial_enterprise IS '三(一)予以公开 × 法人或其他组织 / 商业企业 (granted / commercial_enterprise)';
+COMMENT ON COLUMN v_outcomes_wide_verified.granted_research_institution IS '三(一)予以公开 × 法人或其他组织 / 科研机构 (granted / research_institution)';
+COMMENT ON COLUMN v_outcomes_wide_verified.granted_social_welfare_org IS '三(一)予以公开 × 法人或其他组织 / 社会公益组织 (granted / social_welfare_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.granted_legal_service_org IS '三(一)予以公开 × 法人或其他组织 / 法律服务机构 (granted / legal_service_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.granted_other_org IS '三(一)予以公开 × 法人或其他组织 / 其他 (granted / other_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.granted_legal_person_total IS '三(一)予以公开 × 法人或其他组织 (小计) (granted / legal_person_total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.granted_total IS '三(一)予以公开 × 总计 (granted / total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.partially_granted_natural_person IS '三(二)部分公开(区分处理的只计这一情形) × 自然人 (partially_granted / natural_person)';
+COMMENT ON COLUMN v_outcomes_wide_verified.partially_granted_commercial_enterprise IS '三(二)部分公开(区分处理的只计这一情形) × 法人或其他组织 / 商业企业 (partially_granted / commercial_enterprise)';
+COMMENT ON COLUMN v_outcomes_wide_verified.partially_granted_research_institution IS '三(二)部分公开(区分处理的只计这一情形) × 法人或其他组织 / 科研机构 (partially_granted / research_institution)';
+COMMENT ON COLUMN v_outcomes_wide_verified.partially_granted_social_welfare_org IS '三(二)部分公开(区分处理的只计这一情形) × 法人或其他组织 / 社会公益组织 (partially_granted / social_welfare_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.partially_granted_legal_service_org IS '三(二)部分公开(区分处理的只计这一情形) × 法人或其他组织 / 法律服务机构 (partially_granted / legal_service_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.partially_granted_other_org IS '三(二)部分公开(区分处理的只计这一情形) × 法人或其他组织 / 其他 (partially_granted / other_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.partially_granted_legal_person_total IS '三(二)部分公开(区分处理的只计这一情形) × 法人或其他组织 (小计) (partially_granted / legal_person_total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.partially_granted_total IS '三(二)部分公开(区分处理的只计这一情形) × 总计 (partially_granted / total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_natural_person IS '三(三)不予公开 (小计) × 自然人 (withheld / natural_person)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_commercial_enterprise IS '三(三)不予公开 (小计) × 法人或其他组织 / 商业企业 (withheld / commercial_enterprise)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_research_institution IS '三(三)不予公开 (小计) × 法人或其他组织 / 科研机构 (withheld / research_institution)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_social_welfare_org IS '三(三)不予公开 (小计) × 法人或其他组织 / 社会公益组织 (withheld / social_welfare_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_legal_service_org IS '三(三)不予公开 (小计) × 法人或其他组织 / 法律服务机构 (withheld / legal_service_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_other_org IS '三(三)不予公开 (小计) × 法人或其他组织 / 其他 (withheld / other_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_legal_person_total IS '三(三)不予公开 (小计) × 法人或其他组织 (小计) (withheld / legal_person_total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_total IS '三(三)不予公开 (小计) × 总计 (withheld / total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_state_secret_natural_person IS '1.属于国家秘密 × 自然人 (withheld.state_secret / natural_person)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_state_secret_commercial_enterprise IS '1.属于国家秘密 × 法人或其他组织 / 商业企业 (withheld.state_secret / commercial_enterprise)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_state_secret_research_institution IS '1.属于国家秘密 × 法人或其他组织 / 科研机构 (withheld.state_secret / research_institution)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_state_secret_social_welfare_org IS '1.属于国家秘密 × 法人或其他组织 / 社会公益组织 (withheld.state_secret / social_welfare_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_state_secret_legal_service_org IS '1.属于国家秘密 × 法人或其他组织 / 法律服务机构 (withheld.state_secret / legal_service_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_state_secret_other_org IS '1.属于国家秘密 × 法人或其他组织 / 其他 (withheld.state_secret / other_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_state_secret_legal_person_total IS '1.属于国家秘密 × 法人或其他组织 (小计) (withheld.state_secret / legal_person_total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_state_secret_total IS '1.属于国家秘密 × 总计 (withheld.state_secret / total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_prohibited_by_law_natural_person IS '2.其他法律行政法规禁止公开 × 自然人 (withheld.prohibited_by_law / natural_person)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_prohibited_by_law_commercial_enterprise IS '2.其他法律行政法规禁止公开 × 法人或其他组织 / 商业企业 (withheld.prohibited_by_law / commercial_enterprise)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_prohibited_by_law_research_institution IS '2.其他法律行政法规禁止公开 × 法人或其他组织 / 科研机构 (withheld.prohibited_by_law / research_institution)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_prohibited_by_law_social_welfare_org IS '2.其他法律行政法规禁止公开 × 法人或其他组织 / 社会公益组织 (withheld.prohibited_by_law / social_welfare_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_prohibited_by_law_legal_service_org IS '2.其他法律行政法规禁止公开 × 法人或其他组织 / 法律服务机构 (withheld.prohibited_by_law / legal_service_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_prohibited_by_law_other_org IS '2.其他法律行政法规禁止公开 × 法人或其他组织 / 其他 (withheld.prohibited_by_law / other_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_prohibited_by_law_legal_person_total IS '2.其他法律行政法规禁止公开 × 法人或其他组织 (小计) (withheld.prohibited_by_law / legal_person_total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_prohibited_by_law_total IS '2.其他法律行政法规禁止公开 × 总计 (withheld.prohibited_by_law / total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_security_stability_natural_person IS '3.危及“三安全一稳定” × 自然人 (withheld.security_stability / natural_person)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_security_stability_commercial_enterprise IS '3.危及“三安全一稳定” × 法人或其他组织 / 商业企业 (withheld.security_stability / commercial_enterprise)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_security_stability_research_institution IS '3.危及“三安全一稳定” × 法人或其他组织 / 科研机构 (withheld.security_stability / research_institution)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_security_stability_social_welfare_org IS '3.危及“三安全一稳定” × 法人或其他组织 / 社会公益组织 (withheld.security_stability / social_welfare_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_security_stability_legal_service_org IS '3.危及“三安全一稳定” × 法人或其他组织 / 法律服务机构 (withheld.security_stability / legal_service_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_security_stability_other_org IS '3.危及“三安全一稳定” × 法人或其他组织 / 其他 (withheld.security_stability / other_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_security_stability_legal_person_total IS '3.危及“三安全一稳定” × 法人或其他组织 (小计) (withheld.security_stability / legal_person_total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_security_stability_total IS '3.危及“三安全一稳定” × 总计 (withheld.security_stability / total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_third_party_rights_natural_person IS '4.保护第三方合法权益 × 自然人 (withheld.third_party_rights / natural_person)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_third_party_rights_commercial_enterprise IS '4.保护第三方合法权益 × 法人或其他组织 / 商业企业 (withheld.third_party_rights / commercial_enterprise)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_third_party_rights_research_institution IS '4.保护第三方合法权益 × 法人或其他组织 / 科研机构 (withheld.third_party_rights / research_institution)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_third_party_rights_social_welfare_org IS '4.保护第三方合法权益 × 法人或其他组织 / 社会公益组织 (withheld.third_party_rights / social_welfare_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_third_party_rights_legal_service_org IS '4.保护第三方合法权益 × 法人或其他组织 / 法律服务机构 (withheld.third_party_rights / legal_service_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_third_party_rights_other_org IS '4.保护第三方合法权益 × 法人或其他组织 / 其他 (withheld.third_party_rights / other_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_third_party_rights_legal_person_total IS '4.保护第三方合法权益 × 法人或其他组织 (小计) (withheld.third_party_rights / legal_person_total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_third_party_rights_total IS '4.保护第三方合法权益 × 总计 (withheld.third_party_rights / total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_internal_affairs_natural_person IS '5.属于三类内部事务信息 × 自然人 (withheld.internal_affairs / natural_person)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_internal_affairs_commercial_enterprise IS '5.属于三类内部事务信息 × 法人或其他组织 / 商业企业 (withheld.internal_affairs / commercial_enterprise)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_internal_affairs_research_institution IS '5.属于三类内部事务信息 × 法人或其他组织 / 科研机构 (withheld.internal_affairs / research_institution)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_internal_affairs_social_welfare_org IS '5.属于三类内部事务信息 × 法人或其他组织 / 社会公益组织 (withheld.internal_affairs / social_welfare_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_internal_affairs_legal_service_org IS '5.属于三类内部事务信息 × 法人或其他组织 / 法律服务机构 (withheld.internal_affairs / legal_service_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_internal_affairs_other_org IS '5.属于三类内部事务信息 × 法人或其他组织 / 其他 (withheld.internal_affairs / other_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_internal_affairs_legal_person_total IS '5.属于三类内部事务信息 × 法人或其他组织 (小计) (withheld.internal_affairs / legal_person_total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_internal_affairs_total IS '5.属于三类内部事务信息 × 总计 (withheld.internal_affairs / total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_process_information_natural_person IS '6.属于四类过程性信息 × 自然人 (withheld.process_information / natural_person)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_process_information_commercial_enterprise IS '6.属于四类过程性信息 × 法人或其他组织 / 商业企业 (withheld.process_information / commercial_enterprise)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_process_information_research_institution IS '6.属于四类过程性信息 × 法人或其他组织 / 科研机构 (withheld.process_information / research_institution)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_process_information_social_welfare_org IS '6.属于四类过程性信息 × 法人或其他组织 / 社会公益组织 (withheld.process_information / social_welfare_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_process_information_legal_service_org IS '6.属于四类过程性信息 × 法人或其他组织 / 法律服务机构 (withheld.process_information / legal_service_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_process_information_other_org IS '6.属于四类过程性信息 × 法人或其他组织 / 其他 (withheld.process_information / other_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_process_information_legal_person_total IS '6.属于四类过程性信息 × 法人或其他组织 (小计) (withheld.process_information / legal_person_total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_process_information_total IS '6.属于四类过程性信息 × 总计 (withheld.process_information / total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_enforcement_file_natural_person IS '7.属于行政执法案卷 × 自然人 (withheld.enforcement_file / natural_person)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_enforcement_file_commercial_enterprise IS '7.属于行政执法案卷 × 法人或其他组织 / 商业企业 (withheld.enforcement_file / commercial_enterprise)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_enforcement_file_research_institution IS '7.属于行政执法案卷 × 法人或其他组织 / 科研机构 (withheld.enforcement_file / research_institution)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_enforcement_file_social_welfare_org IS '7.属于行政执法案卷 × 法人或其他组织 / 社会公益组织 (withheld.enforcement_file / social_welfare_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_enforcement_file_legal_service_org IS '7.属于行政执法案卷 × 法人或其他组织 / 法律服务机构 (withheld.enforcement_file / legal_service_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_enforcement_file_other_org IS '7.属于行政执法案卷 × 法人或其他组织 / 其他 (withheld.enforcement_file / other_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_enforcement_file_legal_person_total IS '7.属于行政执法案卷 × 法人或其他组织 (小计) (withheld.enforcement_file / legal_person_total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_enforcement_file_total IS '7.属于行政执法案卷 × 总计 (withheld.enforcement_file / total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_administrative_query_natural_person IS '8.属于行政查询事项 × 自然人 (withheld.administrative_query / natural_person)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_administrative_query_commercial_enterprise IS '8.属于行政查询事项 × 法人或其他组织 / 商业企业 (withheld.administrative_query / commercial_enterprise)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_administrative_query_research_institution IS '8.属于行政查询事项 × 法人或其他组织 / 科研机构 (withheld.administrative_query / research_institution)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_administrative_query_social_welfare_org IS '8.属于行政查询事项 × 法人或其他组织 / 社会公益组织 (withheld.administrative_query / social_welfare_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_administrative_query_legal_service_org IS '8.属于行政查询事项 × 法人或其他组织 / 法律服务机构 (withheld.administrative_query / legal_service_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_administrative_query_other_org IS '8.属于行政查询事项 × 法人或其他组织 / 其他 (withheld.administrative_query / other_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_administrative_query_legal_person_total IS '8.属于行政查询事项 × 法人或其他组织 (小计) (withheld.administrative_query / legal_person_total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.withheld_administrative_query_total IS '8.属于行政查询事项 × 总计 (withheld.administrative_query / total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_natural_person IS '三(四)无法提供 (小计) × 自然人 (unable / natural_person)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_commercial_enterprise IS '三(四)无法提供 (小计) × 法人或其他组织 / 商业企业 (unable / commercial_enterprise)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_research_institution IS '三(四)无法提供 (小计) × 法人或其他组织 / 科研机构 (unable / research_institution)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_social_welfare_org IS '三(四)无法提供 (小计) × 法人或其他组织 / 社会公益组织 (unable / social_welfare_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_legal_service_org IS '三(四)无法提供 (小计) × 法人或其他组织 / 法律服务机构 (unable / legal_service_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_other_org IS '三(四)无法提供 (小计) × 法人或其他组织 / 其他 (unable / other_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_legal_person_total IS '三(四)无法提供 (小计) × 法人或其他组织 (小计) (unable / legal_person_total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_total IS '三(四)无法提供 (小计) × 总计 (unable / total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_not_held_natural_person IS '1.本机关不掌握相关政府信息 × 自然人 (unable.not_held / natural_person)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_not_held_commercial_enterprise IS '1.本机关不掌握相关政府信息 × 法人或其他组织 / 商业企业 (unable.not_held / commercial_enterprise)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_not_held_research_institution IS '1.本机关不掌握相关政府信息 × 法人或其他组织 / 科研机构 (unable.not_held / research_institution)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_not_held_social_welfare_org IS '1.本机关不掌握相关政府信息 × 法人或其他组织 / 社会公益组织 (unable.not_held / social_welfare_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_not_held_legal_service_org IS '1.本机关不掌握相关政府信息 × 法人或其他组织 / 法律服务机构 (unable.not_held / legal_service_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_not_held_other_org IS '1.本机关不掌握相关政府信息 × 法人或其他组织 / 其他 (unable.not_held / other_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_not_held_legal_person_total IS '1.本机关不掌握相关政府信息 × 法人或其他组织 (小计) (unable.not_held / legal_person_total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_not_held_total IS '1.本机关不掌握相关政府信息 × 总计 (unable.not_held / total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_needs_creation_natural_person IS '2.没有现成信息需要另行制作 × 自然人 (unable.needs_creation / natural_person)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_needs_creation_commercial_enterprise IS '2.没有现成信息需要另行制作 × 法人或其他组织 / 商业企业 (unable.needs_creation / commercial_enterprise)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_needs_creation_research_institution IS '2.没有现成信息需要另行制作 × 法人或其他组织 / 科研机构 (unable.needs_creation / research_institution)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_needs_creation_social_welfare_org IS '2.没有现成信息需要另行制作 × 法人或其他组织 / 社会公益组织 (unable.needs_creation / social_welfare_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_needs_creation_legal_service_org IS '2.没有现成信息需要另行制作 × 法人或其他组织 / 法律服务机构 (unable.needs_creation / legal_service_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_needs_creation_other_org IS '2.没有现成信息需要另行制作 × 法人或其他组织 / 其他 (unable.needs_creation / other_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_needs_creation_legal_person_total IS '2.没有现成信息需要另行制作 × 法人或其他组织 (小计) (unable.needs_creation / legal_person_total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_needs_creation_total IS '2.没有现成信息需要另行制作 × 总计 (unable.needs_creation / total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_unclear_after_correction_natural_person IS '3.补正后申请内容仍不明确 × 自然人 (unable.unclear_after_correction / natural_person)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_unclear_after_correction_commercial_enterprise IS '3.补正后申请内容仍不明确 × 法人或其他组织 / 商业企业 (unable.unclear_after_correction / commercial_enterprise)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_unclear_after_correction_research_institution IS '3.补正后申请内容仍不明确 × 法人或其他组织 / 科研机构 (unable.unclear_after_correction / research_institution)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_unclear_after_correction_social_welfare_org IS '3.补正后申请内容仍不明确 × 法人或其他组织 / 社会公益组织 (unable.unclear_after_correction / social_welfare_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_unclear_after_correction_legal_service_org IS '3.补正后申请内容仍不明确 × 法人或其他组织 / 法律服务机构 (unable.unclear_after_correction / legal_service_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_unclear_after_correction_other_org IS '3.补正后申请内容仍不明确 × 法人或其他组织 / 其他 (unable.unclear_after_correction / other_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_unclear_after_correction_legal_person_total IS '3.补正后申请内容仍不明确 × 法人或其他组织 (小计) (unable.unclear_after_correction / legal_person_total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_unclear_after_correction_total IS '3.补正后申请内容仍不明确 × 总计 (unable.unclear_after_correction / total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_natural_person IS '三(五)不予处理 (小计) × 自然人 (not_processed / natural_person)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_commercial_enterprise IS '三(五)不予处理 (小计) × 法人或其他组织 / 商业企业 (not_processed / commercial_enterprise)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_research_institution IS '三(五)不予处理 (小计) × 法人或其他组织 / 科研机构 (not_processed / research_institution)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_social_welfare_org IS '三(五)不予处理 (小计) × 法人或其他组织 / 社会公益组织 (not_processed / social_welfare_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_legal_service_org IS '三(五)不予处理 (小计) × 法人或其他组织 / 法律服务机构 (not_processed / legal_service_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_other_org IS '三(五)不予处理 (小计) × 法人或其他组织 / 其他 (not_processed / other_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_legal_person_total IS '三(五)不予处理 (小计) × 法人或其他组织 (小计) (not_processed / legal_person_total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_total IS '三(五)不予处理 (小计) × 总计 (not_processed / total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_petition_complaint_natural_person IS '1.信访举报投诉类申请 × 自然人 (not_processed.petition_complaint / natural_person)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_petition_complaint_commercial_enterprise IS '1.信访举报投诉类申请 × 法人或其他组织 / 商业企业 (not_processed.petition_complaint / commercial_enterprise)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_petition_complaint_research_institution IS '1.信访举报投诉类申请 × 法人或其他组织 / 科研机构 (not_processed.petition_complaint / research_institution)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_petition_complaint_social_welfare_org IS '1.信访举报投诉类申请 × 法人或其他组织 / 社会公益组织 (not_processed.petition_complaint / social_welfare_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_petition_complaint_legal_service_org IS '1.信访举报投诉类申请 × 法人或其他组织 / 法律服务机构 (not_processed.petition_complaint / legal_service_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_petition_complaint_other_org IS '1.信访举报投诉类申请 × 法人或其他组织 / 其他 (not_processed.petition_complaint / other_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_petition_complaint_legal_person_total IS '1.信访举报投诉类申请 × 法人或其他组织 (小计) (not_processed.petition_complaint / legal_person_total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_petition_complaint_total IS '1.信访举报投诉类申请 × 总计 (not_processed.petition_complaint / total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_duplicate_natural_person IS '2.重复申请 × 自然人 (not_processed.duplicate / natural_person)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_duplicate_commercial_enterprise IS '2.重复申请 × 法人或其他组织 / 商业企业 (not_processed.duplicate / commercial_enterprise)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_duplicate_research_institution IS '2.重复申请 × 法人或其他组织 / 科研机构 (not_processed.duplicate / research_institution)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_duplicate_social_welfare_org IS '2.重复申请 × 法人或其他组织 / 社会公益组织 (not_processed.duplicate / social_welfare_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_duplicate_legal_service_org IS '2.重复申请 × 法人或其他组织 / 法律服务机构 (not_processed.duplicate / legal_service_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_duplicate_other_org IS '2.重复申请 × 法人或其他组织 / 其他 (not_processed.duplicate / other_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_duplicate_legal_person_total IS '2.重复申请 × 法人或其他组织 (小计) (not_processed.duplicate / legal_person_total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_duplicate_total IS '2.重复申请 × 总计 (not_processed.duplicate / total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_publication_natural_person IS '3.要求提供公开出版物 × 自然人 (not_processed.publication / natural_person)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_publication_commercial_enterprise IS '3.要求提供公开出版物 × 法人或其他组织 / 商业企业 (not_processed.publication / commercial_enterprise)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_publication_research_institution IS '3.要求提供公开出版物 × 法人或其他组织 / 科研机构 (not_processed.publication / research_institution)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_publication_social_welfare_org IS '3.要求提供公开出版物 × 法人或其他组织 / 社会公益组织 (not_processed.publication / social_welfare_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_publication_legal_service_org IS '3.要求提供公开出版物 × 法人或其他组织 / 法律服务机构 (not_processed.publication / legal_service_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_publication_other_org IS '3.要求提供公开出版物 × 法人或其他组织 / 其他 (not_processed.publication / other_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_publication_legal_person_total IS '3.要求提供公开出版物 × 法人或其他组织 (小计) (not_processed.publication / legal_person_total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_publication_total IS '3.要求提供公开出版物 × 总计 (not_processed.publication / total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_excessive_repeat_natural_person IS '4.无正当理由大量反复申请 × 自然人 (not_processed.excessive_repeat / natural_person)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_excessive_repeat_commercial_enterprise IS '4.无正当理由大量反复申请 × 法人或其他组织 / 商业企业 (not_processed.excessive_repeat / commercial_enterprise)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_excessive_repeat_research_institution IS '4.无正当理由大量反复申请 × 法人或其他组织 / 科研机构 (not_processed.excessive_repeat / research_institution)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_excessive_repeat_social_welfare_org IS '4.无正当理由大量反复申请 × 法人或其他组织 / 社会公益组织 (not_processed.excessive_repeat / social_welfare_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_excessive_repeat_legal_service_org IS '4.无正当理由大量反复申请 × 法人或其他组织 / 法律服务机构 (not_processed.excessive_repeat / legal_service_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_excessive_repeat_other_org IS '4.无正当理由大量反复申请 × 法人或其他组织 / 其他 (not_processed.excessive_repeat / other_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_excessive_repeat_legal_person_total IS '4.无正当理由大量反复申请 × 法人或其他组织 (小计) (not_processed.excessive_repeat / legal_person_total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_excessive_repeat_total IS '4.无正当理由大量反复申请 × 总计 (not_processed.excessive_repeat / total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_confirm_or_reissue_natural_person IS '5.要求行政机关确认或重新出具已获取信息 × 自然人 (not_processed.confirm_or_reissue / natural_person)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_confirm_or_reissue_commercial_enterprise IS '5.要求行政机关确认或重新出具已获取信息 × 法人或其他组织 / 商业企业 (not_processed.confirm_or_reissue / commercial_enterprise)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_confirm_or_reissue_research_institution IS '5.要求行政机关确认或重新出具已获取信息 × 法人或其他组织 / 科研机构 (not_processed.confirm_or_reissue / research_institution)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_confirm_or_reissue_social_welfare_org IS '5.要求行政机关确认或重新出具已获取信息 × 法人或其他组织 / 社会公益组织 (not_processed.confirm_or_reissue / social_welfare_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_confirm_or_reissue_legal_service_org IS '5.要求行政机关确认或重新出具已获取信息 × 法人或其他组织 / 法律服务机构 (not_processed.confirm_or_reissue / legal_service_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_confirm_or_reissue_other_org IS '5.要求行政机关确认或重新出具已获取信息 × 法人或其他组织 / 其他 (not_processed.confirm_or_reissue / other_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_confirm_or_reissue_legal_person_total IS '5.要求行政机关确认或重新出具已获取信息 × 法人或其他组织 (小计) (not_processed.confirm_or_reissue / legal_person_total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.not_processed_confirm_or_reissue_total IS '5.要求行政机关确认或重新出具已获取信息 × 总计 (not_processed.confirm_or_reissue / total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_natural_person IS '三(六)其他处理 × 自然人 (other / natural_person)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_commercial_enterprise IS '三(六)其他处理 × 法人或其他组织 / 商业企业 (other / commercial_enterprise)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_research_institution IS '三(六)其他处理 × 法人或其他组织 / 科研机构 (other / research_institution)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_social_welfare_org IS '三(六)其他处理 × 法人或其他组织 / 社会公益组织 (other / social_welfare_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_legal_service_org IS '三(六)其他处理 × 法人或其他组织 / 法律服务机构 (other / legal_service_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_other_org IS '三(六)其他处理 × 法人或其他组织 / 其他 (other / other_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_legal_person_total IS '三(六)其他处理 × 法人或其他组织 (小计) (other / legal_person_total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_total IS '三(六)其他处理 × 总计 (other / total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_no_correction_natural_person IS '1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 × 自然人 (other.no_correction / natural_person)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_no_correction_commercial_enterprise IS '1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 × 法人或其他组织 / 商业企业 (other.no_correction / commercial_enterprise)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_no_correction_research_institution IS '1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 × 法人或其他组织 / 科研机构 (other.no_correction / research_institution)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_no_correction_social_welfare_org IS '1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 × 法人或其他组织 / 社会公益组织 (other.no_correction / social_welfare_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_no_correction_legal_service_org IS '1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 × 法人或其他组织 / 法律服务机构 (other.no_correction / legal_service_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_no_correction_other_org IS '1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 × 法人或其他组织 / 其他 (other.no_correction / other_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_no_correction_legal_person_total IS '1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 × 法人或其他组织 (小计) (other.no_correction / legal_person_total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_no_correction_total IS '1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 × 总计 (other.no_correction / total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_unpaid_fee_natural_person IS '2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 × 自然人 (other.unpaid_fee / natural_person)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_unpaid_fee_commercial_enterprise IS '2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 × 法人或其他组织 / 商业企业 (other.unpaid_fee / commercial_enterprise)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_unpaid_fee_research_institution IS '2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 × 法人或其他组织 / 科研机构 (other.unpaid_fee / research_institution)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_unpaid_fee_social_welfare_org IS '2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 × 法人或其他组织 / 社会公益组织 (other.unpaid_fee / social_welfare_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_unpaid_fee_legal_service_org IS '2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 × 法人或其他组织 / 法律服务机构 (other.unpaid_fee / legal_service_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_unpaid_fee_other_org IS '2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 × 法人或其他组织 / 其他 (other.unpaid_fee / other_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_unpaid_fee_legal_person_total IS '2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 × 法人或其他组织 (小计) (other.unpaid_fee / legal_person_total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_unpaid_fee_total IS '2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 × 总计 (other.unpaid_fee / total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_other_natural_person IS '3.其他 × 自然人 (other.other / natural_person)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_other_commercial_enterprise IS '3.其他 × 法人或其他组织 / 商业企业 (other.other / commercial_enterprise)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_other_research_institution IS '3.其他 × 法人或其他组织 / 科研机构 (other.other / research_institution)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_other_social_welfare_org IS '3.其他 × 法人或其他组织 / 社会公益组织 (other.other / social_welfare_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_other_legal_service_org IS '3.其他 × 法人或其他组织 / 法律服务机构 (other.other / legal_service_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_other_other_org IS '3.其他 × 法人或其他组织 / 其他 (other.other / other_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_other_legal_person_total IS '3.其他 × 法人或其他组织 (小计) (other.other / legal_person_total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.other_other_total IS '3.其他 × 总计 (other.other / total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.total_natural_person IS '三(七)总计 × 自然人 (total / natural_person)';
+COMMENT ON COLUMN v_outcomes_wide_verified.total_commercial_enterprise IS '三(七)总计 × 法人或其他组织 / 商业企业 (total / commercial_enterprise)';
+COMMENT ON COLUMN v_outcomes_wide_verified.total_research_institution IS '三(七)总计 × 法人或其他组织 / 科研机构 (total / research_institution)';
+COMMENT ON COLUMN v_outcomes_wide_verified.total_social_welfare_org IS '三(七)总计 × 法人或其他组织 / 社会公益组织 (total / social_welfare_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.total_legal_service_org IS '三(七)总计 × 法人或其他组织 / 法律服务机构 (total / legal_service_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.total_other_org IS '三(七)总计 × 法人或其他组织 / 其他 (total / other_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.total_legal_person_total IS '三(七)总计 × 法人或其他组织 (小计) (total / legal_person_total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.total_total IS '三(七)总计 × 总计 (total / total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_nonexistent_natural_person IS '信息不存在 × 自然人 (unable.nonexistent / natural_person)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_nonexistent_commercial_enterprise IS '信息不存在 × 法人或其他组织 / 商业企业 (unable.nonexistent / commercial_enterprise)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_nonexistent_research_institution IS '信息不存在 × 法人或其他组织 / 科研机构 (unable.nonexistent / research_institution)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_nonexistent_social_welfare_org IS '信息不存在 × 法人或其他组织 / 社会公益组织 (unable.nonexistent / social_welfare_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_nonexistent_legal_service_org IS '信息不存在 × 法人或其他组织 / 法律服务机构 (unable.nonexistent / legal_service_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_nonexistent_other_org IS '信息不存在 × 法人或其他组织 / 其他 (unable.nonexistent / other_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_nonexistent_legal_person_total IS '信息不存在 × 法人或其他组织 (小计) (unable.nonexistent / legal_person_total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_nonexistent_total IS '信息不存在 × 总计 (unable.nonexistent / total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_not_this_agency_natural_person IS '非本机关掌握 / 不属于本机关公开范围 × 自然人 (unable.not_this_agency / natural_person)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_not_this_agency_commercial_enterprise IS '非本机关掌握 / 不属于本机关公开范围 × 法人或其他组织 / 商业企业 (unable.not_this_agency / commercial_enterprise)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_not_this_agency_research_institution IS '非本机关掌握 / 不属于本机关公开范围 × 法人或其他组织 / 科研机构 (unable.not_this_agency / research_institution)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_not_this_agency_social_welfare_org IS '非本机关掌握 / 不属于本机关公开范围 × 法人或其他组织 / 社会公益组织 (unable.not_this_agency / social_welfare_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_not_this_agency_legal_service_org IS '非本机关掌握 / 不属于本机关公开范围 × 法人或其他组织 / 法律服务机构 (unable.not_this_agency / legal_service_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_not_this_agency_other_org IS '非本机关掌握 / 不属于本机关公开范围 × 法人或其他组织 / 其他 (unable.not_this_agency / other_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_not_this_agency_legal_person_total IS '非本机关掌握 / 不属于本机关公开范围 × 法人或其他组织 (小计) (unable.not_this_agency / legal_person_total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_not_this_agency_total IS '非本机关掌握 / 不属于本机关公开范围 × 总计 (unable.not_this_agency / total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_unclear_natural_person IS '申请内容不明确 × 自然人 (unable.unclear / natural_person)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_unclear_commercial_enterprise IS '申请内容不明确 × 法人或其他组织 / 商业企业 (unable.unclear / commercial_enterprise)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_unclear_research_institution IS '申请内容不明确 × 法人或其他组织 / 科研机构 (unable.unclear / research_institution)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_unclear_social_welfare_org IS '申请内容不明确 × 法人或其他组织 / 社会公益组织 (unable.unclear / social_welfare_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_unclear_legal_service_org IS '申请内容不明确 × 法人或其他组织 / 法律服务机构 (unable.unclear / legal_service_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_unclear_other_org IS '申请内容不明确 × 法人或其他组织 / 其他 (unable.unclear / other_org)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_unclear_legal_person_total IS '申请内容不明确 × 法人或其他组织 (小计) (unable.unclear / legal_person_total)';
+COMMENT ON COLUMN v_outcomes_wide_verified.unable_unclear_total IS '申请内容不明确 × 总计 (unable.unclear / total)';
+
+-- v_proactive_wide_verified: fct_proactive_disclosures pivoted, one row per report, one column per item × measure code pair
+CREATE OR REPLACE VIEW v_proactive_wide_verified AS
+WITH w AS (
+  SELECT report_id, map_from_entries(list(struct_pack(k := item || '|' || measure, v := value))) AS m
+  FROM fct_proactive_disclosures
+  WHERE verified
+  GROUP BY report_id
+)
+SELECT d.report_id, d.agency, d.agency_key, d.year, d.format_version, d.parse_status,
+  w.m['regulations|issued'] AS regulations_issued,
+  w.m['regulations|repealed'] AS regulations_repealed,
+  w.m['regulations|in_force'] AS regulations_in_force,
+  w.m['regulations|newly_made'] AS regulations_newly_made,
+  w.m['regulations|newly_published'] AS regulations_newly_published,
+  w.m['regulations|total_published'] AS regulations_total_published,
+  w.m['regulations|prior_year_items'] AS regulations_prior_year_items,
+  w.m['regulations|items_change'] AS regulations_items_change,
+  w.m['regulations|decisions'] AS regulations_decisions,
+  w.m['regulations|amount_10k_yuan'] AS regulations_amount_10k_yuan,
+  w.m['regulations|procurement_items'] AS regulations_procurement_items,
+  w.m['regulations|procurement_amount_10k_yuan'] AS regulations_procurement_amount_10k_yuan,
+  w.m['regulations|count'] AS regulations_count,
+  w.m['normative_documents|issued'] AS normative_documents_issued,
+  w.m['normative_documents|repealed'] AS normative_documents_repealed,
+  w.m['normative_documents|in_force'] AS normative_documents_in_force,
+  w.m['normative_documents|newly_made'] AS normative_documents_newly_made,
+  w.m['normative_documents|newly_published'] AS normative_documents_newly_published,
+  w.m['normative_documents|total_published'] AS normative_documents_total_published,
+  w.m['normative_documents|prior_year_items'] AS normative_documents_prior_year_items,
+  w.m['normative_documents|items_change'] AS normative_documents_items_change,
+  w.m['normative_documents|decisions'] AS normative_documents_decisions,
+  w.m['normative_documents|amount_10k_yuan'] AS normative_documents_amount_10k_yuan,
+  w.m['normative_documents|procurement_items'] AS normative_documents_procurement_items,
+  w.m['normative_documents|procurement_amount_10k_yuan'] AS normative_documents_procurement_amount_10k_yuan,
+  w.m['normative_documents|count'] AS normative_documents_count,
+  w.m['administrative_licensing|issued'] AS administrative_licensing_issued,
+  w.m['administrative_licensing|repealed'] AS administrative_licensing_repealed,
+  w.m['administrative_licensing|in_force'] AS administrative_licensing_in_force,
+  w.m['administrative_licensing|newly_made'] AS administrative_licensing_newly_made,
+  w.m['administrative_licensing|newly_published'] AS administrative_licensing_newly_published,
+  w.m['administrative_licensing|total_published'] AS administrative_licensing_total_published,
+  w.m['administrative_licensing|prior_year_items'] AS administrative_licensing_prior_year_items,
+  w.m['administrative_licensing|items_change'] AS administrative_licensing_items_change,
+  w.m['administrative_licensing|decisions'] AS administrative_licensing_decisions,
+  w.m['administrative_licensing|amount_10k_yuan'] AS administrative_licensing_amount_10k_yuan,
+  w.m['administrative_licensing|procurement_items'] AS administrative_licensing_procurement_items,
+  w.m['administrative_licensing|procurement_amount_10k_yuan'] AS administrative_licensing_procurement_amount_10k_yuan,
+  w.m['administrative_licensing|count'] AS administrative_licensing_count,
+  w.m['other_external_services|issued'] AS other_external_services_issued,
+  w.m['other_external_services|repealed'] AS other_external_services_repealed,
+  w.m['other_external_services|in_force'] AS other_external_services_in_force,
+  w.m['other_external_services|newly_made'] AS other_external_services_newly_made,
+  w.m['other_external_services|newly_published'] AS other_external_services_newly_published,
+  w.m['other_external_services|total_published'] AS other_external_services_total_published,
+  w.m['other_external_services|prior_year_items'] AS other_external_services_prior_year_items,
+  w.m['other_external_services|items_change'] AS other_external_services_items_change,
+  w.m['other_external_services|decisions'] AS other_external_services_decisions,
+  w.m['other_external_services|amount_10k_yuan'] AS other_external_services_amount_10k_yuan,
+  w.m['other_external_services|procurement_items'] AS other_external_services_procurement_items,
+  w.m['other_external_services|procurement_amount_10k_yuan'] AS other_external_services_procurement_amount_10k_yuan,
+  w.m['other_external_services|count'] AS other_external_services_count,
+  w.m['administrative_penalty|issued'] AS administrative_penalty_issued,
+  w.m['administrative_penalty|repealed'] AS administrative_penalty_repealed,
+  w.m['administrative_penalty|in_force'] AS administrative_penalty_in_force,
+  w.m['administrative_penalty|newly_made'] AS administrative_penalty_newly_made,
+  w.m['administrative_penalty|newly_published'] AS administrative_penalty_newly_published,
+  w.m['administrative_penalty|total_published'] AS administrative_penalty_total_published,
+  w.m['administrative_penalty|prior_year_items'] AS administrative_penalty_prior_year_items,
+  w.m['administrative_penalty|items_change'] AS administrative_penalty_items_change,
+  w.m['administrative_penalty|decisions'] AS administrative_penalty_decisions,
+  w.m['administrative_penalty|amount_10k_yuan'] AS administrative_penalty_amount_10k_yuan,
+  w.m['administrative_penalty|procurement_items'] AS administrative_penalty_procurement_items,
+  w.m['administrative_penalty|procurement_amount_10k_yuan'] AS administrative_penalty_procurement_amount_10k_yuan,
+  w.m['administrative_penalty|count'] AS administrative_penalty_count,
+  w.m['administrative_coercion|issued'] AS administrative_coercion_issued,
+  w.m['administrative_coercion|repealed'] AS administrative_coercion_repealed,
+  w.m['administrative_coercion|in_force'] AS administrative_coercion_in_force,
+  w.m['administrative_coercion|newly_made'] AS administrative_coercion_newly_made,
+  w.m['administrative_coercion|newly_published'] AS administrative_coercion_newly_published,
+  w.m['administrative_coercion|total_published'] AS administrative_coercion_total_published,
+  w.m['administrative_coercion|prior_year_items'] AS administrative_coercion_prior_year_items,
+  w.m['administrative_coercion|items_change'] AS administrative_coercion_items_change,
+  w.m['administrative_coercion|decisions'] AS administrative_coercion_decisions,
+  w.m['administrative_coercion|amount_10k_yuan'] AS administrative_coercion_amount_10k_yuan,
+  w.m['administrative_coercion|procurement_items'] AS administrative_coercion_procurement_items,
+  w.m['administrative_coercion|procurement_amount_10k_yuan'] AS administrative_coercion_procurement_amount_10k_yuan,
+  w.m['administrative_coercion|count'] AS administrative_coercion_count,
+  w.m['administrative_fees|issued'] AS administrative_fees_issued,
+  w.m['administrative_fees|repealed'] AS administrative_fees_repealed,
+  w.m['administrative_fees|in_force'] AS administrative_fees_in_force,
+  w.m['administrative_fees|newly_made'] AS administrative_fees_newly_made,
+  w.m['administrative_fees|newly_published'] AS administrative_fees_newly_published,
+  w.m['administrative_fees|total_published'] AS administrative_fees_total_published,
+  w.m['administrative_fees|prior_year_items'] AS administrative_fees_prior_year_items,
+  w.m['administrative_fees|items_change'] AS administrative_fees_items_change,
+  w.m['administrative_fees|decisions'] AS administrative_fees_decisions,
+  w.m['administrative_fees|amount_10k_yuan'] AS administrative_fees_amount_10k_yuan,
+  w.m['administrative_fees|procurement_items'] AS administrative_fees_procurement_items,
+  w.m['administrative_fees|procurement_amount_10k_yuan'] AS administrative_fees_procurement_amount_10k_yuan,
+  w.m['administrative_fees|count'] AS administrative_fees_count,
+  w.m['centralized_procurement|issued'] AS centralized_procurement_issued,
+  w.m['centralized_procurement|repealed'] AS centralized_procurement_repealed,
+  w.m['centralized_procurement|in_force'] AS centralized_procurement_in_force,
+  w.m['centralized_procurement|newly_made'] AS centralized_procurement_newly_made,
+  w.m['centralized_procurement|newly_published'] AS centralized_procurement_newly_published,
+  w.m['centralized_procurement|total_published'] AS centralized_procurement_total_published,
+  w.m['centralized_procurement|prior_year_items'] AS centralized_procurement_prior_year_items,
+  w.m['centralized_procurement|items_change'] AS centralized_procurement_items_change,
+  w.m['centralized_procurement|decisions'] AS centralized_procurement_decisions,
+  w.m['centralized_procurement|amount_10k_yuan'] AS centralized_procurement_amount_10k_yuan,
+  w.m['centralized_procurement|procurement_items'] AS centralized_procurement_procurement_items,
+  w.m['centralized_procurement|procurement_amount_10k_yuan'] AS centralized_procurement_procurement_amount_10k_yuan,
+  w.m['centralized_procurement|count'] AS centralized_procurement_count,
+  w.m['all_information|issued'] AS all_information_issued,
+  w.m['all_information|repealed'] AS all_information_repealed,
+  w.m['all_information|in_force'] AS all_information_in_force,
+  w.m['all_information|newly_made'] AS all_information_newly_made,
+  w.m['all_information|newly_published'] AS all_information_newly_published,
+  w.m['all_information|total_published'] AS all_information_total_published,
+  w.m['all_information|prior_year_items'] AS all_information_prior_year_items,
+  w.m['all_information|items_change'] AS all_information_items_change,
+  w.m['all_information|decisions'] AS all_information_decisions,
+  w.m['all_information|amount_10k_yuan'] AS all_information_amount_10k_yuan,
+  w.m['all_information|procurement_items'] AS all_information_procurement_items,
+  w.m['all_information|procurement_amount_10k_yuan'] AS all_information_procurement_amount_10k_yuan,
+  w.m['all_information|count'] AS all_information_count
+FROM dim_reports d
+LEFT JOIN w USING (report_id)
+ORDER BY d.year, d.agency, d.report_id;
+COMMENT ON VIEW v_proactive_wide_verified IS 'v_proactive_wide with verified cells only (fct_proactive_disclosures.verified: every arithmetic identity involving the cell evaluated and holding): one row per report, one column <item>_<measure> per code pair; NULL where the report has no such cell, prints it blank, or the cell is not verified.';
+COMMENT ON COLUMN v_proactive_wide_verified.regulations_issued IS '第二十条第(一)项 规章 × 本年制发件数 (regulations / issued)';
+COMMENT ON COLUMN v_proactive_wide_verified.regulations_repealed IS '第二十条第(一)项 规章 × 本年废止件数 (regulations / repealed)';
+COMMENT ON COLUMN v_proactive_wide_verified.regulations_in_force IS '第二十条第(一)项 规章 × 现行有效件数 (regulations / in_force)';
+COMMENT ON COLUMN v_proactive_wide_verified.regulations_newly_made IS '第二十条第(一)项 规章 × 本年新制作数量 (regulations / newly_made)';
+COMMENT ON COLUMN v_proactive_wide_verified.regulations_newly_published IS '第二十条第(一)项 规章 × 本年新公开数量 (regulations / newly_published)';
+COMMENT ON COLUMN v_proactive_wide_verified.regulations_total_published IS '第二十条第(一)项 规章 × 对外公开总数量 (regulations / total_published)';
+COMMENT ON COLUMN v_proactive_wide_verified.regulations_prior_year_items IS '第二十条第(一)项 规章 × 上一年项目数量 (regulations / prior_year_items)';
+COMMENT ON COLUMN v_proactive_wide_verified.regulations_items_change IS '第二十条第(一)项 规章 × 本年增/减 (regulations / items_change)';
+COMMENT ON COLUMN v_proactive_wide_verified.regulations_decisions IS '第二十条第(一)项 规章 × 本年处理决定数量 / 处理决定数量 (regulations / decisions)';
+COMMENT ON COLUMN v_proactive_wide_verified.regulations_amount_10k_yuan IS '第二十条第(一)项 规章 × 本年收费金额(单位:万元) (regulations / amount_10k_yuan)';
+COMMENT ON COLUMN v_proactive_wide_verified.regulations_procurement_items IS '第二十条第(一)项 规章 × 采购项目数量 (regulations / procurement_items)';
+COMMENT ON COLUMN v_proactive_wide_verified.regulations_procurement_amount_10k_yuan IS '第二十条第(一)项 规章 × 采购总金额(万元) (regulations / procurement_amount_10k_yuan)';
+COMMENT ON COLUMN v_proactive_wide_verified.regulations_count IS '第二十条第(一)项 规章 × 条数 (regulations / count)';
+COMMENT ON COLUMN v_proactive_wide_verified.normative_documents_issued IS '第二十条第(一)项 行政规范性文件 × 本年制发件数 (normative_documents / issued)';
+COMMENT ON COLUMN v_proactive_wide_verified.normative_documents_repealed IS '第二十条第(一)项 行政规范性文件 × 本年废止件数 (normative_documents / repealed)';
+COMMENT ON COLUMN v_proactive_wide_verified.normative_documents_in_force IS '第二十条第(一)项 行政规范性文件 × 现行有效件数 (normative_documents / in_force)';
+COMMENT ON COLUMN v_proactive_wide_verified.normative_documents_newly_made IS '第二十条第(一)项 行政规范性文件 × 本年新制作数量 (normative_documents / newly_made)';
+COMMENT ON COLUMN v_proactive_wide_verified.normative_documents_newly_published IS '第二十条第(一)项 行政规范性文件 × 本年新公开数量 (normative_documents / newly_published)';
+COMMENT ON COLUMN v_proactive_wide_verified.normative_documents_total_published IS '第二十条第(一)项 行政规范性文件 × 对外公开总数量 (normative_documents / total_published)';
+COMMENT ON COLUMN v_proactive_wide_verified.normative_documents_prior_year_items IS '第二十条第(一)项 行政规范性文件 × 上一年项目数量 (normative_documents / prior_year_items)';
+COMMENT ON COLUMN v_proactive_wide_verified.normative_documents_items_change IS '第二十条第(一)项 行政规范性文件 × 本年增/减 (normative_documents / items_change)';
+COMMENT ON COLUMN v_proactive_wide_verified.normative_documents_decisions IS '第二十条第(一)项 行政规范性文件 × 本年处理决定数量 / 处理决定数量 (normative_documents / decisions)';
+COMMENT ON COLUMN v_proactive_wide_verified.normative_documents_amount_10k_yuan IS '第二十条第(一)项 行政规范性文件 × 本年收费金额(单位:万元) (normative_documents / amount_10k_yuan)';
+COMMENT ON COLUMN v_proactive_wide_verified.normative_documents_procurement_items IS '第二十条第(一)项 行政规范性文件 × 采购项目数量 (normative_documents / procurement_items)';
+COMMENT ON COLUMN v_proactive_wide_verified.normative_documents_procurement_amount_10k_yuan IS '第二十条第(一)项 行政规范性文件 × 采购总金额(万元) (normative_documents / procurement_amount_10k_yuan)';
+COMMENT ON COLUMN v_proactive_wide_verified.normative_documents_count IS '第二十条第(一)项 行政规范性文件 × 条数 (normative_documents / count)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_licensing_issued IS '第二十条第(五)项 行政许可 × 本年制发件数 (administrative_licensing / issued)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_licensing_repealed IS '第二十条第(五)项 行政许可 × 本年废止件数 (administrative_licensing / repealed)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_licensing_in_force IS '第二十条第(五)项 行政许可 × 现行有效件数 (administrative_licensing / in_force)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_licensing_newly_made IS '第二十条第(五)项 行政许可 × 本年新制作数量 (administrative_licensing / newly_made)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_licensing_newly_published IS '第二十条第(五)项 行政许可 × 本年新公开数量 (administrative_licensing / newly_published)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_licensing_total_published IS '第二十条第(五)项 行政许可 × 对外公开总数量 (administrative_licensing / total_published)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_licensing_prior_year_items IS '第二十条第(五)项 行政许可 × 上一年项目数量 (administrative_licensing / prior_year_items)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_licensing_items_change IS '第二十条第(五)项 行政许可 × 本年增/减 (administrative_licensing / items_change)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_licensing_decisions IS '第二十条第(五)项 行政许可 × 本年处理决定数量 / 处理决定数量 (administrative_licensing / decisions)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_licensing_amount_10k_yuan IS '第二十条第(五)项 行政许可 × 本年收费金额(单位:万元) (administrative_licensing / amount_10k_yuan)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_licensing_procurement_items IS '第二十条第(五)项 行政许可 × 采购项目数量 (administrative_licensing / procurement_items)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_licensing_procurement_amount_10k_yuan IS '第二十条第(五)项 行政许可 × 采购总金额(万元) (administrative_licensing / procurement_amount_10k_yuan)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_licensing_count IS '第二十条第(五)项 行政许可 × 条数 (administrative_licensing / count)';
+COMMENT ON COLUMN v_proactive_wide_verified.other_external_services_issued IS '第二十条第(五)项 其他对外管理服务事项 × 本年制发件数 (other_external_services / issued)';
+COMMENT ON COLUMN v_proactive_wide_verified.other_external_services_repealed IS '第二十条第(五)项 其他对外管理服务事项 × 本年废止件数 (other_external_services / repealed)';
+COMMENT ON COLUMN v_proactive_wide_verified.other_external_services_in_force IS '第二十条第(五)项 其他对外管理服务事项 × 现行有效件数 (other_external_services / in_force)';
+COMMENT ON COLUMN v_proactive_wide_verified.other_external_services_newly_made IS '第二十条第(五)项 其他对外管理服务事项 × 本年新制作数量 (other_external_services / newly_made)';
+COMMENT ON COLUMN v_proactive_wide_verified.other_external_services_newly_published IS '第二十条第(五)项 其他对外管理服务事项 × 本年新公开数量 (other_external_services / newly_published)';
+COMMENT ON COLUMN v_proactive_wide_verified.other_external_services_total_published IS '第二十条第(五)项 其他对外管理服务事项 × 对外公开总数量 (other_external_services / total_published)';
+COMMENT ON COLUMN v_proactive_wide_verified.other_external_services_prior_year_items IS '第二十条第(五)项 其他对外管理服务事项 × 上一年项目数量 (other_external_services / prior_year_items)';
+COMMENT ON COLUMN v_proactive_wide_verified.other_external_services_items_change IS '第二十条第(五)项 其他对外管理服务事项 × 本年增/减 (other_external_services / items_change)';
+COMMENT ON COLUMN v_proactive_wide_verified.other_external_services_decisions IS '第二十条第(五)项 其他对外管理服务事项 × 本年处理决定数量 / 处理决定数量 (other_external_services / decisions)';
+COMMENT ON COLUMN v_proactive_wide_verified.other_external_services_amount_10k_yuan IS '第二十条第(五)项 其他对外管理服务事项 × 本年收费金额(单位:万元) (other_external_services / amount_10k_yuan)';
+COMMENT ON COLUMN v_proactive_wide_verified.other_external_services_procurement_items IS '第二十条第(五)项 其他对外管理服务事项 × 采购项目数量 (other_external_services / procurement_items)';
+COMMENT ON COLUMN v_proactive_wide_verified.other_external_services_procurement_amount_10k_yuan IS '第二十条第(五)项 其他对外管理服务事项 × 采购总金额(万元) (other_external_services / procurement_amount_10k_yuan)';
+COMMENT ON COLUMN v_proactive_wide_verified.other_external_services_count IS '第二十条第(五)项 其他对外管理服务事项 × 条数 (other_external_services / count)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_penalty_issued IS '第二十条第(六)项 行政处罚 × 本年制发件数 (administrative_penalty / issued)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_penalty_repealed IS '第二十条第(六)项 行政处罚 × 本年废止件数 (administrative_penalty / repealed)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_penalty_in_force IS '第二十条第(六)项 行政处罚 × 现行有效件数 (administrative_penalty / in_force)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_penalty_newly_made IS '第二十条第(六)项 行政处罚 × 本年新制作数量 (administrative_penalty / newly_made)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_penalty_newly_published IS '第二十条第(六)项 行政处罚 × 本年新公开数量 (administrative_penalty / newly_published)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_penalty_total_published IS '第二十条第(六)项 行政处罚 × 对外公开总数量 (administrative_penalty / total_published)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_penalty_prior_year_items IS '第二十条第(六)项 行政处罚 × 上一年项目数量 (administrative_penalty / prior_year_items)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_penalty_items_change IS '第二十条第(六)项 行政处罚 × 本年增/减 (administrative_penalty / items_change)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_penalty_decisions IS '第二十条第(六)项 行政处罚 × 本年处理决定数量 / 处理决定数量 (administrative_penalty / decisions)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_penalty_amount_10k_yuan IS '第二十条第(六)项 行政处罚 × 本年收费金额(单位:万元) (administrative_penalty / amount_10k_yuan)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_penalty_procurement_items IS '第二十条第(六)项 行政处罚 × 采购项目数量 (administrative_penalty / procurement_items)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_penalty_procurement_amount_10k_yuan IS '第二十条第(六)项 行政处罚 × 采购总金额(万元) (administrative_penalty / procurement_amount_10k_yuan)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_penalty_count IS '第二十条第(六)项 行政处罚 × 条数 (administrative_penalty / count)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_coercion_issued IS '第二十条第(六)项 行政强制 × 本年制发件数 (administrative_coercion / issued)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_coercion_repealed IS '第二十条第(六)项 行政强制 × 本年废止件数 (administrative_coercion / repealed)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_coercion_in_force IS '第二十条第(六)项 行政强制 × 现行有效件数 (administrative_coercion / in_force)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_coercion_newly_made IS '第二十条第(六)项 行政强制 × 本年新制作数量 (administrative_coercion / newly_made)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_coercion_newly_published IS '第二十条第(六)项 行政强制 × 本年新公开数量 (administrative_coercion / newly_published)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_coercion_total_published IS '第二十条第(六)项 行政强制 × 对外公开总数量 (administrative_coercion / total_published)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_coercion_prior_year_items IS '第二十条第(六)项 行政强制 × 上一年项目数量 (administrative_coercion / prior_year_items)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_coercion_items_change IS '第二十条第(六)项 行政强制 × 本年增/减 (administrative_coercion / items_change)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_coercion_decisions IS '第二十条第(六)项 行政强制 × 本年处理决定数量 / 处理决定数量 (administrative_coercion / decisions)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_coercion_amount_10k_yuan IS '第二十条第(六)项 行政强制 × 本年收费金额(单位:万元) (administrative_coercion / amount_10k_yuan)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_coercion_procurement_items IS '第二十条第(六)项 行政强制 × 采购项目数量 (administrative_coercion / procurement_items)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_coercion_procurement_amount_10k_yuan IS '第二十条第(六)项 行政强制 × 采购总金额(万元) (administrative_coercion / procurement_amount_10k_yuan)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_coercion_count IS '第二十条第(六)项 行政强制 × 条数 (administrative_coercion / count)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_fees_issued IS '第二十条第(八)项 行政事业性收费 × 本年制发件数 (administrative_fees / issued)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_fees_repealed IS '第二十条第(八)项 行政事业性收费 × 本年废止件数 (administrative_fees / repealed)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_fees_in_force IS '第二十条第(八)项 行政事业性收费 × 现行有效件数 (administrative_fees / in_force)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_fees_newly_made IS '第二十条第(八)项 行政事业性收费 × 本年新制作数量 (administrative_fees / newly_made)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_fees_newly_published IS '第二十条第(八)项 行政事业性收费 × 本年新公开数量 (administrative_fees / newly_published)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_fees_total_published IS '第二十条第(八)项 行政事业性收费 × 对外公开总数量 (administrative_fees / total_published)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_fees_prior_year_items IS '第二十条第(八)项 行政事业性收费 × 上一年项目数量 (administrative_fees / prior_year_items)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_fees_items_change IS '第二十条第(八)项 行政事业性收费 × 本年增/减 (administrative_fees / items_change)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_fees_decisions IS '第二十条第(八)项 行政事业性收费 × 本年处理决定数量 / 处理决定数量 (administrative_fees / decisions)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_fees_amount_10k_yuan IS '第二十条第(八)项 行政事业性收费 × 本年收费金额(单位:万元) (administrative_fees / amount_10k_yuan)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_fees_procurement_items IS '第二十条第(八)项 行政事业性收费 × 采购项目数量 (administrative_fees / procurement_items)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_fees_procurement_amount_10k_yuan IS '第二十条第(八)项 行政事业性收费 × 采购总金额(万元) (administrative_fees / procurement_amount_10k_yuan)';
+COMMENT ON COLUMN v_proactive_wide_verified.administrative_fees_count IS '第二十条第(八)项 行政事业性收费 × 条数 (administrative_fees / count)';
+COMMENT ON COLUMN v_proactive_wide_verified.centralized_procurement_issued IS '第二十条第(九)项 政府集中采购 × 本年制发件数 (centralized_procurement / issued)';
+COMMENT ON COLUMN v_proactive_wide_verified.centralized_procurement_repealed IS '第二十条第(九)项 政府集中采购 × 本年废止件数 (centralized_procurement / repealed)';
+COMMENT ON COLUMN v_proactive_wide_verified.centralized_procurement_in_force IS '第二十条第(九)项 政府集中采购 × 现行有效件数 (centralized_procurement / in_force)';
+COMMENT ON COLUMN v_proactive_wide_verified.centralized_procurement_newly_made IS '第二十条第(九)项 政府集中采购 × 本年新制作数量 (centralized_procurement / newly_made)';
+COMMENT ON COLUMN v_proactive_wide_verified.centralized_procurement_newly_published IS '第二十条第(九)项 政府集中采购 × 本年新公开数量 (centralized_procurement / newly_published)';
+COMMENT ON COLUMN v_proactive_wide_verified.centralized_procurement_total_published IS '第二十条第(九)项 政府集中采购 × 对外公开总数量 (centralized_procurement / total_published)';
+COMMENT ON COLUMN v_proactive_wide_verified.centralized_procurement_prior_year_items IS '第二十条第(九)项 政府集中采购 × 上一年项目数量 (centralized_procurement / prior_year_items)';
+COMMENT ON COLUMN v_proactive_wide_verified.centralized_procurement_items_change IS '第二十条第(九)项 政府集中采购 × 本年增/减 (centralized_procurement / items_change)';
+COMMENT ON COLUMN v_proactive_wide_verified.centralized_procurement_decisions IS '第二十条第(九)项 政府集中采购 × 本年处理决定数量 / 处理决定数量 (centralized_procurement / decisions)';
+COMMENT ON COLUMN v_proactive_wide_verified.centralized_procurement_amount_10k_yuan IS '第二十条第(九)项 政府集中采购 × 本年收费金额(单位:万元) (centralized_procurement / amount_10k_yuan)';
+COMMENT ON COLUMN v_proactive_wide_verified.centralized_procurement_procurement_items IS '第二十条第(九)项 政府集中采购 × 采购项目数量 (centralized_procurement / procurement_items)';
+COMMENT ON COLUMN v_proactive_wide_verified.centralized_procurement_procurement_amount_10k_yuan IS '第二十条第(九)项 政府集中采购 × 采购总金额(万元) (centralized_procurement / procurement_amount_10k_yuan)';
+COMMENT ON COLUMN v_proactive_wide_verified.centralized_procurement_count IS '第二十条第(九)项 政府集中采购 × 条数 (centralized_procurement / count)';
+COMMENT ON COLUMN v_proactive_wide_verified.all_information_issued IS '主动公开政府信息 (总条数) × 本年制发件数 (all_information / issued)';
+COMMENT ON COLUMN v_proactive_wide_verified.all_information_repealed IS '主动公开政府信息 (总条数) × 本年废止件数 (all_information / repealed)';
+COMMENT ON COLUMN v_proactive_wide_verified.all_information_in_force IS '主动公开政府信息 (总条数) × 现行有效件数 (all_information / in_force)';
+COMMENT ON COLUMN v_proactive_wide_verified.all_information_newly_made IS '主动公开政府信息 (总条数) × 本年新制作数量 (all_information / newly_made)';
+COMMENT ON COLUMN v_proactive_wide_verified.all_information_newly_published IS '主动公开政府信息 (总条数) × 本年新公开数量 (all_information / newly_published)';
+COMMENT ON COLUMN v_proactive_wide_verified.all_information_total_published IS '主动公开政府信息 (总条数) × 对外公开总数量 (all_information / total_published)';
+COMMENT ON COLUMN v_proactive_wide_verified.all_information_prior_year_items IS '主动公开政府信息 (总条数) × 上一年项目数量 (all_information / prior_year_items)';
+COMMENT ON COLUMN v_proactive_wide_verified.all_information_items_change IS '主动公开政府信息 (总条数) × 本年增/减 (all_information / items_change)';
+COMMENT ON COLUMN v_proactive_wide_verified.all_information_decisions IS '主动公开政府信息 (总条数) × 本年处理决定数量 / 处理决定数量 (all_information / decisions)';
+COMMENT ON COLUMN v_proactive_wide_verified.all_information_amount_10k_yuan IS '主动公开政府信息 (总条数) × 本年收费金额(单位:万元) (all_information / amount_10k_yuan)';
+COMMENT ON COLUMN v_proactive_wide_verified.all_information_procurement_items IS '主动公开政府信息 (总条数) × 采购项目数量 (all_information / procurement_items)';
+COMMENT ON COLUMN v_proactive_wide_verified.all_information_procurement_amount_10k_yuan IS '主动公开政府信息 (总条数) × 采购总金额(万元) (all_information / procurement_amount_10k_yuan)';
+COMMENT ON COLUMN v_proactive_wide_verified.all_information_count IS '主动公开政府信息 (总条数) × 条数 (all_information / count)';
+
+-- v_review_litigation_wide_verified: fct_review_litigation pivoted, one row per report, one column per proceeding × result code pair
+CREATE OR REPLACE VIEW v_review_litigation_wide_verified AS
+WITH w AS (
+  SELECT report_id, map_from_entries(list(struct_pack(k := proceeding || '|' || result, v := value))) AS m
+  FROM fct_review_litigation
+  WHERE verified
+  GROUP BY report_id
+)
+SELECT d.report_id, d.agency, d.agency_key, d.year, d.format_version, d.parse_status,
+  w.m['administrative_review|upheld'] AS administrative_review_upheld,
+  w.m['administrative_review|corrected'] AS administrative_review_corrected,
+  w.m['administrative_review|other'] AS administrative_review_other,
+  w.m['administrative_review|pending'] AS administrative_review_pending,
+  w.m['administrative_review|total'] AS administrative_review_total,
+  w.m['litigation_direct|upheld'] AS litigation_direct_upheld,
+  w.m['litigation_direct|corrected'] AS litigation_direct_corrected,
+  w.m['litigation_direct|other'] AS litigation_direct_other,
+  w.m['litigation_direct|pending'] AS litigation_direct_pending,
+  w.m['litigation_direct|total'] AS litigation_direct_total,
+  w.m['litigation_after_review|upheld'] AS litigation_after_review_upheld,
+  w.m['litigation_after_review|corrected'] AS litigation_after_review_corrected,
+  w.m['litigation_after_review|other'] AS litigation_after_review_other,
+  w.m['litigation_after_review|pending'] AS litigation_after_review_pending,
+  w.m['litigation_after_review|total'] AS litigation_after_review_total,
+  w.m['litigation|upheld'] AS litigation_upheld,
+  w.m['litigation|corrected'] AS litigation_corrected,
+  w.m['litigation|other'] AS litigation_other,
+  w.m['litigation|pending'] AS litigation_pending,
+  w.m['litigation|total'] AS litigation_total,
+  w.m['complaint|upheld'] AS complaint_upheld,
+  w.m['complaint|corrected'] AS complaint_corrected,
+  w.m['complaint|other'] AS complaint_other,
+  w.m['complaint|pending'] AS complaint_pending,
+  w.m['complaint|total'] AS complaint_total
+FROM dim_reports d
+LEFT JOIN w USING (report_id)
+ORDER BY d.year, d.agency, d.report_id;
+COMMENT ON VIEW v_review_litigation_wide_verified IS 'v_review_litigation_wide with verified cells only (fct_review_litigation.verified: every arithmetic identity involving the cell evaluated and holding): one row per report, one column <proceeding>_<result> per code pair; NULL where the report has no such cell, prints it blank, or the cell is not verified.';
+COMMENT ON COLUMN v_review_litigation_wide_verified.administrative_review_upheld IS '行政复议 × 结果维持 (administrative_review / upheld)';
+COMMENT ON COLUMN v_review_litigation_wide_verified.administrative_review_corrected IS '行政复议 × 结果纠正 (administrative_review / corrected)';
+COMMENT ON COLUMN v_review_litigation_wide_verified.administrative_review_other IS '行政复议 × 其他结果 (administrative_review / other)';
+COMMENT ON COLUMN v_review_litigation_wide_verified.administrative_review_pending IS '行政复议 × 尚未审结 (administrative_review / pending)';
+COMMENT ON COLUMN v_review_litigation_wide_verified.administrative_review_total IS '行政复议 × 总计 (administrative_review / total)';
+COMMENT ON COLUMN v_review_litigation_wide_verified.litigation_direct_upheld IS '行政诉讼 / 未经复议直接起诉 × 结果维持 (litigation_direct / upheld)';
+COMMENT ON COLUMN v_review_litigation_wide_verified.litigation_direct_corrected IS '行政诉讼 / 未经复议直接起诉 × 结果纠正 (litigation_direct / corrected)';
+COMMENT ON COLUMN v_review_litigation_wide_verified.litigation_direct_other IS '行政诉讼 / 未经复议直接起诉 × 其他结果 (litigation_direct / other)';
+COMMENT ON COLUMN v_review_litigation_wide_verified.litigation_direct_pending IS '行政诉讼 / 未经复议直接起诉 × 尚未审结 (litigation_direct / pending)';
+COMMENT ON COLUMN v_review_litigation_wide_verified.litigation_direct_total IS '行政诉讼 / 未经复议直接起诉 × 总计 (litigation_direct / total)';
+COMMENT ON COLUMN v_review_litigation_wide_verified.litigation_after_review_upheld IS '行政诉讼 / 复议后起诉 × 结果维持 (litigation_after_review / upheld)';
+COMMENT ON COLUMN v_review_litigation_wide_verified.litigation_after_review_corrected IS '行政诉讼 / 复议后起诉 × 结果纠正 (litigation_after_review / corrected)';
+COMMENT ON COLUMN v_review_litigation_wide_verified.litigation_after_review_other IS '行政诉讼 / 复议后起诉 × 其他结果 (litigation_after_review / other)';
+COMMENT ON COLUMN v_review_litigation_wide_verified.litigation_after_review_pending IS '行政诉讼 / 复议后起诉 × 尚未审结 (litigation_after_review / pending)';
+COMMENT ON COLUMN v_review_litigation_wide_verified.litigation_after_review_total IS '行政诉讼 / 复议后起诉 × 总计 (litigation_after_review / total)';
+COMMENT ON COLUMN v_review_litigation_wide_verified.litigation_upheld IS '行政诉讼 (合计) × 结果维持 (litigation / upheld)';
+COMMENT ON COLUMN v_review_litigation_wide_verified.litigation_corrected IS '行政诉讼 (合计) × 结果纠正 (litigation / corrected)';
+COMMENT ON COLUMN v_review_litigation_wide_verified.litigation_other IS '行政诉讼 (合计) × 其他结果 (litigation / other)';
+COMMENT ON COLUMN v_review_litigation_wide_verified.litigation_pending IS '行政诉讼 (合计) × 尚未审结 (litigation / pending)';
+COMMENT ON COLUMN v_review_litigation_wide_verified.litigation_total IS '行政诉讼 (合计) × 总计 (litigation / total)';
+COMMENT ON COLUMN v_review_litigation_wide_verified.complaint_upheld IS '申诉 × 结果维持 (complaint / upheld)';
+COMMENT ON COLUMN v_review_litigation_wide_verified.complaint_corrected IS '申诉 × 结果纠正 (complaint / corrected)';
+COMMENT ON COLUMN v_review_litigation_wide_verified.complaint_other IS '申诉 × 其他结果 (complaint / other)';
+COMMENT ON COLUMN v_review_litigation_wide_verified.complaint_pending IS '申诉 × 尚未审结 (complaint / pending)';
+COMMENT ON COLUMN v_review_litigation_wide_verified.complaint_total IS '申诉 × 总计 (complaint / total)';
+
 -- v_cells_labelled: every fact cell in one long table with both keys' Chinese labels
 CREATE OR REPLACE VIEW v_cells_labelled AS
-SELECT f.report_id, f.year, 'fct_applications' AS fact_table, 'stage' AS dimension1, f.stage AS key1, c1.label_zh AS key1_label, 'applicant_type' AS dimension2, f.applicant_type AS key2, c2.label_zh AS key2_label, CAST(f.value AS DOUBLE) AS value, f.source, f.flags, f.span_start, f.span_end, f.evidence, c1.sort_order AS key1_order, c2.sort_order AS key2_order
+SELECT f.report_id, f.year, 'fct_applications' AS fact_table, 'stage' AS dimension1, f.stage AS key1, c1.label_zh AS key1_label, 'applicant_type' AS dimension2, f.applicant_type AS key2, c2.label_zh AS key2_label, CAST(f.value AS DOUBLE) AS value, f.source, f.flags, f.verified, f.page, f.span_start, f.span_end, f.evidence, c1.sort_order AS key1_order, c2.sort_order AS key2_order
 FROM fct_applications f
 LEFT JOIN dim_codes c1 ON c1.fact_table = 'fct_applications' AND c1.dimension = 'stage' AND c1.code = f.stage
 LEFT JOIN dim_codes c2 ON c2.fact_table = 'fct_applications' AND c2.dimension = 'applicant_type' AND c2.code = f.applicant_type
 UNION ALL
-SELECT f.report_id, f.year, 'fct_outcomes' AS fact_table, 'outcome' AS dimension1, f.outcome AS key1, c1.label_zh AS key1_label, 'applicant_type' AS dimension2, f.applicant_type AS key2, c2.label_zh AS key2_label, CAST(f.value AS DOUBLE) AS value, f.source, f.flags, f.span_start, f.span_end, f.evidence, c1.sort_order AS key1_order, c2.sort_order AS key2_order
+SELECT f.report_id, f.year, 'fct_outcomes' AS fact_table, 'outcome' AS dimension1, f.outcome AS key1, c1.label_zh AS key1_label, 'applicant_type' AS dimension2, f.applicant_type AS key2, c2.label_zh AS key2_label, CAST(f.value AS DOUBLE) AS value, f.source, f.flags, f.verified, f.page, f.span_start, f.span_end, f.evidence, c1.sort_order AS key1_order, c2.sort_order AS key2_order
 FROM fct_outcomes f
 LEFT JOIN dim_codes c1 ON c1.fact_table = 'fct_outcomes' AND c1.dimension = 'outcome' AND c1.code = f.outcome
 LEFT JOIN dim_codes c2 ON c2.fact_table = 'fct_outcomes' AND c2.dimension = 'applicant_type' AND c2.code = f.applicant_type
 UNION ALL
-SELECT f.report_id, f.year, 'fct_proactive_disclosures' AS fact_table, 'item' AS dimension1, f.item AS key1, c1.label_zh AS key1_label, 'measure' AS dimension2, f.measure AS key2, c2.label_zh AS key2_label, CAST(f.value AS DOUBLE) AS value, f.source, f.flags, f.span_start, f.span_end, f.evidence, c1.sort_order AS key1_order, c2.sort_order AS key2_order
+SELECT f.report_id, f.year, 'fct_proactive_disclosures' AS fact_table, 'item' AS dimension1, f.item AS key1, c1.label_zh AS key1_label, 'measure' AS dimension2, f.measure AS key2, c2.label_zh AS key2_label, CAST(f.value AS DOUBLE) AS value, f.source, f.flags, f.verified, f.page, f.span_start, f.span_end, f.evidence, c1.sort_order AS key1_order, c2.sort_order AS key2_order
 FROM fct_proactive_disclosures f
 LEFT JOIN dim_codes c1 ON c1.fact_table = 'fct_proactive_disclosures' AND c1.dimension = 'item' AND c1.code = f.item
 LEFT JOIN dim_codes c2 ON c2.fact_table = 'fct_proactive_disclosures' AND c2.dimension = 'measure' AND c2.code = f.measure
 UNION ALL
-SELECT f.report_id, f.year, 'fct_review_litigation' AS fact_table, 'proceeding' AS dimension1, f.proceeding AS key1, c1.label_zh AS key1_label, 'result' AS dimension2, f.result AS key2, c2.label_zh AS key2_label, CAST(f.value AS DOUBLE) AS value, f.source, f.flags, f.span_start, f.span_end, f.evidence, c1.sort_order AS key1_order, c2.sort_order AS key2_order
+SELECT f.report_id, f.year, 'fct_review_litigation' AS fact_table, 'proceeding' AS dimension1, f.proceeding AS key1, c1.label_zh AS key1_label, 'result' AS dimension2, f.result AS key2, c2.label_zh AS key2_label, CAST(f.value AS DOUBLE) AS value, f.source, f.flags, f.verified, f.page, f.span_start, f.span_end, f.evidence, c1.sort_order AS key1_order, c2.sort_order AS key2_order
 FROM fct_review_litigation f
 LEFT JOIN dim_codes c1 ON c1.fact_table = 'fct_review_litigation' AND c1.dimension = 'proceeding' AND c1.code = f.proceeding
 LEFT JOIN dim_codes c2 ON c2.fact_table = 'fct_review_litigation' AND c2.dimension = 'result' AND c2.code = f.result;
@@ -963,6 +1895,8 @@ COMMENT ON COLUMN v_cells_labelled.key2_label IS 'Second key''s Chinese label (d
 COMMENT ON COLUMN v_cells_labelled.value IS 'The cell''s value as DOUBLE (requests, cases, counts or 万元 as in the fact table); NULL where printed blank';
 COMMENT ON COLUMN v_cells_labelled.source IS 'table, narrative (read from prose) or derived (computed from an identity)';
 COMMENT ON COLUMN v_cells_labelled.flags IS 'Repairs applied, comma-separated; empty when none';
+COMMENT ON COLUMN v_cells_labelled.verified IS 'Every arithmetic identity involving the cell evaluated (all its cells read) and holding';
+COMMENT ON COLUMN v_cells_labelled.page IS 'Page of the PDF or scan the cell was read from; NULL for other inputs';
 COMMENT ON COLUMN v_cells_labelled.span_start IS 'Start offset of the evidence in the normalised report text';
 COMMENT ON COLUMN v_cells_labelled.span_end IS 'End offset of the evidence in the normalised report text';
 COMMENT ON COLUMN v_cells_labelled.evidence IS 'The evidence text at the span';
@@ -1255,6 +2189,12 @@ COMMENT ON COLUMN v_applications_wide."agency_key" IS 'Normalised agency name fo
 COMMENT ON COLUMN v_applications_wide."year" IS 'Statistics year the report covers (not the publication year)';
 COMMENT ON COLUMN v_applications_wide."format_version" IS 'Template detected from the tables and labels';
 COMMENT ON COLUMN v_applications_wide."parse_status" IS 'ok, partial (some tables missing or unreadable) or failed';
+COMMENT ON COLUMN v_applications_wide_verified."report_id" IS 'Stable id: first 16 hex digits of the sha256 of the raw file''s bytes';
+COMMENT ON COLUMN v_applications_wide_verified."agency" IS 'The reporting body as the report''s title names it';
+COMMENT ON COLUMN v_applications_wide_verified."agency_key" IS 'Normalised agency name for matching across years (full-width, spaces, brackets, 人民政府/政府 unified)';
+COMMENT ON COLUMN v_applications_wide_verified."year" IS 'Statistics year the report covers (not the publication year)';
+COMMENT ON COLUMN v_applications_wide_verified."format_version" IS 'Template detected from the tables and labels';
+COMMENT ON COLUMN v_applications_wide_verified."parse_status" IS 'ok, partial (some tables missing or unreadable) or failed';
 COMMENT ON COLUMN v_audit_signals."report_id" IS 'Stable id: first 16 hex digits of the sha256 of the raw file''s bytes';
 COMMENT ON COLUMN v_audit_signals."check" IS 'Check name, e.g. t3.row_total, t3.balance, t3.outcome_sum, t4.total, narrative_vs_table, parse';
 COMMENT ON COLUMN v_audit_signals."detail" IS 'What was expected and what was found';
@@ -1290,6 +2230,12 @@ COMMENT ON COLUMN v_outcomes_wide."agency_key" IS 'Normalised agency name for ma
 COMMENT ON COLUMN v_outcomes_wide."year" IS 'Statistics year the report covers (not the publication year)';
 COMMENT ON COLUMN v_outcomes_wide."format_version" IS 'Template detected from the tables and labels';
 COMMENT ON COLUMN v_outcomes_wide."parse_status" IS 'ok, partial (some tables missing or unreadable) or failed';
+COMMENT ON COLUMN v_outcomes_wide_verified."report_id" IS 'Stable id: first 16 hex digits of the sha256 of the raw file''s bytes';
+COMMENT ON COLUMN v_outcomes_wide_verified."agency" IS 'The reporting body as the report''s title names it';
+COMMENT ON COLUMN v_outcomes_wide_verified."agency_key" IS 'Normalised agency name for matching across years (full-width, spaces, brackets, 人民政府/政府 unified)';
+COMMENT ON COLUMN v_outcomes_wide_verified."year" IS 'Statistics year the report covers (not the publication year)';
+COMMENT ON COLUMN v_outcomes_wide_verified."format_version" IS 'Template detected from the tables and labels';
+COMMENT ON COLUMN v_outcomes_wide_verified."parse_status" IS 'ok, partial (some tables missing or unreadable) or failed';
 COMMENT ON COLUMN v_panel_mismatches."agency_key" IS 'Normalised agency name for matching across years (full-width, spaces, brackets, 人民政府/政府 unified)';
 COMMENT ON COLUMN v_panel_mismatches."agency" IS 'The reporting body as the report''s title names it';
 COMMENT ON COLUMN v_panel_mismatches."year" IS 'Statistics year the report covers (not the publication year)';
@@ -1300,6 +2246,12 @@ COMMENT ON COLUMN v_proactive_wide."agency_key" IS 'Normalised agency name for m
 COMMENT ON COLUMN v_proactive_wide."year" IS 'Statistics year the report covers (not the publication year)';
 COMMENT ON COLUMN v_proactive_wide."format_version" IS 'Template detected from the tables and labels';
 COMMENT ON COLUMN v_proactive_wide."parse_status" IS 'ok, partial (some tables missing or unreadable) or failed';
+COMMENT ON COLUMN v_proactive_wide_verified."report_id" IS 'Stable id: first 16 hex digits of the sha256 of the raw file''s bytes';
+COMMENT ON COLUMN v_proactive_wide_verified."agency" IS 'The reporting body as the report''s title names it';
+COMMENT ON COLUMN v_proactive_wide_verified."agency_key" IS 'Normalised agency name for matching across years (full-width, spaces, brackets, 人民政府/政府 unified)';
+COMMENT ON COLUMN v_proactive_wide_verified."year" IS 'Statistics year the report covers (not the publication year)';
+COMMENT ON COLUMN v_proactive_wide_verified."format_version" IS 'Template detected from the tables and labels';
+COMMENT ON COLUMN v_proactive_wide_verified."parse_status" IS 'ok, partial (some tables missing or unreadable) or failed';
 COMMENT ON COLUMN v_report_rates."report_id" IS 'Stable id: first 16 hex digits of the sha256 of the raw file''s bytes';
 COMMENT ON COLUMN v_report_rates."agency" IS 'The reporting body as the report''s title names it';
 COMMENT ON COLUMN v_report_rates."agency_key" IS 'Normalised agency name for matching across years (full-width, spaces, brackets, 人民政府/政府 unified)';
@@ -1312,3 +2264,9 @@ COMMENT ON COLUMN v_review_litigation_wide."agency_key" IS 'Normalised agency na
 COMMENT ON COLUMN v_review_litigation_wide."year" IS 'Statistics year the report covers (not the publication year)';
 COMMENT ON COLUMN v_review_litigation_wide."format_version" IS 'Template detected from the tables and labels';
 COMMENT ON COLUMN v_review_litigation_wide."parse_status" IS 'ok, partial (some tables missing or unreadable) or failed';
+COMMENT ON COLUMN v_review_litigation_wide_verified."report_id" IS 'Stable id: first 16 hex digits of the sha256 of the raw file''s bytes';
+COMMENT ON COLUMN v_review_litigation_wide_verified."agency" IS 'The reporting body as the report''s title names it';
+COMMENT ON COLUMN v_review_litigation_wide_verified."agency_key" IS 'Normalised agency name for matching across years (full-width, spaces, brackets, 人民政府/政府 unified)';
+COMMENT ON COLUMN v_review_litigation_wide_verified."year" IS 'Statistics year the report covers (not the publication year)';
+COMMENT ON COLUMN v_review_litigation_wide_verified."format_version" IS 'Template detected from the tables and labels';
+COMMENT ON COLUMN v_review_litigation_wide_verified."parse_status" IS 'ok, partial (some tables missing or unreadable) or failed';

@@ -126,7 +126,7 @@ def test_validation_of_typed_rows():
 
     schema = publish.schemas.arrow_schema("fct_outcomes")
     row = dict(report_id="r1", year=2021, outcome="granted", applicant_type="total", value=3, source="table",
-               span_start=0, span_end=1, flags="", evidence="3")
+               span_start=0, span_end=1, flags="", evidence="3", verified=True, page=None)
     good = pa.Table.from_pylist([row, {**row, "applicant_type": "natural_person"}], schema=schema)
     assert publish.validate("fct_outcomes", good) == {"rows": 2, "failures": 0}
     bad = pa.Table.from_pylist([row, row, {**row, "outcome": "granted.bogus", "value": -1}], schema=schema)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT  # noqa: E402
 if str(ROOT) not in sys.path:  # allow plain `pytest` without an installed package
     sys.path.insert(0, str(ROOT))
 
@@ -430,6 +430,8 @@ def test_pdf_ruled_table_across_pages_with_footers():
         "Row one\t12\t+3",
         "Row two\t0\t",
         "",
+        "\f",  # the page break: one form feed between pages
+        "",
         "Row three\t7\t8",
         "Row four\t9\t10",
         "",
@@ -563,8 +565,8 @@ def test_dev_pdf_hongze2023_specific_lines():
     lines = lines_of(_converted("hongze-2023.pdf"))
     # table 3 breaks between pages 3 and 4 after 2.没有现成信息 (footer -3- removed)
     i = lines.index("\t\t2.没有现成信息需要另行制作\t3\t0\t0\t0\t0\t0\t3")
-    assert lines[i + 1] == ""
-    assert lines[i + 2] == "\t\t3.补正后申请内容仍不明确\t0\t0\t0\t0\t0\t0\t0"
+    assert lines[i + 1:i + 4] == ["", "\f", ""]  # the page break: one form feed
+    assert lines[i + 4] == "\t\t3.补正后申请内容仍不明确\t0\t0\t0\t0\t0\t0\t0"
     # wrapped row labels keep their numbers on the same line
     assert "\t（二）部分公开（区分处理的，只计这一情 形，不计其他情形）\t\t4\t0\t0\t0\t0\t0\t4" in lines
     assert "\t\t5.要求行政机关确认或重 新出具已获取信息\t0\t0\t0\t0\t0\t0\t0" in lines

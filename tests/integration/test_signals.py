@@ -26,7 +26,7 @@ def _signals(wh):
 
 def _outcomes(rid, year, values):
     return [dict(report_id=rid, year=year, outcome=o, applicant_type="total", value=v, source="table",
-                 flags="", span_start=None, span_end=None)
+                 flags="", span_start=None, span_end=None, verified=False)
             for o, v in zip(("granted", "partially_granted", "withheld", "other", "total"), values)]
 
 
@@ -45,7 +45,8 @@ def _synthetic(path):
                 + _outcomes("z23", 2023, [0, 0, 0, 0, 0]))
     frames["fct_outcomes"] = pd.DataFrame(outcomes).reindex(columns=schemas.tables()["fct_outcomes"].column_names)
     # a22 carried 5 to 2023; a23 says 7 were carried over. b: 2 and 2.
-    apps = [dict(report_id=r, year=y, stage=s, applicant_type="total", value=v, source="table", flags="")
+    apps = [dict(report_id=r, year=y, stage=s, applicant_type="total", value=v, source="table", flags="",
+                 verified=False)
             for r, y, s, v in (("a22", 2022, "carried_to_next", 5), ("a23", 2023, "carried_over", 7),
                                ("b22", 2022, "carried_to_next", 2), ("b23", 2023, "carried_over", 2))]
     frames["fct_applications"] = pd.DataFrame(apps).reindex(columns=schemas.tables()["fct_applications"].column_names)
