@@ -107,7 +107,13 @@ def where_clause(name: str, cols: list[str], report_cols: list[str], f: Filters)
             notes.append(f"--region does not apply to {name}: not filtered by it")
     if f.levels:
         marks = ", ".join("?" * len(f.levels))
-        report_level("level", f"level IN ({marks})", f"d.level IN ({marks})", list(f.levels), "--level")
+        if "level" in cols or "level" in report_cols:
+            report_level("level", f"level IN ({marks})", f"d.level IN ({marks})", list(f.levels), "--level")
+        elif "report_id" in cols:  # the level the views derive (v_report_level)
+            own.append(f"report_id IN (SELECT report_id FROM v_report_level WHERE level IN ({marks}))")
+            params_own.extend(f.levels)
+        else:
+            notes.append(f"--level does not apply to {name} (no level column): not filtered by it")
     if f.verified is not None:
         if "verified" in cols:
             own.append("verified" if f.verified else "NOT coalesce(verified, false)")
@@ -205,7 +211,7 @@ def export(warehouse: str | pathlib.Path, out_dir: str | pathlib.Path, fmt: str 
         unknown = [t for t in names if t not in known]
         if unknown:
             raise KeyError(f"no table or view {', '.join(unknown)} in {db}; there are: {', '.join(known)}")
-        if filters.levels and "level" not in _columns(con, "dim_reports"):
+        if filters.levels and "level" not in _columns(con, "dim_reports") and "v_report_level" not in known:
             raise ValueError(f"{db} has no administrative level (dim_reports.level): rebuild it with this version")
         for name in names:
             sql, params, notes = query(con, name, filters)

@@ -272,3 +272,60 @@ COMMENT ON COLUMN v_audit_signals.severity IS 'Always warning: a signal asks for
 COMMENT ON COLUMN v_audit_signals.passed IS 'Always false';
 COMMENT ON COLUMN v_audit_signals.expected IS 'carry_over: the previous year''s 结转下年度; zero_table: the prose figure; title_year: the statistics period''s year';
 COMMENT ON COLUMN v_audit_signals.found IS 'carry_over: this year''s 上年结转; zero_table: 0; title_year: the title''s year';
+
+-- ------------------------------------------------------------------ roll-ups by region and level
+-- A report's administrative level: a government's own report (province, city, county, town)
+-- or a department's (department-of-<level>), so that roll-ups never add a government's
+-- figures to its departments' or its counties' (淮安市人民政府 apart from 洪泽区人民政府).
+CREATE OR REPLACE VIEW v_report_level AS
+SELECT report_id,
+  CASE
+    WHEN agency IS NULL THEN NULL
+    WHEN regexp_matches(agency, '(镇|乡|街道|苏木)(人民政府|政府|办事处)?$') THEN 'town'
+    WHEN county IS NOT NULL THEN (CASE WHEN regexp_matches(agency, '(人民政府|政府)$') THEN 'county' ELSE 'department-of-county' END)
+    WHEN city IS NOT NULL THEN (CASE WHEN regexp_matches(agency, '(人民政府|政府)$') THEN 'city' ELSE 'department-of-city' END)
+    WHEN province IS NOT NULL THEN (CASE WHEN regexp_matches(agency, '(人民政府|政府)$') THEN 'province' ELSE 'department-of-province' END)
+  END AS level
+FROM dim_reports;
+COMMENT ON VIEW v_report_level IS 'Administrative level of each report''s body, from its name and the most specific region resolved: province, city, county, town (a government''s own report) or department-of-province/city/county (a department''s, or a government office''s). NULL where the agency or its region is unknown.';
+COMMENT ON COLUMN v_report_level.level IS 'province, city, county, town, department-of-province, department-of-city, department-of-county';
+
+CREATE OR REPLACE VIEW v_rollup_region_level AS
+WITH fig AS (
+  SELECT d.report_id, d.year, d.province, d.city, d.county, l.level,
+    a.new_requests, a.carried_over, r.outcomes_total, r.granted, r.review_total, r.litigation_total
+  FROM dim_reports d
+  JOIN v_report_level l USING (report_id)
+  JOIN v_report_rates r USING (report_id)
+  LEFT JOIN (SELECT report_id,
+      max(value) FILTER (WHERE stage = 'new_received') AS new_requests,
+      max(value) FILTER (WHERE stage = 'carried_over') AS carried_over
+    FROM fct_applications WHERE applicant_type = 'total' GROUP BY report_id) a USING (report_id)
+  WHERE d.province IS NOT NULL
+)
+SELECT year,
+  CASE WHEN grouping(county) = 0 THEN 'county' WHEN grouping(city) = 0 THEN 'city' ELSE 'province' END AS scope,
+  province, city, county, level,
+  count(*) AS reports,
+  CAST(sum(new_requests) AS BIGINT) AS new_requests,
+  count(new_requests) AS reports_with_new_requests,
+  CAST(sum(carried_over) AS BIGINT) AS carried_over,
+  CAST(sum(outcomes_total) AS BIGINT) AS outcomes_total,
+  CAST(sum(granted) AS BIGINT) AS granted,
+  CAST(sum(review_total) AS BIGINT) AS review_total,
+  CAST(sum(litigation_total) AS BIGINT) AS litigation_total
+FROM fig
+GROUP BY GROUPING SETS ((year, level, province), (year, level, province, city), (year, level, province, city, county))
+ORDER BY year NULLS LAST, province, CASE scope WHEN 'province' THEN 0 WHEN 'city' THEN 1 ELSE 2 END,
+  city NULLS FIRST, county NULLS FIRST, level NULLS LAST;
+COMMENT ON VIEW v_rollup_region_level IS 'Requests and cases summed by statistics year, region and the reporting body''s level (v_report_level), so a government''s own report is never added to its departments'' or to its lower governments'': at scope city, 淮安市 2024 has one row for level city (淮安市人民政府''s own report) and one for level county (its districts and counties). scope = province (city and county NULL: the whole province), city (county NULL) or county. A sum is over the reports that print the figure (reports_with_new_requests says how many).';
+COMMENT ON COLUMN v_rollup_region_level.scope IS 'province, city or county: which region columns the row is summed over';
+COMMENT ON COLUMN v_rollup_region_level.level IS 'Level of the reporting bodies summed (v_report_level.level)';
+COMMENT ON COLUMN v_rollup_region_level.reports IS 'Reports summed';
+COMMENT ON COLUMN v_rollup_region_level.new_requests IS '三、一 本年新收政府信息公开申请数量 (applicant total), summed';
+COMMENT ON COLUMN v_rollup_region_level.reports_with_new_requests IS 'Reports that print 本年新收';
+COMMENT ON COLUMN v_rollup_region_level.carried_over IS '三、二 上年结转, summed';
+COMMENT ON COLUMN v_rollup_region_level.outcomes_total IS '三(七)总计: requests handled, summed';
+COMMENT ON COLUMN v_rollup_region_level.granted IS '三(一)予以公开, summed';
+COMMENT ON COLUMN v_rollup_region_level.review_total IS '行政复议 总计, summed';
+COMMENT ON COLUMN v_rollup_region_level.litigation_total IS '行政诉讼 总计, summed';
