@@ -2155,9 +2155,13 @@ WITH cells AS (
   FROM v_panel_mismatches WHERE "check" = 'carried_to_next_vs_carried_over'
 ), years AS (
   SELECT t.report_id, d.year,
-    TRY_CAST(regexp_extract(left(t.text, 300), '((?:19|20)\d\d)\s*年\s*度?\s*(?:的)?\s*(?:政府)?\s*信息公开', 1) AS INTEGER) AS title_year,
+    -- the title: <year>年(度)(政府)信息公开(工作)(年度)报告/年报 in the opening lines
+    TRY_CAST(regexp_extract(left(t.text, 300),
+      '((?:19|20)\d\d)\s*年\s*度?\s*(?:的)?\s*(?:政府)?\s*信息公开\s*(?:工作)?\s*(?:年度)?\s*(?:报告|年报)', 1) AS INTEGER) AS title_year,
+    -- the statistics period: the year it ends (统计期限…至<year>年), else a calendar year it states
     TRY_CAST(coalesce(
-      nullif(regexp_extract(t.text, '统计(?:期限|时限|时段|区间|范围)[^。\n]{0,24}?((?:19|20)\d\d)\s*年', 1), ''),
+      nullif(regexp_extract(t.text, '统计(?:期限|时限|时段|区间|范围)[^。\n]{0,40}?至\s*((?:19|20)\d\d)\s*年', 1), ''),
+      nullif(regexp_extract(t.text, '统计(?:期限|时限|时段|区间|范围)[^。\n]{0,24}?((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日', 1), ''),
       nullif(regexp_extract(t.text, '((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日(?:起)?\s*(?:至|到|—|-)\s*(?:(?:19|20)\d\d\s*年\s*)?12\s*月\s*31\s*日', 1), '')
     ) AS INTEGER) AS period_year
   FROM report_texts t JOIN dim_reports d USING (report_id)
