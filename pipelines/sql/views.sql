@@ -2171,17 +2171,28 @@ WITH cells AS (
            title_year, period_year, coalesce(CAST(year AS VARCHAR), 'none')),
     CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(period_year AS DOUBLE), CAST(title_year AS DOUBLE)
   FROM years WHERE title_year IS NOT NULL AND period_year IS NOT NULL AND title_year <> period_year
+), gaps AS (
+  -- a body that reported before and after a year with no report read (coverage by body and year)
+  SELECT report_id, 'signal.missing_year', 'year',
+    format('the same body has reports for {} and {} but none for {}', prev_year, year,
+           CASE WHEN year - prev_year = 2 THEN CAST(prev_year + 1 AS VARCHAR)
+                ELSE format('{}–{}', prev_year + 1, year - 1) END),
+    CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(prev_year AS DOUBLE), CAST(year AS DOUBLE)
+  FROM (SELECT report_id, year, lag(year) OVER (PARTITION BY agency_key ORDER BY year) AS prev_year
+        FROM dim_reports WHERE agency_key IS NOT NULL AND year IS NOT NULL)
+  WHERE year - prev_year > 1
 )
 SELECT s.report_id, s."check", s.subject, 'warning' AS severity, false AS passed, s.detail,
   s.fact_table, s.key1, s.key2, s.expected, s.found
-FROM (SELECT * FROM copied UNION ALL SELECT * FROM zero UNION ALL SELECT * FROM carry UNION ALL SELECT * FROM title_year) s
+FROM (SELECT * FROM copied UNION ALL SELECT * FROM zero UNION ALL SELECT * FROM carry UNION ALL SELECT * FROM title_year
+      UNION ALL SELECT * FROM gaps) s
 ORDER BY s.report_id, s."check", s.subject;
-COMMENT ON VIEW v_audit_signals IS 'Audit signals beyond a report''s own arithmetic, one row each, shaped like check_results: signal.copied_table (a fact table whose printed cells equal the same body''s previous-year report exactly, at least 3 non-zero), signal.zero_table (a table printed all 0 while the prose states non-zero figures for its cells), signal.carry_over (上年结转 of year N+1 ≠ 结转下年度 of year N, same body by agency_key), signal.title_year (the title''s year ≠ the statistics period the text states). The audit page shows them beside the failing checks.';
+COMMENT ON VIEW v_audit_signals IS 'Audit signals beyond a report''s own arithmetic, one row each, shaped like check_results: signal.copied_table (a fact table whose printed cells equal the same body''s previous-year report exactly, at least 3 non-zero), signal.zero_table (a table printed all 0 while the prose states non-zero figures for its cells), signal.carry_over (上年结转 of year N+1 ≠ 结转下年度 of year N, same body by agency_key), signal.title_year (the title''s year ≠ the statistics period the text states), signal.missing_year (a body with reports before and after a year that has none). The audit page shows them beside the failing checks.';
 COMMENT ON COLUMN v_audit_signals.subject IS 'The fact table, the cell (carried_over/total) or year';
 COMMENT ON COLUMN v_audit_signals.severity IS 'Always warning: a signal asks for a look, it proves nothing';
 COMMENT ON COLUMN v_audit_signals.passed IS 'Always false';
-COMMENT ON COLUMN v_audit_signals.expected IS 'carry_over: the previous year''s 结转下年度; zero_table: the prose figure; title_year: the statistics period''s year';
-COMMENT ON COLUMN v_audit_signals.found IS 'carry_over: this year''s 上年结转; zero_table: 0; title_year: the title''s year';
+COMMENT ON COLUMN v_audit_signals.expected IS 'carry_over: the previous year''s 结转下年度; zero_table: the prose figure; title_year: the statistics period''s year; missing_year: the year of the body''s report before the gap';
+COMMENT ON COLUMN v_audit_signals.found IS 'carry_over: this year''s 上年结转; zero_table: 0; title_year: the title''s year; missing_year: this report''s year';
 
 -- ------------------------------------------------------------------ roll-ups by region and level
 -- A report's administrative level: a government's own report (province, city, county, town)

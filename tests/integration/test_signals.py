@@ -1,6 +1,6 @@
 """Audit signals beyond a report's own arithmetic (v_audit_signals, shown on the audit
 page): a copied report, an all-zero table beside non-zero prose, 上年结转 (N+1) ≠ 结转下年度
-(N) for the same body, a title year that is not the statistics period — on synthetic
+(N) for the same body, a title year that is not the statistics period, a year missing between two — on synthetic
 reports, and on a real sample copied as next year's report."""
 import re
 import shutil
@@ -34,7 +34,8 @@ def _synthetic(path):
     frames = {t: schemas.empty_frame(t) for t in schemas.PUBLISHED}
     reports = [("a22", "某县人民政府", "某县", 2022), ("a23", "某县人民政府", "某县", 2023),
                ("b22", "某市某局", "某局", 2022), ("b23", "某市某局", "某局", 2023),
-               ("z23", "某区人民政府", "某区", 2023), ("t23", "某镇人民政府", "某镇", 2023)]
+               ("z23", "某区人民政府", "某区", 2023), ("t23", "某镇人民政府", "某镇", 2023),
+               ("g20", "某乡人民政府", "某乡", 2020), ("g23", "某乡人民政府", "某乡", 2023)]
     frames["dim_reports"] = pd.DataFrame([dict(report_id=r, source_path=f"{r}.txt", agency=a, agency_key=k, year=y,
                                                format_version="f2021", parse_status="ok", tables_found="t3,t4")
                                           for r, a, k, y in reports]).reindex(
@@ -67,7 +68,8 @@ def test_signals_on_synthetic_reports(tmp_path):
     wh = _synthetic(tmp_path / "wh")
     got = {(r[0], r[1]): r for r in _signals(wh)}
     assert set(got) == {("a23", "signal.copied_table"), ("a23", "signal.carry_over"),
-                        ("z23", "signal.zero_table"), ("t23", "signal.title_year")}
+                        ("z23", "signal.zero_table"), ("t23", "signal.title_year"), ("g23", "signal.missing_year")}
+    assert "none for 2021–2022" in got[("g23", "signal.missing_year")][7]
     assert got[("a23", "signal.copied_table")][2] == "fct_outcomes"
     assert "a22.txt" in got[("a23", "signal.copied_table")][7]
     assert got[("a23", "signal.carry_over")][3:7] == ("carried_over", "total", 5.0, 7.0)
@@ -76,7 +78,7 @@ def test_signals_on_synthetic_reports(tmp_path):
     # on the audit page, in Chinese, each with its evidence
     d = audit_data(wh / "ogi.duckdb")
     sig = {(f["id"], f["check"]): f for f in d["failures"] if f["check"].startswith("signal.")}
-    assert len(sig) == 4 and all(f["evidence"] for f in sig.values())
+    assert len(sig) == 5 and all(f["evidence"] for f in sig.values())
     assert sig[("t23", "signal.title_year")]["evidence"].startswith("某镇人民政府2023年")
     assert d["texts"]["signal.carry_over"]["title_zh"] == "上年结转不一致"
     assert {c["check"] for c in d["checks"]} >= {"signal.copied_table", "signal.zero_table"}
