@@ -7,7 +7,7 @@ RAW ?= raw
 WAREHOUSE ?= warehouse
 N ?= 20000
 
-.PHONY: run test eval bench docs audit venv compiled
+.PHONY: run test eval bench bench-hostile docs audit venv compiled
 .PHONY: chromium notebook
 
 # pip prints each package as it goes (a first install takes a few minutes)
@@ -38,6 +38,11 @@ eval: compiled
 
 bench: compiled
 	$(VENV)/bin/ogi bench --n $(N)
+	$(VENV)/bin/ogi bench --hostile
+
+# issue 17's hostile folder alone: one run's time, peak memory per process, each bad path's fate
+bench-hostile: compiled
+	$(VENV)/bin/ogi bench --hostile
 
 # The audit page is tested in Debian's chromium (tests/browser/test_audit.py), with a CJK font so
 # screenshots show Chinese: installed when missing if we are root with apt-get; otherwise

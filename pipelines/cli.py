@@ -76,8 +76,12 @@ def run(raw: str, warehouse: str, workers: int | None, no_cache: bool, quiet: bo
 
     if not pathlib.Path(raw).is_dir():
         raise click.ClickException(f"raw folder not found: {raw}")
+    from .runlock import RunLocked
+
     try:
         s = run_pipeline(raw, warehouse, workers=workers, use_cache=not no_cache, progress=not quiet)
+    except RunLocked as e:
+        raise click.ClickException(str(e)) from None
     except Exception as e:  # noqa: BLE001 - recorded, then reported as a failed run (exit 1)
         from .publish import record_failed_run
 
@@ -190,11 +194,18 @@ def synth(n: int, out: str, seed: int, layouts: str | None, templates: str, blan
               "runs (default n/100, 20 to 200; 0: none).")
 @click.option("--pdf-ratio", is_flag=True, help="Only measure a dev PDF report's cost against a dev text report's "
               "(one worker, no cache, start-up taken off).")
+@click.option("--hostile", is_flag=True, help="Instead: 40 good reports beside hostile files and paths (zip and "
+                                               "span bombs, a huge PDF page, links, loops, a GBK name): time, "
+                                               "peak memory per process, what became of each bad path.")
 def bench(n: int, out: str | None, seed: int, workers: int | None, profile: bool, keep: bool, pdf_n: int | None,
-          pdf_ratio: bool) -> None:
+          pdf_ratio: bool, hostile: bool) -> None:
     """Benchmark: cold run, rerun with no change, rerun with 1% changed; throughput and memory;
     synthetic PDFs per core beside text."""
-    from .bench import pdf_ratio as measure_pdf_ratio, run_bench
+    from .bench import pdf_ratio as measure_pdf_ratio, run_bench, run_hostile_bench
+
+    if hostile:
+        run_hostile_bench(workers=workers, out=out, keep=keep, echo=click.echo)
+        return
 
     if pdf_ratio:
         measure_pdf_ratio(echo=click.echo, out=out)

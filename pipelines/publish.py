@@ -55,6 +55,7 @@ MARKER = "_ogi_publish.json"
 NULL_YEAR = "__HIVE_DEFAULT_PARTITION__"
 SPLIT_TABLES = (*schemas.FACT_TABLES, "report_texts")  # published as many files, carried over file by file
 WHOLE_TABLES = ("dim_reports", "check_results")          # rebuilt whole on every publish
+LISTING_TABLES = ("inputs",)  # from the folder's listing (batch.inputs_table), replaced whole on every publish
 SMALL_FILES = 8               # a partition with more files than this has its small files merged
 SMALL_BYTES = 16 * 1024**2
 JOB_BYTES = 32 * 1024**2      # input bytes per rewriting job (one output file each)
@@ -440,15 +441,18 @@ class Prepared:
 
 
 def prepare(warehouse: pathlib.Path, files: pd.DataFrame, segments: list[Segment], base: Base | None,
-            sig: str, inputs: str, unchanged: bool = False, stats: dict | None = None) -> Prepared:
+            sig: str, inputs: str, unchanged: bool = False, stats: dict | None = None,
+            listing=None) -> Prepared:
     """Decide the new warehouse: `files` (path, sha256) are the current inputs, `segments`
-    hold the reports parsed in this run, `base` the previous warehouse (or None)."""
+    hold the reports parsed in this run, `base` the previous warehouse (or None);
+    `listing` the `inputs` table (every path met), published as given."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     p = Prepared(pathlib.Path(warehouse), sig, inputs, unchanged, base, segments, stats=dict(stats or {}))
     if unchanged:
         return p
+    _prepare_listing(p, listing)
     live = files[["path", "sha256"]].sort_values("path", kind="stable")
     rids = [s[:16] for s in live["sha256"].tolist()]
     first: dict[str, str] = {}
@@ -467,8 +471,8 @@ def prepare(warehouse: pathlib.Path, files: pd.DataFrame, segments: list[Segment
     if missing:
         raise RuntimeError(f"{len(missing)} reports neither parsed nor in the previous warehouse, e.g. {sorted(missing)[:3]}")
 
-    order = pa.array(sorted(first, key=first.get))           # report ids in source_path order
-    paths = pa.array([first[r] for r in order.to_pylist()])
+    order = pa.array(sorted(first, key=first.get), pa.string())   # report ids in source_path order
+    paths = pa.array([first[r] for r in order.to_pylist()], pa.string())  # (typed: an empty folder too)
     for t in WHOLE_TABLES:
         parts = []
         if base and p.keep:
@@ -512,6 +516,12 @@ def prepare(warehouse: pathlib.Path, files: pd.DataFrame, segments: list[Segment
             elif s.ids:
                 p.new_rows[t] += sum(x.num_rows for x in segment_frames(s, t))
     return p
+
+
+def _prepare_listing(p: Prepared, listing) -> None:
+    """The `inputs` table (every path the run met) goes out whole, as discovery made it."""
+    for t in LISTING_TABLES:
+        p.whole[t] = listing.cast(schemas.arrow_schema(t)) if listing is not None else schemas.arrow_schema(t).empty_table()
 
 
 def segment_files(s: Segment, table: str) -> list[pathlib.Path]:
@@ -653,7 +663,15 @@ def run_tables(p: Prepared, tag: str) -> dict:
 
 
 def write(p: Prepared, workers: int = 2, log=None) -> dict[str, int]:
-    """Publish what `prepare` decided; returns row counts per table."""
+    """Publish what `prepare` decided; returns row counts per table. Holds the
+    warehouse's run lock (runlock: one writer at a time, leftovers of crashed runs removed)."""
+    from .runlock import run_lock
+
+    with run_lock(p.warehouse):
+        return _write(p, workers, log)
+
+
+def _write(p: Prepared, workers: int = 2, log=None) -> dict[str, int]:
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
@@ -984,7 +1002,7 @@ def _duckdb_schema(con, tables) -> None:
 def _duckdb_build(db: pathlib.Path, pq_dir: pathlib.Path, ref: dict, workers: int) -> None:
     con = _duckdb_connect(db, workers)
     try:
-        _duckdb_schema(con, (*schemas.PUBLISHED, *ref))
+        _duckdb_schema(con, (*schemas.PUBLISHED, *LISTING_TABLES, *ref))
         _duckdb_insert(con, pq_dir, (*schemas.PUBLISHED, *ref))
         con.execute("CHECKPOINT")
     finally:
@@ -996,7 +1014,7 @@ def _duckdb_start(p: Prepared, db: pathlib.Path, ref: dict, workers: int):
     from memory (the same rows their Parquet files get); returns the open connection."""
     con = _duckdb_connect(db, workers)
     try:
-        _duckdb_schema(con, (*schemas.PUBLISHED, *ref))
+        _duckdb_schema(con, (*schemas.PUBLISHED, *LISTING_TABLES, *ref))
         for t, at in {**p.whole, **ref}.items():
             if at.num_rows:
                 cols = ", ".join(f'"{c}"' for c in schemas.tables()[t].column_names)
@@ -1071,7 +1089,7 @@ def _duckdb_update(p: Prepared, db: pathlib.Path, pq_dir: pathlib.Path, workers:
             dup = " OR \"check\" = 'duplicate_file'" if t == "check_results" else ""
             con.execute(f"DELETE FROM {t} WHERE report_id IN (SELECT report_id FROM redo_ids){dup}")
             con.execute(f"INSERT INTO {t} {_select(t, _published_files(pq_dir, t), 'WHERE report_id IN (SELECT report_id FROM redo_ids)' + dup)}")
-        for t in RUN_TABLES:
+        for t in (*LISTING_TABLES, *RUN_TABLES):  # replaced whole
             con.execute(f"DELETE FROM {t}")
             con.execute(f"INSERT INTO {t} {_select(t, _published_files(pq_dir, t))}")
         for t in SPLIT_TABLES:
@@ -1134,7 +1152,7 @@ class TableRows:
     def new_rows(self) -> int:
         if self.prepared.unchanged:
             return 0
-        if self.table in WHOLE_TABLES:
+        if self.table in WHOLE_TABLES or self.table in LISTING_TABLES:
             return self.prepared.whole[self.table].num_rows
         return self.prepared.new_rows.get(self.table, 0)
 
@@ -1145,6 +1163,8 @@ class TableRows:
         p = self.prepared
         if p.unchanged:
             return {"rows": 0, "failures": 0}
+        if self.table in LISTING_TABLES:
+            return validate(self.table, p.whole[self.table])
         if self.table in WHOLE_TABLES:
             # rows of new reports, moved reports and duplicates; the others were validated before
             import pyarrow as pa
