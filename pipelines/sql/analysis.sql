@@ -64,7 +64,7 @@ COMMENT ON COLUMN v_report_rates.litigation_correction_rate IS '行政诉讼纠�
 -- ------------------------------------------------------------------ cross-year panel
 CREATE OR REPLACE VIEW v_agency_panel AS
 WITH fig AS (
-  SELECT d.report_id, d.agency, d.agency_id, d.year,
+  SELECT d.report_id, d.agency, coalesce(d.agency_id, d.agency_key) AS agency_id, d.year,
     (SELECT max(value) FROM fct_applications a WHERE a.report_id = d.report_id
        AND a.stage = 'carried_over' AND a.applicant_type = 'total') AS carried_over,
     (SELECT max(value) FROM fct_applications a WHERE a.report_id = d.report_id
@@ -82,7 +82,7 @@ WITH fig AS (
     (SELECT max(value) FROM fct_proactive_disclosures p WHERE p.report_id = d.report_id
        AND p.item = 'regulations' AND p.measure = 'in_force') AS regulations_in_force
   FROM dim_reports d
-  WHERE d.agency_id IS NOT NULL AND d.year IS NOT NULL
+  WHERE coalesce(d.agency_id, d.agency_key) IS NOT NULL AND d.year IS NOT NULL
 )
 SELECT cur.agency_id, cur.agency, cur.year, nxt.year AS next_year,
   cur.report_id, nxt.report_id AS next_report_id, nxt.agency AS next_agency,
