@@ -161,7 +161,9 @@ def test_verified_cells_are_right_on_seeds_and_dev(capsys):
     n2, v2 = _verified_against_gold(_corpus(DEV), load_gold(DEV_GOLD))
     with capsys.disabled():
         print(f"\nverified: seeds {v1}/{n1}, dev {v2}/{n2}, together {(v1 + v2) / (n1 + n2):.1%} of table cells")
-    assert v1 + v2 > 0
+    # the issue's aim is 90%; the rest today: table 二 (no identity), seed 001's 予以公开 row
+    # (derived, so the outcome sums over it are not evaluated), hongze-2023's printed 总计 errors
+    assert (v1 + v2) / (n1 + n2) >= 0.86
 
 
 def test_page_of_pdf_cells():
