@@ -35,7 +35,7 @@ eval: compiled
 bench: compiled
 	$(VENV)/bin/ogi bench --n $(N)
 
-# The audit page is tested in Debian's chromium (tests/test_audit.py), with a CJK font so
+# The audit page is tested in Debian's chromium (tests/browser/test_audit.py), with a CJK font so
 # screenshots show Chinese: installed when missing if we are root with apt-get; otherwise
 # say so (the browser tests then skip with that reason, or fail when OGI_REQUIRE_BROWSER=1).
 chromium:

@@ -2,7 +2,7 @@
 stdlib's own parse of each pattern: the literal text every match must contain or start
 with, and the characters a match can start with, so that a pattern is not run over text
 or positions where it cannot match. Pure speed devices: they never change what a pattern
-finds (tests/test_regexes.py)."""
+finds (tests/unit/test_regexes.py)."""
 from __future__ import annotations
 
 import importlib

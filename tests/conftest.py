@@ -1,4 +1,5 @@
-"""Shared test fixtures: where the seeds, the shared gold and the dev corpus are."""
+"""Shared test fixtures (where the seeds, the shared gold and the dev corpus are) and the
+markers unit / integration / browser given by a test's folder."""
 import csv
 import pathlib
 
@@ -29,3 +30,15 @@ def seed_gold():
 
 def sample(name_prefix: str) -> pathlib.Path:
     return next(SAMPLES.glob(f"{name_prefix}_*.txt"))
+
+
+# Each test is marked by its folder: unit (plain functions, seconds: `pytest -m unit`),
+# integration (whole runs, the warehouse, gold corpora), browser (the audit page in Chromium).
+LAYERS = ("unit", "integration", "browser")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        layer = pathlib.Path(str(item.fspath)).parent.name
+        if layer in LAYERS:
+            item.add_marker(getattr(pytest.mark, layer))

@@ -16,7 +16,7 @@ from pipelines.extract import _read_interpreted, extract_report
 from conftest import DEV, SHARED
 from test_fuzz_precision import KINDS, _perturb
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from conftest import ROOT  # noqa: E402
 needs_build = pytest.mark.skipif(not compiled.active(), reason=f"compiled parser not in use: {compiled.status()}")
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT  # noqa: E402
 if str(ROOT) not in sys.path:  # allow plain `pytest` without an installed package
     sys.path.insert(0, str(ROOT))
 
