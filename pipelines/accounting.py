@@ -29,11 +29,10 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from .identities import GROUPS, NON_OUTCOME
+from .identities import GROUPS, NON_OUTCOME, t3_fact_table
 from .labels import templates
 from .model import Check, Fact
 
-T3_APPLICATION_ROWS: Final = ("new_received", "carried_over", "carried_to_next")
 TABLE_NAMES: Final = {"t2": "table 二", "t3": "table 三", "t4": "table 四", "pre2019": "the statistics table"}
 FACT_TABLE: Final = {"t2": "fct_proactive_disclosures", "t4": "fct_review_litigation"}
 
@@ -218,7 +217,7 @@ def template_cells(fmt: str | None, tables: list[str], t3_columns: list[str] | N
         split = (fmt == "f2021") if t3_split_other is None else t3_split_other
         rows = t3["rows_head"] + (t3["rows_other_split"] if split else t3["rows_other_single"]) + t3["rows_tail"]
         for r in rows:
-            ft = "fct_applications" if r in T3_APPLICATION_ROWS else "fct_outcomes"
+            ft = t3_fact_table(r)
             for c in cols:
                 out.append(("t3", ft, r, c))
     if "t4" in tables:

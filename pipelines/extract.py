@@ -16,6 +16,7 @@ import pathlib
 from . import PARSER_VERSION, compiled
 from .accounting import account, page_of, pre2019_cells, t3_verified, t4_verified, template_cells
 from .decode import DecodeError, decode_bytes
+from .identities import t3_fact_table
 from .labels import templates
 from .metadata import agency_key, detect_format, read_metadata
 from .model import Check, Fact, ReportResult
@@ -27,7 +28,6 @@ from .table3 import read_t3
 from .table4 import read_t4
 from .textnorm import label_key, normalize_text
 
-T3_APPLICATION_ROWS: Final = ("new_received", "carried_over", "carried_to_next")
 # inputs read by pages: a fact's page is counted from the form feeds of their text
 UNPAGED_FORMATS: Final = ("text", "html", "docx")
 
@@ -157,7 +157,7 @@ def _extract_text(report: dict, text: str) -> ReportResult:
                     complete = False
                     continue
                 n_rows += 1
-                table = "fct_applications" if code in T3_APPLICATION_ROWS else "fct_outcomes"
+                table = t3_fact_table(code)
                 for col, c in zip(r3.columns, cells):
                     if "missing_cell" in c.flags:
                         continue  # explained in check_results (t3.missing_cell)

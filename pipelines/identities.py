@@ -10,18 +10,22 @@ from __future__ import annotations
 import functools
 from typing import Any, Iterable, Final
 
+from schemas import codes
+
+from .labels import templates
+
 Failure = tuple[str, str, float, float]
 
 NON_OUTCOME: Final = ("new_received", "carried_over", "total", "carried_to_next")
-GROUPS: Final = {
-    "withheld": ("withheld.state_secret", "withheld.prohibited_by_law", "withheld.security_stability",
-                 "withheld.third_party_rights", "withheld.internal_affairs", "withheld.process_information",
-                 "withheld.enforcement_file", "withheld.administrative_query"),
-    "unable": ("unable.not_held", "unable.needs_creation", "unable.unclear_after_correction"),
-    "not_processed": ("not_processed.petition_complaint", "not_processed.duplicate", "not_processed.publication",
-                      "not_processed.excessive_repeat", "not_processed.confirm_or_reissue"),
-    "other": ("other.no_correction", "other.unpaid_fee", "other.other"),
-}
+# table 三's groups (a subtotal row over its sub-rows): pipelines/data/templates.yaml t3.groups
+GROUPS: Final[dict[str, tuple[str, ...]]] = {g: tuple(kids) for g, kids in templates()["t3"]["groups"].items()}
+# table 三's rows published in fct_applications (the stage codes of schemas/codes.csv); the others in fct_outcomes
+APPLICATION_ROWS: Final = frozenset(c.code for c in codes() if c.dimension == "stage")
+
+
+def t3_fact_table(row: str) -> str:
+    """The fact table a row of table 三 is published in."""
+    return "fct_applications" if row in APPLICATION_ROWS else "fct_outcomes"
 
 
 def subtotals(codes) -> dict[str, list[str]]:

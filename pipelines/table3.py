@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, final, Final
 
 from .accounting import t3_not_evaluated
-from .identities import GROUPS, NON_OUTCOME, column_failures, outcome_rows, row_failures, t3_failures
+from .identities import GROUPS, NON_OUTCOME, column_failures, outcome_rows, row_failures, t3_failures, t3_fact_table
 from .digitruns import candidates_text, digits_of, looks_flattened, split_run
 from .labels import find_all_labels, templates
 from .model import Check
@@ -566,7 +566,7 @@ def _read_by_order(nums: list[Tok], columns, legal, split_other_hint: bool, even
     for code, row in reading.rows.items():
         for col, c in zip(columns, row or []):
             if "missing_cell" in c.flags:
-                table = "fct_applications" if code in ("new_received", "carried_over", "carried_to_next") else "fct_outcomes"
+                table = t3_fact_table(code)
                 reading.checks.append(Check("t3.missing_cell", f"{code}/{col}", False,
                                             f"cell {code}/{col} is not printed; the identities give {c.value:g}; "
                                             "not published", "warning", table, code, col, c.value, None))
@@ -592,7 +592,7 @@ def _identity_checks(reading: T3Reading, legal, fails) -> list[Check]:
                 k1, k2 = "total", subject
                 what = "新收 + 结转 − 结转下年度" if name == "t3.balance" else "sum of the outcome rows"
                 detail = f"column {subject}: {what} = {exp:g} but (七)总计 is {found:g}"
-            table = "fct_applications" if k1 in ("new_received", "carried_over", "carried_to_next") else "fct_outcomes"
+            table = t3_fact_table(k1)
             cell: list[Any] = (reading.rows.get(k1) or [None] * len(reading.columns))
             ci = reading.columns.index(k2) if k2 in reading.columns else -1
             c = cell[ci] if cell and ci >= 0 and cell[ci] is not None else None

@@ -17,8 +17,6 @@ import yaml
 
 HERE = pathlib.Path(__file__).resolve().parent
 
-FACT_TABLES = ("fct_applications", "fct_outcomes", "fct_proactive_disclosures", "fct_review_litigation")
-PUBLISHED = ("dim_reports", *FACT_TABLES, "check_results", "report_texts")
 
 
 @dataclass(frozen=True)
@@ -74,6 +72,11 @@ def tables() -> dict[str, Table]:
                           primary_key=tuple(t.get("primary_key", ())), keys=tuple(t.get("keys", ())),
                           fact=bool(t.get("fact", False)))
     return out
+
+
+# the fact tables are those tables.yaml marks `fact: true`, in its order
+FACT_TABLES = tuple(name for name, t in tables().items() if t.fact)
+PUBLISHED = ("dim_reports", *FACT_TABLES, "check_results", "report_texts")   # written from the reports each run
 
 
 @functools.cache
