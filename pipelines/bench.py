@@ -6,7 +6,10 @@ files were edited), measuring wall time, throughput and the peak resident memory
 run's whole process tree, scoring the result against the synthetic truth with
 `../shared/tools/score.py` (and the same arithmetic in DuckDB for the whole corpus),
 and timing `extract_report` on the smallest to the largest reports to show that parse
-cost grows linearly with size. Optionally (`--profile`) a cProfile of a cold run.
+cost grows linearly with size; a set of synthetic text-layer PDFs read by one worker
+(PDF reports/s and pages/s per core beside text's); `pdf_ratio` (`ogi bench --pdf-ratio`):
+a dev PDF report's cost against a dev text report's, one worker, no cache. Optionally
+(`--profile`) a cProfile of a cold run.
 Not part of the test suite; no Dagster imports (the runs are subprocesses).
 """
 from __future__ import annotations
@@ -74,18 +77,23 @@ def ogi_run(raw: pathlib.Path, wh: pathlib.Path, workers: int) -> dict:
     env = {**os.environ, "OGI_WORKERS": str(workers)}
     cmd = [sys.executable, "-m", "pipelines.cli", "run", "--raw", str(raw), "--warehouse", str(wh), "--quiet",
            "--workers", str(workers)]
+    import resource
+
     t0 = time.perf_counter()
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     with PeakRSS(proc.pid) as mem:
         out, err = proc.communicate()
     wall = time.perf_counter() - t0
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)  # the run's process tree, as reaped
     if proc.returncode != 0:
         raise RuntimeError(f"ogi run failed ({proc.returncode}):\n{out}\n{err[-4000:]}")
     last = json.loads((wh / "state" / "last_run.json").read_text(encoding="utf-8"))
     marker = json.loads((wh / "parquet" / "_ogi_publish.json").read_text(encoding="utf-8"))
     cells = sum(last["rows"].get(t, 0) for t in ("fct_applications", "fct_outcomes", "fct_proactive_disclosures",
                                                   "fct_review_litigation"))
-    return {"wall": wall, "peak": mem.peak, "files": last["files"], "parsed": last["parsed"],
+    return {"wall": wall, "cpu": cpu, "peak": mem.peak, "files": last["files"], "parsed": last["parsed"],
             "cached": last["cached"], "unchanged": last["unchanged"], "cells": cells, "stdout": out,
             "publish": marker.get("seconds", {}), "duckdb": marker.get("duckdb"), "extract_s": last.get("seconds"),
             "steps": last.get("step_seconds", {}), "run_s": last.get("run_seconds")}
@@ -294,13 +302,127 @@ def profile_cold(corpus: pathlib.Path, work: pathlib.Path, n: int, echo) -> None
         echo(f"  {ct:7.2f} s  {ct / total:6.1%}  {name}")
 
 
+def _pdf_pages(paths) -> int:
+    import pypdfium2 as pdfium
+
+    n = 0
+    for p in paths:
+        doc = pdfium.PdfDocument(pathlib.Path(p).read_bytes())
+        n += len(doc)
+        doc.close()
+    return n
+
+
+def _run_one_worker(raw: pathlib.Path, wh: pathlib.Path) -> dict:
+    """`ogi run` with one worker and no cache (OGI_WORKERS=1 OGI_CACHE=0), from scratch."""
+    shutil.rmtree(wh, ignore_errors=True)
+    old = os.environ.get("OGI_CACHE")
+    os.environ["OGI_CACHE"] = "0"
+    try:
+        return ogi_run(raw, wh, 1)
+    finally:
+        if old is None:
+            os.environ.pop("OGI_CACHE", None)
+        else:
+            os.environ["OGI_CACHE"] = old
+
+
+PDF_RATIO_PDFS = ("hongze-2023.pdf", "hongze-2024.pdf", "huaian-2024.pdf")
+PDF_RATIO_TEXTS = ("shkw-2024.md", "shoffice-2025.md", "shuyang-2025.txt")
+
+
+def pdf_ratio(echo=print, out: str | None = None, pdf_copies: int = 20, text_copies: int = 200) -> dict:
+    """What a PDF report costs against a text report, in one run with one worker and no
+    cache: the three dev PDFs each copied `pdf_copies` times (made distinct by a PDF
+    comment line after %%EOF) against three dev text reports each copied `text_copies`
+    times (made distinct by trailing spaces); each folder run by `ogi run`, the start-up
+    (a one-file run) taken off. Prints the ratio and PDF pages/s per core."""
+    dev = SHARED / "corpus" / "dev"
+    missing = [n for n in PDF_RATIO_PDFS + PDF_RATIO_TEXTS if not (dev / n).exists()]
+    if missing:
+        raise FileNotFoundError(f"dev corpus files not found in {dev}: {missing} (set OGI_SHARED)")
+    work = pathlib.Path(out) if out else pathlib.Path(tempfile.mkdtemp(prefix="ogi-pdfratio-"))
+    try:
+        folders = {}
+        for kind, names, copies in (("pdf", PDF_RATIO_PDFS, pdf_copies), ("text", PDF_RATIO_TEXTS, text_copies)):
+            raw = work / f"raw-{kind}"
+            shutil.rmtree(raw, ignore_errors=True)
+            raw.mkdir(parents=True)
+            for name in names:
+                data = (dev / name).read_bytes()
+                stem, ext = os.path.splitext(name)
+                for i in range(copies):
+                    tail = b"%%ogi-bench copy %d\n" % i if kind == "pdf" else b"\n" + b" " * i + b"\n"
+                    (raw / f"{stem}-{i:03d}{ext}").write_bytes(data + tail)
+            folders[kind] = raw
+        one = work / "raw-one"
+        shutil.rmtree(one, ignore_errors=True)
+        one.mkdir()
+        shutil.copy(dev / PDF_RATIO_TEXTS[0], one / PDF_RATIO_TEXTS[0])
+        echo(f"ogi bench --pdf-ratio: {len(PDF_RATIO_PDFS)} dev PDFs x {pdf_copies} against {len(PDF_RATIO_TEXTS)} dev "
+             f"text reports x {text_copies}; OGI_WORKERS=1 OGI_CACHE=0; work folder {work}")
+        start = _run_one_worker(one, work / "wh-one")
+        runs = {k: _run_one_worker(raw, work / f"wh-{k}") for k, raw in folders.items()}
+        pages = _pdf_pages(sorted(folders["pdf"].iterdir()))
+        res: dict = {"startup_wall_s": start["wall"], "startup_cpu_s": start["cpu"], "pages": pages}
+        # CPU seconds of the run's process tree (user + system) measure the work when other
+        # processes share the cores; wall seconds where the machine is otherwise idle
+        for k, r in runs.items():
+            net_cpu = max(r["cpu"] - start["cpu"], 1e-9)
+            net_wall = max(r["wall"] - start["wall"], 1e-9)
+            res[k] = {"files": r["files"], "wall_s": r["wall"], "cpu_s": r["cpu"], "net_cpu_s": net_cpu,
+                      "net_wall_s": net_wall, "cpu_ms_per_report": net_cpu / r["files"] * 1000,
+                      "wall_ms_per_report": net_wall / r["files"] * 1000, "cells": r["cells"]}
+            echo(f"  {k:<5} {r['files']:>4} reports: {r['cpu']:6.1f} CPU s ({r['wall']:6.1f} s wall); after start-up "
+                 f"{res[k]['cpu_ms_per_report']:6.1f} CPU ms a report ({res[k]['wall_ms_per_report']:6.1f} ms wall), "
+                 f"{r['files'] / net_cpu:6.1f} reports/s per core; {r['cells']:,} cells")
+        echo(f"  start-up (a one-file run): {start['cpu']:.1f} CPU s ({start['wall']:.1f} s wall)")
+        res["ratio"] = res["pdf"]["cpu_ms_per_report"] / res["text"]["cpu_ms_per_report"]
+        res["ratio_wall"] = res["pdf"]["wall_ms_per_report"] / res["text"]["wall_ms_per_report"]
+        res["pdf_pages_per_s"] = pages / res["pdf"]["net_cpu_s"]
+        echo(f"a PDF report costs {res['ratio']:.1f}x a text report in CPU time ({res['ratio_wall']:.1f}x in wall "
+             f"time; target <= 10x); PDF: {res['pdf_pages_per_s']:.1f} pages/s per core ({pages} pages, "
+             f"{pages / res['pdf']['files']:.1f} a report)")
+        return res
+    finally:
+        if not out:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def pdf_section(n: int, work: pathlib.Path, seed: int, text_cold: dict, workers: int, echo) -> dict:
+    """Synthetic text-layer PDFs (synth's `pdf` layout) read cold by one worker: PDF
+    reports/s and pages/s per core beside the text corpus's cold reports/s per core."""
+    corpus, wh = work / "corpus-pdf", work / "warehouse-pdf"
+    shutil.rmtree(corpus, ignore_errors=True)
+    t0 = time.perf_counter()
+    synth.generate(n, corpus, seed=seed, layouts=("pdf",), workers=workers)
+    gen = time.perf_counter() - t0
+    r = _run_one_worker(corpus / "reports", wh)
+    files = sorted(p for p in (corpus / "reports").rglob("*.pdf"))
+    pages = _pdf_pages(files)
+    s = score_duckdb(corpus / "gold", wh / "ogi.duckdb")
+    text_per_core = text_cold["files"] / text_cold["wall"] / workers
+    out = {"files": r["files"], "wall": r["wall"], "pages": pages, "reports_per_s": r["files"] / r["wall"],
+           "pages_per_s": pages / r["wall"], "text_reports_per_s_per_core": text_per_core, "score": s}
+    echo(f"\nPDF reports (synth layout pdf, {n} made in {gen:.1f} s, {pages} pages), cold, 1 worker: "
+         f"{r['wall']:.1f} s wall (start-up included), {out['reports_per_s']:.1f} PDF reports/s per core, "
+         f"{out['pages_per_s']:.1f} pages/s per core; text (cold run above): {text_per_core:,.0f} reports/s per core; "
+         f"recall {s['recall']:.2%} precision {s['precision']:.2%} ({s['wrong']} wrong, {s['missing']} missing)")
+    return out
+
+
 def _fmt_bytes(b: int) -> str:
     return f"{b / 1024**2:,.0f} MB"
 
 
 def run_bench(n: int = 20000, out: str | None = None, seed: int = 0, workers: int | None = None,
-              profile: bool = False, keep: bool = False, echo=print, change_frac: float = 0.01) -> dict:
+              profile: bool = False, keep: bool = False, echo=print, change_frac: float = 0.01,
+              pdf_n: int | None = None) -> dict:
+    """`pdf_n`: synthetic PDF reports read after the text runs (default n/100, at least 20, at
+    most 200; 0: none)."""
     workers = workers or synth.default_workers()
+    if pdf_n is None:
+        pdf_n = min(200, max(20, n // 100))
     work = pathlib.Path(out) if out else pathlib.Path(tempfile.mkdtemp(prefix="ogi-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     corpus, wh = work / "corpus", work / "warehouse"
@@ -371,6 +493,8 @@ def run_bench(n: int = 20000, out: str | None = None, seed: int = 0, workers: in
             fixed = lo["ms"] - slope * lo["bytes"] / 1024
             echo(f"    {lo['layout']:<11}{hi['bytes'] / lo['bytes']:>5.1f}× the bytes, {hi['ms'] / lo['ms']:>4.1f}× the time: "
                  f"≈ {fixed:.2f} ms + {slope * 1000:.0f} µs per KB")
+        if pdf_n:
+            result["pdf"] = pdf_section(pdf_n, work, seed, runs["cold"], workers, echo)
         if profile:
             profile_cold(corpus, work, min(n, 2000), echo)
         return result

@@ -125,9 +125,9 @@ def docs(check: bool) -> None:
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Writes OUT/reports/ and OUT/gold/.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same corpus.")
 @click.option("--layouts", default=None, help="Comma-separated subset of: cells, tabrows, blanklines, pipes, "
-                                              "markdown, html (default: all).")
+                                              "markdown, html, pdf (default: all but pdf).")
 @click.option("--templates", default="f2019,f2021", show_default=True, help="Comma-separated: f2019, f2021.")
-@click.option("--blanks", is_flag=True, help="Print some zero cells blank (cells and pipes layouts).")
+@click.option("--blanks", is_flag=True, help="Print some zero cells blank (cells, pipes and pdf layouts).")
 @click.option("--workers", type=int, default=None, help="Processes (default: OGI_WORKERS or 2).")
 def synth(n: int, out: str, seed: int, layouts: str | None, templates: str, blanks: bool, workers: int | None) -> None:
     """Generate a synthetic corpus of N reports with its ground truth (gold format)."""
@@ -152,11 +152,20 @@ def synth(n: int, out: str, seed: int, layouts: str | None, templates: str, blan
 @click.option("--workers", type=int, default=None, help="Parsing processes (default: OGI_WORKERS or 2).")
 @click.option("--profile", "profile", is_flag=True, help="Also profile the cold run (cProfile, top functions).")
 @click.option("--keep", is_flag=True, help="Keep the work folder.")
-def bench(n: int, out: str | None, seed: int, workers: int | None, profile: bool, keep: bool) -> None:
-    """Benchmark: cold run, rerun with no change, rerun with 1% changed; throughput and memory."""
-    from .bench import run_bench
+@click.option("--pdf-n", type=int, default=None, help="Synthetic PDF reports read by one worker after the text "
+              "runs (default n/100, 20 to 200; 0: none).")
+@click.option("--pdf-ratio", is_flag=True, help="Only measure a dev PDF report's cost against a dev text report's "
+              "(one worker, no cache, start-up taken off).")
+def bench(n: int, out: str | None, seed: int, workers: int | None, profile: bool, keep: bool, pdf_n: int | None,
+          pdf_ratio: bool) -> None:
+    """Benchmark: cold run, rerun with no change, rerun with 1% changed; throughput and memory;
+    synthetic PDFs per core beside text."""
+    from .bench import pdf_ratio as measure_pdf_ratio, run_bench
 
-    run_bench(n=n, out=out, seed=seed, workers=workers, profile=profile, keep=keep, echo=click.echo)
+    if pdf_ratio:
+        measure_pdf_ratio(echo=click.echo, out=out)
+        return
+    run_bench(n=n, out=out, seed=seed, workers=workers, profile=profile, keep=keep, echo=click.echo, pdf_n=pdf_n)
 
 
 

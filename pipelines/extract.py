@@ -55,8 +55,10 @@ def _failed(report: dict, reason: str, text: str = "") -> ReportResult:
     return ReportResult(report, [], [Check("parse", "file", False, reason, "error")], text)
 
 
-def to_text(data: bytes, source_path: str) -> tuple[str, str, str | None]:
-    """(raw text, file format, encoding). Raises DecodeError / formats.FormatError."""
+def to_text(data: bytes, source_path: str, notes: list[str] | None = None) -> tuple[str, str, str | None]:
+    """(raw text, file format, encoding). Raises DecodeError / formats.FormatError.
+    `notes` receives the converter's lines about parts read in a degraded way (a PDF
+    page over a size cap read as plain text)."""
     from . import formats
 
     kind = formats.sniff(data, source_path)
@@ -69,7 +71,7 @@ def to_text(data: bytes, source_path: str) -> tuple[str, str, str | None]:
             raise DecodeError("image file: needs OCR, not read")
         raise DecodeError("binary content, not a report in a known format")
     if kind in ("pdf", "docx", "html"):
-        return formats.to_text(data, kind), kind, None
+        return formats.to_text(data, kind, notes), kind, None
     text, enc = decode_bytes(data)
     return text, "text", enc
 
@@ -87,8 +89,9 @@ def _sniff_quietly(data: bytes, source_path: str) -> str | None:
 
 def extract_report(data: bytes, source_path: str) -> ReportResult:
     report = _base_report(data, source_path)
+    notes: list[str] = []
     try:
-        raw, kind, enc = to_text(data, source_path)
+        raw, kind, enc = to_text(data, source_path, notes)
     except Exception as e:  # noqa: BLE001 - every reading failure is recorded, never raised
         name = type(e).__name__
         if name not in ("DecodeError", "FormatError") and compiled.active():
@@ -103,6 +106,8 @@ def extract_report(data: bytes, source_path: str) -> ReportResult:
         res = _extract_text(report, text)
         if kind not in UNPAGED_FORMATS:
             page_of(text, res.facts)
+        for note in notes:  # e.g. a PDF page over a size cap, read without its tables
+            res.checks.append(Check("parse.degraded", "file", False, note, "warning"))
         return res
     except Exception as e:  # noqa: BLE001 - a parser bug must not stop the run
         if compiled.active():

@@ -6,7 +6,8 @@ A number is a cell value: digits with an optional sign, decimals and 万元/元 
 markers (`1.属于`, `2、`), figures with a counting unit (`16 件`, `2011年`) and page
 numbers are not values. A blank cell is a cell printed empty: only emitted where the
 layout says so (one cell per line, where a line holding only the cell separator is an
-empty cell), never for the padding of tab rows or markdown tables.
+empty cell; in a tab row, a cell holding one space: the PDF converter's mark of a ruled
+box with nothing in it), never for the padding of tab rows or markdown tables.
 """
 from __future__ import annotations
 
@@ -117,6 +118,8 @@ def tokenize(text: str, start: int, end: int) -> list[Tok]:
                         toks.append(Tok(NUM, a, a + len(c), c, float(c), None, ln_no))
                     else:
                         _cell_tokens(cell, off, ln_no, toks)
+                elif cell == " ":  # an empty box (the converters' mark, not padding): a blank cell
+                    toks.append(Tok(BLANK, off, off + 1, cell, line=ln_no))
                 off += len(cell) + 1
         else:
             for m in _CELL.finditer(line):

@@ -12,6 +12,8 @@ Output text contract (all converters):
 * plain text, one paragraph per line, in reading order;
 * every table row is ONE line, cells joined by a single TAB (``'\\t'``); empty cells
   are empty strings, so a row whose first cell is merged/empty starts with a TAB;
+  where the source tells an empty box from a slot under a merged cell (PDF rulings),
+  the empty box is one space ``' '`` (a blank cell to the parser) and the slot ``''``;
 * a blank line before and after each table;
 * rowspan / vMerge: the text is in the first row only, ``''`` in the spanned rows;
   colspan / gridSpan: the text is in the first cell, ``''`` in the others, so every
@@ -20,6 +22,9 @@ Output text contract (all converters):
   (a line break *between two CJK characters* is dropped instead, so ``商业\\n企业``
   reads ``商业企业``), stripped;
 * prose never contains a TAB (tabs become spaces), so a TAB always means a table row;
+* PDF pages are separated by one form feed (``\f``) at the end of a page's last line
+  (its last prose line, or the blank line after its last table, which then holds only
+  ``\f``); no other ``\f`` is emitted;
 * numbers are kept exactly as printed (no unit conversion, ``+`` kept).
 
 No Dagster imports here: these are pure functions of bytes.
@@ -145,15 +150,17 @@ def sniff(data: bytes, name: str = "") -> str:
     return "text"
 
 
-def to_text(data: bytes, kind: str) -> str:
+def to_text(data: bytes, kind: str, notes: list[str] | None = None) -> str:
     """Convert bytes of the given kind ('pdf', 'docx', 'html') to contract text.
 
     Kind 'text' is decoded by the text parser, not here; 'binary' is unsupported.
+    ``notes`` receives a line for every part read in a degraded way (a PDF page over
+    a size cap).
     """
     if kind == "pdf":
         from .pdf import pdf_to_text
 
-        return pdf_to_text(data)
+        return pdf_to_text(data, notes)
     if kind == "docx":
         from .docx import docx_to_text
 

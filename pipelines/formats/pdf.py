@@ -1,11 +1,15 @@
 """PDF -> contract text (see ``pipelines.formats`` for the output contract).
 
-What belongs here: reading a PDF's text layer with pdfplumber, finding its ruled
-tables, emitting each table row as one TAB-joined line and the prose around the
-tables as lines, in reading order per page, with page headers / footers (``-3-``,
-``— 4 —``, ``第3页``, ``3/5`` ...) removed. Nothing here knows about the report
-templates; stitching a table that continues on the next page is the parser's job
-(the rows are simply emitted in order).
+What belongs here: reading a PDF's text layer with pdfium (pypdfium2: each character's
+text and box, each drawn path's segments and colours), finding its ruled tables
+(the geometry is in ``pdfgeom``), emitting each table row as one TAB-joined line and the
+prose around the tables as lines, in reading order per page, with page headers /
+footers (``-3-``, ``— 4 —``, ``第3页``, ``3/5`` ...) removed, and a line holding one form
+feed (``\f``) between pages, at the end of the last line of a page (a prose line, or
+the blank line after a table), so the lines are those of a text without page breaks
+and a span's page is the number of form feeds before it plus one.
+Nothing here knows about the report templates; stitching a table that continues on
+the next page is the parser's job (the rows are simply emitted in order).
 
 How tables are found: only *visible* rulings count. WPS/Word PDFs paint a white
 filled rectangle behind every prose line and behind every table cell; those are
@@ -17,17 +21,27 @@ border) or one drawn around another table is a frame, not a table: its text is r
 as prose. Prose lines are joined into paragraphs (a line running to the right margin
 continues on the next line when that one starts at the left margin, unindented).
 The text layer is trusted as is: fonts whose ToUnicode map remaps digits cannot be
-detected here (no render check).
+detected here (no render check; the identities catch them).
+
+Size caps (a hostile or broken file must not take minutes): a page of more than
+MAX_PAGE_CHARS characters is read as pdfium's plain text (no tables); past MAX_PATHS
+drawn paths, or where its rulings are too many to cross (``pdfgeom.TooComplex``), a
+page is read as lines of text without tables. Each such page is named in ``notes``
+(the caller turns them into a failing check).
 """
 
 from __future__ import annotations
 
-import io
+import ctypes
 import re
-from collections import Counter, defaultdict
-from typing import Any
+from collections import Counter
+from typing import Any, Final
 
-from . import FormatError, NeedsOCR, clean_line, join_blocks, table_lines
+from . import FormatError, NeedsOCR, clean_cell, clean_line, table_lines
+from .pdfgeom import Box, Char, TooComplex, bbox, closing_edges, dedupe, find_tables, table_rows, table_text, text_lines
+
+MAX_PAGE_CHARS: Final = 40_000  # characters on a page beyond which it is read as plain text
+MAX_PATHS: Final = 50_000  # drawn paths on a page beyond which its rulings are not read
 
 __all__ = ["pdf_to_text", "is_page_marker"]
 
@@ -61,190 +75,341 @@ def is_page_marker(line: str, *, in_margin: bool = False) -> bool:
 
 
 # ---------------------------------------------------------------------------
-# rulings
+# reading a page with pdfium
 
 
-def _is_white(color: Any) -> bool:
-    if color is None:
-        return False
-    if isinstance(color, (int, float)):
-        return float(color) >= 0.95
-    if isinstance(color, (tuple, list)):
-        vals = [v for v in color if isinstance(v, (int, float))]
-        if len(vals) != len(color) or not vals:
-            return False
-        if len(vals) == 4:  # CMYK
-            return all(v <= 0.05 for v in vals)
-        return all(v >= 0.95 for v in vals)
-    return False
+class _Page:
+    """What one page yields: its height, characters and visible rulings, or (for a page
+    over the size caps) its plain text."""
+
+    __slots__ = ("height", "chars", "v", "h", "plain", "nchars")
+
+    def __init__(self, height: float) -> None:
+        self.height = height
+        self.chars: list[Char] = []
+        self.v: list[tuple[float, float, float]] = []
+        self.h: list[tuple[float, float, float]] = []
+        self.plain: str | None = None
+        self.nchars = 0
 
 
-def _visible_edge(e: dict) -> bool:
-    """Keep edges of visible rulings; drop the white backgrounds WPS paints."""
-    kind = e.get("object_type", "")
-    if e.get("stroke"):
-        return not _is_white(e.get("stroking_color"))
-    if kind.startswith("rect") and e.get("fill"):
-        # a filled rect is a ruling only when it is thin and not white
-        # (_rw/_rh: the source rect's size, stashed by _page_edges)
-        thin = min(e.get("_rw", 99.0), e.get("_rh", 99.0)) <= 2.0
-        return thin and not _is_white(e.get("non_stroking_color"))
-    return False
+def _white(r: int, g: int, b: int) -> bool:
+    return r >= 242 and g >= 242 and b >= 242
 
 
-def _page_edges(page) -> tuple[list[dict], list[dict]]:
-    """Visible vertical and horizontal edges of a page, with open tables closed."""
-    from pdfplumber.utils import obj_to_edges  # local: keep module import cheap
-
-    v: list[dict] = []
-    h: list[dict] = []
-    objs = list(page.lines) + list(page.rects) + list(page.curves)
-    for o in objs:
-        try:
-            edges = obj_to_edges(o)
-        except Exception:  # pragma: no cover - odd objects
+def _read_chars(R: Any, tp: Any, top_y: float) -> list[Char]:
+    """Characters (text, x0, top, x1, bottom) of a text page, pdfium's generated spaces and
+    line breaks left out. A box is the glyph's advance across and one em high on its
+    baseline (as pdfminer has it, less the font's descent): every font on a baseline
+    then has the same top, whatever its ascent (pdfium's loose box follows the font's
+    ascent, which splits a line where a bold run meets regular text)."""
+    n = R.FPDFText_CountChars(tp)
+    rect = R.FS_RECTF()
+    prect = ctypes.byref(rect)
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    pox, poy = ctypes.byref(ox), ctypes.byref(oy)
+    mat = R.FS_MATRIX()
+    pmat = ctypes.byref(mat)
+    get_unicode, get_box, is_gen = R.FPDFText_GetUnicode, R.FPDFText_GetLooseCharBox, R.FPDFText_IsGenerated
+    get_origin, get_size, get_matrix = R.FPDFText_GetCharOrigin, R.FPDFText_GetFontSize, R.FPDFText_GetMatrix
+    out: list[Char] = []
+    append = out.append
+    pending_high = 0
+    last_key = (0.0, 0.0, 0.0, 0.0)
+    last_em = 0.0
+    for i in range(n):
+        u = get_unicode(tp, i)
+        if u < 0x21:
+            if u != 0x20 or is_gen(tp, i):
+                continue
+        elif 0xD800 <= u < 0xDC00:
+            pending_high = u
             continue
-        rw = o.get("x1", 0) - o.get("x0", 0)
-        rh = o.get("bottom", 0) - o.get("top", 0)
-        for e in edges:
-            e = dict(e)
-            e["_rw"], e["_rh"] = rw, rh
-            if not _visible_edge(e):
+        elif 0xDC00 <= u < 0xE000:
+            if not pending_high:
                 continue
-            if e["orientation"] == "v" and e["bottom"] - e["top"] >= 1:
-                v.append(e)
-            elif e["orientation"] == "h" and e["x1"] - e["x0"] >= 1:
-                h.append(e)
-    h.extend(_closing_edges(v, h))
-    return v, h
-
-
-def _closing_edges(v: list[dict], h: list[dict], tol: float = 2.0) -> list[dict]:
-    """Horizontal edges that close tables cut by a page break.
-
-    Where >= 2 vertical rulings end (or start) at the same height and no horizontal
-    ruling runs there across them, add one from the leftmost to the rightmost.
-    """
-    out: list[dict] = []
-    for key in ("top", "bottom"):
-        groups: dict[int, list[dict]] = defaultdict(list)
-        for e in sorted(v, key=lambda e: e[key]):
-            placed = False
-            for k, g in groups.items():
-                if abs(g[0][key] - e[key]) <= tol:
-                    g.append(e)
-                    placed = True
-                    break
-            if not placed:
-                groups[len(groups)] = [e]
-        for g in groups.values():
-            xs = sorted({round(e["x0"], 1) for e in g})
-            if len(xs) < 2:
-                continue
-            y = sum(e[key] for e in g) / len(g)
-            x0, x1 = xs[0], xs[-1]
-            covered = any(
-                abs(e["top"] - y) <= tol and e["x0"] <= x0 + tol and e["x1"] >= x1 - tol for e in h
-            )
-            if covered:
-                continue
-            out.append(
-                {
-                    "object_type": "closing_edge",
-                    "orientation": "h",
-                    "x0": x0,
-                    "x1": x1,
-                    "top": y,
-                    "bottom": y,
-                    "width": x1 - x0,
-                    "height": 0,
-                }
-            )
+            u = 0x10000 + ((pending_high - 0xD800) << 10) + (u - 0xDC00)
+            pending_high = 0
+        elif u == 0xFFFE or u == 0xFFFF:
+            continue
+        get_box(tp, i, prect)
+        get_origin(tp, i, pox, poy)
+        size = get_size(tp, i)
+        h = rect.top - rect.bottom
+        key = (size, h, rect.top - oy.value, 0.0)
+        if key != last_key:
+            get_matrix(tp, i, pmat)
+            scale = abs(mat.a * mat.d - mat.b * mat.c) ** 0.5
+            last_em = size * scale
+            last_key = key
+        em = last_em
+        if h > 50.0 and em * 3 < h:
+            # pdfium's loose box of a glyph in vertical writing misses the text matrix's
+            # scale (20x too big in WPS cells of upright stacked text): an em square
+            x0 = ox.value
+            append((chr(u), x0, top_y - oy.value - em, x0 + em, top_y - oy.value))
+            continue
+        base = top_y - oy.value
+        append((chr(u), rect.left, base - em, rect.right, base))
     return out
+
+
+def _mat_mul(m: tuple, n: tuple) -> tuple:
+    """The matrix applying m, then n (PDF row-vector convention)."""
+    a, b, c, d, e, f = m
+    a2, b2, c2, d2, e2, f2 = n
+    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
+            e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
+
+
+def _read_rulings(R: Any, page: Any, top_y: float, pg: _Page) -> int:
+    """Visible rulings of a page into pg.v / pg.h (form XObjects included); returns the
+    number of path objects seen (stops counting at MAX_PATHS: the rest are not read).
+
+    As pdfplumber saw them: a subpath of one straight segment is a line, a closed
+    axis-aligned four-corner subpath a rectangle (four edges), any other subpath
+    gives its axis-aligned straight segments. Stroked ones count unless stroked in
+    white; a filled, unstroked rectangle counts only when thin (<= 2 pt, a ruling
+    drawn as a bar) and not white (WPS paints a white box behind every line and cell).
+    """
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    r, g, b, a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
+    px, py = ctypes.c_float(), ctypes.c_float()
+    mat = R.FS_MATRIX()
+    seen = 0
+    vs, hs = pg.v, pg.h
+    PATH, FORM = R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_FORM
+    MOVETO, LINETO = R.FPDF_SEGMENT_MOVETO, R.FPDF_SEGMENT_LINETO
+    stack: list[tuple[Any, int, tuple]] = []
+    n_top = R.FPDFPage_CountObjects(page)
+
+    def objects():
+        for i in range(n_top):
+            yield R.FPDFPage_GetObject(page, i), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+        while stack:
+            form, n, m = stack.pop()
+            for j in range(n):
+                yield R.FPDFFormObj_GetObject(form, j), m
+
+    for obj, parent in objects():
+        t = R.FPDFPageObj_GetType(obj)
+        if t == FORM:
+            if R.FPDFPageObj_GetMatrix(obj, mat):
+                m = _mat_mul((mat.a, mat.b, mat.c, mat.d, mat.e, mat.f), parent)
+                stack.append((obj, R.FPDFFormObj_CountObjects(obj), m))
+            continue
+        if t != PATH:
+            continue
+        seen += 1
+        if seen > MAX_PATHS:
+            break
+        if not R.FPDFPath_GetDrawMode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke)):
+            continue
+        stroked = bool(stroke.value)
+        filled = fill_mode.value != 0
+        if stroked:
+            R.FPDFPageObj_GetStrokeColor(obj, r, g, b, a)
+            if _white(r.value, g.value, b.value):
+                stroked = False
+        if not stroked:
+            if not filled:
+                continue
+            R.FPDFPageObj_GetFillColor(obj, r, g, b, a)
+            if _white(r.value, g.value, b.value):
+                continue
+        if not R.FPDFPageObj_GetMatrix(obj, mat):
+            continue
+        ma, mb, mc, md, me, mf = _mat_mul((mat.a, mat.b, mat.c, mat.d, mat.e, mat.f), parent)
+        # subpaths: lists of page points (x, top), each with "all straight" flag
+        subs: list[tuple[list[tuple[float, float]], bool]] = []
+        pts: list[tuple[float, float]] = []
+        straight = True
+        for k in range(R.FPDFPath_CountSegments(obj)):
+            seg = R.FPDFPath_GetPathSegment(obj, k)
+            R.FPDFPathSegment_GetPoint(seg, px, py)
+            x0, y0 = px.value, py.value
+            x, y = ma * x0 + mc * y0 + me, top_y - (mb * x0 + md * y0 + mf)
+            kind = R.FPDFPathSegment_GetType(seg)
+            if kind == MOVETO:
+                if len(pts) > 1:
+                    subs.append((pts, straight))
+                pts, straight = [(x, y)], True
+                continue
+            if kind != LINETO:
+                straight = False
+            pts.append((x, y))
+            if R.FPDFPathSegment_GetClose(seg) and pts[0] != pts[-1]:
+                pts.append(pts[0])
+        if len(pts) > 1:
+            subs.append((pts, straight))
+        for pts, straight in subs:
+            if straight and len(pts) == 2:  # a line
+                (ax, ay), (bx, by) = pts
+                if not stroked:
+                    continue
+                if ay == by:
+                    if abs(bx - ax) >= 1:
+                        hs.append((ay, min(ax, bx), max(ax, bx)))
+                elif abs(by - ay) >= 1:
+                    vs.append((min(ax, bx), min(ay, by), max(ay, by)))
+                continue
+            rect = _as_rect(pts) if straight else None
+            if rect is not None:
+                x0, top, x1, bottom = rect
+                if not stroked and min(x1 - x0, bottom - top) > 2.0:
+                    continue  # a filled box, not a ruling
+                if x1 - x0 >= 1:
+                    hs.append((top, x0, x1))
+                    hs.append((bottom, x0, x1))
+                if bottom - top >= 1:
+                    vs.append((x0, top, bottom))
+                    vs.append((x1, top, bottom))
+                continue
+            if not stroked:
+                continue
+            for (ax, ay), (bx, by) in zip(pts, pts[1:]):
+                if ax == bx:
+                    if abs(by - ay) >= 1:
+                        vs.append((ax, min(ay, by), max(ay, by)))
+                elif ay == by and abs(bx - ax) >= 1:
+                    hs.append((ay, min(ax, bx), max(ax, bx)))
+    return seen
+
+
+def _as_rect(pts: list[tuple[float, float]]) -> tuple[float, float, float, float] | None:
+    """(x0, top, x1, bottom) when the points trace an axis-aligned rectangle."""
+    if len(pts) == 5 and pts[0] == pts[4]:
+        pts = pts[:4]
+    if len(pts) != 4:
+        return None
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = pts
+    if (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0):
+        return (min(x0, x2), min(y0, y2), max(x0, x2), max(y0, y2))
+    return None
+
+
+def _read_page(R: Any, doc: Any, i: int, notes: list[str]) -> _Page:
+    page = R.FPDF_LoadPage(doc, i)
+    if not page:
+        raise FormatError(f"corrupt PDF: page {i + 1} cannot be loaded")
+    try:
+        l, b, r_, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+        height = float(R.FPDF_GetPageHeightF(page))
+        top_y = t.value if R.FPDFPage_GetMediaBox(page, l, b, r_, t) else height
+        pg = _Page(height)
+        tp = R.FPDFText_LoadPage(page)
+        if not tp:
+            raise FormatError(f"corrupt PDF: page {i + 1}: no text page")
+        try:
+            n = R.FPDFText_CountChars(tp)
+            if n > MAX_PAGE_CHARS:
+                pg.plain = _plain_text(R, tp, n)
+                pg.nchars = sum(1 for c in pg.plain if not c.isspace())
+                notes.append(f"page {i + 1}: {n} characters (more than {MAX_PAGE_CHARS}): read as plain text, "
+                             "tables not looked for")
+                return pg
+            chars = _read_chars(R, tp, top_y)
+        finally:
+            R.FPDFText_ClosePage(tp)
+        pg.chars = dedupe(chars)  # fake-bold text is drawn twice
+        pg.nchars = sum(1 for c in pg.chars if c[0] != " ")
+        if pg.nchars:
+            if _read_rulings(R, page, top_y, pg) > MAX_PATHS:
+                pg.v, pg.h = [], []
+                notes.append(f"page {i + 1}: more than {MAX_PATHS} drawn paths: tables not looked for, "
+                             "the page read as lines of text")
+        return pg
+    finally:
+        R.FPDF_ClosePage(page)
+
+
+def _plain_text(R: Any, tp: Any, n: int) -> str:
+    buf = (ctypes.c_ushort * (n + 1))()
+    got = R.FPDFText_GetText(tp, 0, n, buf)
+    raw = bytes(memoryview(buf).cast("B"))[: max(0, got - 1) * 2]
+    return raw.decode("utf-16-le", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
 
 
 # ---------------------------------------------------------------------------
 # page -> blocks
 
 
-def _inside(obj: dict, bbox: tuple[float, float, float, float]) -> bool:
-    cx = (obj["x0"] + obj["x1"]) / 2
-    cy = (obj["top"] + obj["bottom"]) / 2
-    return bbox[0] <= cx <= bbox[2] and bbox[1] <= cy <= bbox[3]
+def _inside(c: Char, b: tuple[float, float, float, float]) -> bool:
+    cx = (c[1] + c[3]) / 2
+    cy = (c[2] + c[4]) / 2
+    return b[0] <= cx <= b[2] and b[1] <= cy <= b[3]
 
 
-def _text_lines(page, chars_filter) -> list[dict]:
-    fp = page.filter(lambda o: o.get("object_type") != "char" or chars_filter(o))
-    try:
-        return fp.extract_text_lines(strip=True, return_chars=False, x_tolerance=3, y_tolerance=3)
-    except Exception:  # pragma: no cover - defensive
-        return []
-
-
-def _is_frame(t, tables) -> bool:
+def _is_frame(rows: list, box: tuple, boxes: list) -> bool:
     """A ruled box that is not a data table: one column (a framed paragraph, a page
     border) or a box around another table."""
-    ncols = max((len(r.cells) for r in t.rows), default=0)
+    ncols = max((sum(1 for c in r if c is not None) for r in rows), default=0)
     if ncols <= 1:
         return True
-    x0, top, x1, bottom = t.bbox
-    for o in tables:
-        if o is t:
+    x0, top, x1, bottom = box
+    for o in boxes:
+        if o is box:
             continue
-        ox0, otop, ox1, obottom = o.bbox
+        ox0, otop, ox1, obottom = o
         if x0 - 1 <= ox0 and ox1 <= x1 + 1 and top - 1 <= otop and obottom <= bottom + 1:
             return True
     return False
 
 
-def _page_blocks(page) -> list[tuple[float, str, Any]]:
+def _page_blocks(pg: _Page, page_no: int, notes: list[str]) -> list[tuple[float, str, Any]]:
     """(top, kind, payload) blocks of one page; kind 'p' (a line) or 'table'."""
-    try:
-        page = page.dedupe_chars()  # fake-bold text is drawn twice
-    except Exception:  # pragma: no cover - defensive
-        pass
-    v, h = _page_edges(page)
-    tables = []
-    if len(v) >= 2 and len(h) >= 2:
-        settings = {
-            "vertical_strategy": "explicit",
-            "horizontal_strategy": "explicit",
-            "explicit_vertical_lines": v,
-            "explicit_horizontal_lines": h,
-            "snap_tolerance": 3,
-            "join_tolerance": 3,
-            "intersection_tolerance": 3,
-            "text_settings": {"x_tolerance": 3, "y_tolerance": 3},
-        }
+    if pg.plain is not None:
+        mid = pg.height / 2
+        return [(mid, "p", _Line(ln, 0.0, 0.0, 0.0, framed=True)) for ln in pg.plain.split("\n") if ln.strip()]
+    chars = pg.chars
+    tables: list[list[Box]] = []
+    if len(pg.v) >= 2 and len(pg.h) >= 2:
+        v, h = pg.v, pg.h + closing_edges(pg.v, pg.h)
         try:
-            tables = page.find_tables(settings)
-        except Exception:  # pragma: no cover - defensive
+            tables = find_tables(v, h)
+        except TooComplex as e:
+            notes.append(f"page {page_no}: {e}: tables not looked for, the page read as lines of text")
             tables = []
     blocks: list[tuple[float, str, Any]] = []
-    bboxes = []
-    cell_boxes: list[tuple] = []
-    for t in tables:
-        if _is_frame(t, tables):
+    if tables:
+        order = sorted(range(len(chars)), key=lambda i: (chars[i][2] + chars[i][4]) / 2)
+        by_mid = [chars[i] for i in order]
+        mids = [(c[2] + c[4]) / 2 for c in by_mid]
+    boxes = [bbox(t) for t in tables]
+    kept: list[tuple[tuple, list]] = []  # (bbox, cells) of the data tables
+    in_cell: set[int] = set()  # positions in by_mid of the characters placed in a kept table's cell
+    for t, box in zip(tables, boxes):
+        rows = table_rows(t)
+        if _is_frame(rows, box, boxes):
             continue  # its text is read as prose (not as one giant cell)
-        lines = table_lines(t.extract(x_tolerance=3, y_tolerance=3), drop_empty_rows=True)
+        texts, used = table_text(rows, by_mid, mids)
+        # a ruled box with nothing in it is a blank cell, marked by one space; a slot
+        # under a merged cell is padding, ''
+        cleaned = [[None if t is None else clean_cell(t) for t in r] for r in texts]
+        lines = table_lines([[" " if t == "" else t for t in r] for r in cleaned if any(r)], clean=False)
         if not lines:
             continue
-        bboxes.append(t.bbox)
-        cell_boxes.extend(c for c in t.cells if c)
-        blocks.append((t.bbox[1], "table", lines))
-
-    def outside_tables(c: dict) -> bool:
-        return not any(_inside(c, b) for b in bboxes)
-
-    def in_table_but_no_cell(c: dict) -> bool:
-        return any(_inside(c, b) for b in bboxes) and not any(_inside(c, cb) for cb in cell_boxes)
-
-    for ln in _text_lines(page, outside_tables):
-        blocks.append((ln["top"], "p", _Line(ln["text"], ln["x0"], ln["x1"], ln["bottom"] - ln["top"])))
-    if bboxes:
-        # text inside a table's frame but in no cell (rare): keep it as prose
-        for ln in _text_lines(page, in_table_but_no_cell):
-            blocks.append((ln["top"], "p", _Line(ln["text"], ln["x0"], ln["x1"], 0.0, framed=True)))
+        kept.append((box, t))
+        in_cell |= used
+        blocks.append((box[1], "table", lines))
+    if not kept:
+        prose = chars
+        framed: list[Char] = []
+    else:
+        kboxes = [b for b, _ in kept]
+        prose = [c for c in chars if not any(_inside(c, b) for b in kboxes)]
+        # text inside a table's frame but in no cell (rare): kept as prose
+        framed = []
+        for i, c in enumerate(by_mid):
+            if i in in_cell or not any(_inside(c, b) for b in kboxes):
+                continue
+            if not any(_inside(c, cb) for _, t in kept for cb in t):
+                framed.append(c)
+    for text, x0, top, x1, bottom in text_lines(prose):
+        blocks.append((top, "p", _Line(text, x0, x1, bottom - top)))
+    if framed:
+        for text, x0, top, x1, bottom in text_lines(framed):
+            blocks.append((top, "p", _Line(text, x0, x1, 0.0, framed=True)))
     blocks.sort(key=lambda b: b[0])
     return blocks
 
@@ -253,47 +418,45 @@ def _page_blocks(page) -> list[tuple[float, str, Any]]:
 # public
 
 
-def _open(data: bytes):
-    import pdfplumber
-    from pdfplumber.utils.exceptions import PdfminerException
-
+def _open(R: Any, data: bytes) -> Any:
     if not data or b"%PDF" not in data[:1024]:
         raise FormatError("not a PDF: no %PDF header")
-    try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-        _ = len(pdf.pages)  # forces the page tree to be read
-    except PdfminerException as e:
-        cause = e.args[0] if e.args else e
-        name = type(cause).__name__
-        if "Password" in name or "Encrypt" in name or "password" in str(cause).lower():
-            raise FormatError(f"encrypted PDF (needs a password): {name}") from e
-        raise FormatError(f"corrupt PDF: {name}: {cause}") from e
-    except Exception as e:
-        raise FormatError(f"corrupt PDF: {type(e).__name__}: {e}") from e
-    return pdf
+    buf = ctypes.create_string_buffer(data, len(data))
+    doc = R.FPDF_LoadMemDocument64(buf, len(data), None)
+    if not doc:
+        err = R.FPDF_GetLastError()
+        if err == R.FPDF_ERR_PASSWORD:
+            raise FormatError("encrypted PDF (needs a password)")
+        if err == R.FPDF_ERR_SECURITY:
+            raise FormatError("encrypted PDF (unsupported security handler)")
+        raise FormatError(f"corrupt PDF: pdfium cannot load it (error {err})")
+    return doc, buf
 
 
-def pdf_to_text(data: bytes) -> str:
-    """Text of a PDF in the contract format (tables as TAB-joined rows).
+def pdf_to_text(data: bytes, notes: list[str] | None = None) -> str:
+    """Text of a PDF in the contract format (tables as TAB-joined rows), one form feed
+    line (``\\f``) between pages.
 
     Raises ``NeedsOCR`` if no page has an extractable character (scanned PDF),
-    ``FormatError`` if the PDF is corrupt or encrypted.
+    ``FormatError`` if the PDF is corrupt or encrypted. ``notes`` receives a line for
+    every page read in a degraded way (over a size cap).
     """
-    pdf = _open(data)
+    import pypdfium2.raw as R  # local: keep module import cheap
+
+    notes = [] if notes is None else notes
+    doc, _keep = _open(R, data)
     try:
+        n_pages = R.FPDF_GetPageCount(doc)
+        if n_pages <= 0:
+            raise FormatError("corrupt PDF: no pages")
         pages: list[tuple[float, list[tuple[float, str, Any]]]] = []
         nchars = 0
-        for i, page in enumerate(pdf.pages):
-            try:
-                chars = [c for c in page.chars if c.get("text", "").strip()]
-                nchars += len(chars)
-                blocks = _page_blocks(page) if chars else []
-            except Exception as e:
-                raise FormatError(f"corrupt PDF: page {i + 1}: {type(e).__name__}: {e}") from e
-            pages.append((float(page.height), blocks))
-            page.close()  # free the page's cached objects
+        for i in range(n_pages):
+            pg = _read_page(R, doc, i, notes)
+            nchars += pg.nchars
+            pages.append((pg.height, _page_blocks(pg, i + 1, notes) if pg.nchars else []))
     finally:
-        pdf.close()
+        R.FPDF_CloseDocument(doc)
     if nchars == 0:
         raise NeedsOCR("PDF has no text layer (no extractable characters on any page); run OCR first")
 
@@ -301,7 +464,7 @@ def pdf_to_text(data: bytes) -> str:
     items: list[tuple[str, Any]] = []
     for n, (height, blocks) in enumerate(pages):
         if n:
-            items.append(("page", None))  # one form feed between pages: facts count their page from it
+            items.append(("break", None))
         for top, kind, payload in blocks:
             if kind == "p":
                 line = clean_line(payload.text)
@@ -312,7 +475,39 @@ def pdf_to_text(data: bytes) -> str:
                     continue
                 payload.text = line
             items.append((kind, payload))
-    return join_blocks(_reflow(items))
+    return _join(_reflow(items))
+
+
+def _join(items: list[tuple[str, Any]]) -> str:
+    """join_blocks with the page breaks: the lines are exactly join_blocks' (a blank line
+    around each table), and each page break puts one form feed at the end of the line
+    before it: a prose line (``...。\f``) or the blank line after a table (then a line
+    holding only ``\f``). A break before any line is a line of its own."""
+    out: list[str] = []
+    marks: dict[int, int] = {}
+    lead = 0
+    for kind, payload in items:
+        if kind == "break":
+            if out:
+                marks[len(out) - 1] = marks.get(len(out) - 1, 0) + 1
+            else:
+                lead += 1
+        elif kind == "table":
+            rows: list[str] = list(payload)
+            if not rows:
+                continue
+            if out and out[-1] != "":
+                out.append("")
+            out.extend(rows)
+            out.append("")
+        else:
+            line = clean_line(payload)
+            if line:
+                out.append(line)
+    while out and out[-1] == "" and len(out) - 1 not in marks:
+        out.pop()
+    lines = ["\f"] * lead + [ln + "\f" * marks[i] if i in marks else ln for i, ln in enumerate(out)]
+    return "\n".join(lines) + ("\n" if lines else "")
 
 
 class _Line:
@@ -359,11 +554,14 @@ def _reflow(items: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     size = _percentile([p.size for p in geo], 0.5) or 12.0
     out: list[tuple[str, Any]] = []
     prev: _Line | None = None
+    breaks = 0  # page breaks met since the last line: emitted after it unless the next line continues it
     for kind, p in items:
-        if kind == "page":
-            out.append((kind, p))  # a paragraph may continue after it (joined to the line before)
+        if kind == "break":
+            breaks += 1
             continue
         if kind != "p":
+            out.extend([("break", None)] * breaks)
+            breaks = 0
             out.append((kind, p))
             prev = None
             continue
@@ -374,14 +572,16 @@ def _reflow(items: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
             and p.x0 <= left + 0.5 * size
             and not _ENUM_START_RE.match(p.text)
         ):
-            j = max(i for i, (k, _) in enumerate(out) if k == "p")
-            a, b = out[j][1], p.text
+            a, b = out[-1][1], p.text
             sep = " " if _word_gap(a[-1], b[0]) else ""
-            out[j] = ("p", a + sep + b)
+            out[-1] = ("p", a + sep + b)
             prev = p
             continue
+        out.extend([("break", None)] * breaks)
+        breaks = 0
         out.append(("p", p.text))
         prev = None if p.framed else p
+    out.extend([("break", None)] * breaks)
     return out
 
 
