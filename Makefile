@@ -7,23 +7,27 @@ RAW ?= raw
 WAREHOUSE ?= warehouse
 N ?= 20000
 
-.PHONY: run test eval bench docs audit venv compiled
+.PHONY: run test eval bench bench-hostile docs audit venv compiled
 .PHONY: chromium notebook
 
+# pip prints each package as it goes (a first install takes a few minutes)
 $(STAMP): pyproject.toml
+	@echo "== [1/3] creating $(VENV) and installing the pinned dependencies"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --disable-pip-version-check -q -e '.[test,compile]'
+	$(PY) -m pip install --disable-pip-version-check --progress-bar on -e '.[test,compile]'
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 # The parsing modules compiled with mypyc beside their .py files (pipelines/compiled.py
 # says which run); the script does nothing when the build is current, and leaves the
 # interpreted parser, saying why, where no C compiler is at hand.
 compiled: $(STAMP)
+	@echo "== [2/3] compiling the parser (mypyc; nothing to do when current)"
 	@$(PY) scripts/compile_parser.py
 
 venv: compiled
 
 run: compiled
+	@echo "== [3/3] running the pipeline on $(RAW) → $(WAREHOUSE)"
 	$(VENV)/bin/ogi run --raw $(RAW) --warehouse $(WAREHOUSE)
 
 test: compiled chromium
@@ -34,6 +38,11 @@ eval: compiled
 
 bench: compiled
 	$(VENV)/bin/ogi bench --n $(N)
+	$(VENV)/bin/ogi bench --hostile
+
+# issue 17's hostile folder alone: one run's time, peak memory per process, each bad path's fate
+bench-hostile: compiled
+	$(VENV)/bin/ogi bench --hostile
 
 # The audit page is tested in Debian's chromium (tests/browser/test_audit.py), with a CJK font so
 # screenshots show Chinese: installed when missing if we are root with apt-get; otherwise

@@ -26,7 +26,9 @@
 # - `OGI_WAREHOUSE_DIR` — the warehouse folder (default `warehouse/`, the project's);
 # - `OGI_PLOTS_DIR` — where the plots go (default `<warehouse>/plots/`).
 #
-# Open it with `jupytext --to ipynb notebooks/overview.py` or run it as a script.
+# Run it as a script, or `make notebook` (an executed copy: `<warehouse>/overview.ipynb`).
+# Jupyter itself is not installed by ogi: to open the notebook interactively,
+# `.venv/bin/pip install jupyterlab` and `.venv/bin/jupyter lab warehouse/overview.ipynb`.
 
 # %%
 import os
@@ -77,8 +79,10 @@ def save(fig, name: str) -> pathlib.Path:
 # %% [markdown]
 # ## Load the Parquet files
 #
-# pandas reads a table's folder (fact tables are hive-partitioned by `year`); DuckDB reads
-# the same files with `read_parquet(..., hive_partitioning = true)`.
+# pandas reads a table's folder (fact tables are hive-partitioned by `year`, and hold `year`
+# as a column too): the partitioning is given an integer schema, else pyarrow makes the
+# folder names a category. Nullable integer columns arrive as `Int64`/`Int32` (the files
+# carry pandas metadata). DuckDB reads the same files with `read_parquet(...)`.
 
 # %%
 YEAR_PARTITIONS = pads.partitioning(pa.schema([("year", pa.int32())]), flavor="hive")
@@ -114,7 +118,7 @@ def pq(table: str) -> str:
 
 # %%
 coverage = db.sql(f"""
-    select year, format_version, parse_status, count(*) as reports, sum(n_cells) as cells
+    select year, format_version, parse_status, count(*) as reports, CAST(sum(n_cells) AS BIGINT) as cells
     from {pq('dim_reports')}
     group by all order by year, format_version, parse_status
 """).df()

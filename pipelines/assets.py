@@ -40,11 +40,11 @@ from dagster import (
 )
 
 import schemas
-from . import PARSER_VERSION
+from . import PARSER_VERSION, runlock
 from .batch import MANIFEST, Extraction, discover, extract_all, finish
 from .publish import TableRows, prepare, read_marker, write
 
-CORE_TABLES = schemas.PUBLISHED   # each an asset of the one writer step below
+CORE_TABLES = (*schemas.PUBLISHED, "inputs")   # each an asset of the one writer step below
 
 
 class OgiSettings(ConfigurableResource):
@@ -78,8 +78,11 @@ def settings_from_env(**overrides) -> OgiSettings:
 @asset(group_name="raw", description="Report files found under the raw folder: path, size, sha256 (files "
                                       "unchanged since the last run are not read again).")
 def raw_report_files(context: AssetExecutionContext, ogi: OgiSettings) -> pd.DataFrame:
+    # the run holds the warehouse's lock from here to its last step (one writer at a time)
+    runlock.hold(ogi.warehouse_path, context.run.run_id)
     # (lazy: on a first run the parsing workers hash what they read)
-    df = discover(ogi.raw_path, ogi.warehouse_path / MANIFEST if ogi.use_cache else None, lazy=True)
+    df = discover(ogi.raw_path, ogi.warehouse_path / MANIFEST if ogi.use_cache else None, lazy=True,
+                  exclude=[ogi.warehouse_path])
     context.add_output_metadata({"files": len(df), "hashed": df.attrs.get("hashed", len(df)),
                                  "left_to_the_workers": df.attrs.get("unhashed", 0), "raw_dir": str(ogi.raw_path)})
     return df
@@ -156,17 +159,21 @@ def warehouse_tables(context: AssetExecutionContext, ogi: OgiSettings, warehouse
     ext = extracted_reports
     if not _current(ext):
         context.log.info("the staged extraction handed over is from an earlier run: listing and extracting again")
-        ext = extract_all(discover(ogi.raw_path, ogi.warehouse_path / MANIFEST if ogi.use_cache else None, lazy=True),
+        ext = extract_all(discover(ogi.raw_path, ogi.warehouse_path / MANIFEST if ogi.use_cache else None, lazy=True,
+                                   exclude=[ogi.warehouse_path]),
                           ogi.warehouse_path, ogi.workers, ogi.progress, ogi.use_cache)
     p = prepare(pathlib.Path(ext.warehouse), ext.files, ext.segments, ext.base, ext.signature, ext.inputs,
-                ext.unchanged, ext.stats)
+                ext.unchanged, ext.stats, listing=getattr(ext, "listing", None))
     selected = {k.to_user_string() for k in context.selected_asset_keys}
     results = {t: TableRows(p, t).validate() for t in CORE_TABLES}
     bad = {t: r for t, r in results.items() if r["failures"]}
     if bad:
         raise Failure("pandera refused the rows of " + ", ".join(bad) + ": nothing published",
                       metadata={t: f"{r['failures']} failures; first: {r.get('first', '')}" for t, r in bad.items()})
-    counts = warehouse_writer.publish(p, ogi.workers)
+    try:
+        counts = warehouse_writer.publish(p, ogi.workers)
+    finally:
+        runlock.release(ogi.warehouse_path, context.run.run_id)  # (held since raw_report_files)
     for t in CORE_TABLES:
         if t not in selected:
             continue
@@ -201,15 +208,21 @@ daily_schedule = ScheduleDefinition(job=ogi_job, cron_schedule="0 3 * * *", name
                                     default_status=DefaultScheduleStatus.STOPPED)
 
 
-def _listing_fingerprint(raw: pathlib.Path) -> str:
+def _listing_fingerprint(raw: pathlib.Path, warehouse: pathlib.Path | None = None) -> str:
     h = hashlib.sha256()
+    wh = os.path.realpath(warehouse) if warehouse is not None else None
     for root, dirs, files in os.walk(raw):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        # (the warehouse, when inside the raw folder, changes with every run: not watched)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and os.path.realpath(os.path.join(root, d)) != wh)
         for name in sorted(files):
             if name.startswith("."):
                 continue
-            st = (pathlib.Path(root) / name).stat()
-            h.update(f"{root}/{name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+            path = os.path.join(root, name)
+            try:
+                st = os.lstat(path)  # (a link is not followed: loops and dangling links are files too)
+            except OSError:
+                continue
+            h.update(os.fsencode(path) + f"\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return h.hexdigest()
 
 
@@ -218,7 +231,7 @@ def _listing_fingerprint(raw: pathlib.Path) -> str:
 def new_report_files(context: SensorEvaluationContext, ogi: OgiSettings):
     if not ogi.raw_path.is_dir():
         return SkipReason(f"raw folder {ogi.raw_path} does not exist")
-    fp = _listing_fingerprint(ogi.raw_path)
+    fp = _listing_fingerprint(ogi.raw_path, ogi.warehouse_path)
     if fp == context.cursor:
         return SkipReason("no change under the raw folder")
     context.update_cursor(fp)

@@ -43,6 +43,7 @@ class PeakRSS:
         self.proc = psutil.Process(pid)
         self.every = every
         self.peak = 0
+        self.peak_one = 0   # the largest single process
         self._stop = threading.Event()
         self._t = threading.Thread(target=self._run, daemon=True)
 
@@ -57,9 +58,11 @@ class PeakRSS:
             total = 0
             for p in procs:
                 try:
-                    total += p.memory_info().rss
+                    rss = p.memory_info().rss
                 except psutil.Error:
-                    pass
+                    continue
+                total += rss
+                self.peak_one = max(self.peak_one, rss)
             self.peak = max(self.peak, total)
             self._stop.wait(self.every)
 
@@ -87,13 +90,14 @@ def ogi_run(raw: pathlib.Path, wh: pathlib.Path, workers: int) -> dict:
     wall = time.perf_counter() - t0
     ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)  # the run's process tree, as reaped
-    if proc.returncode != 0:
+    if proc.returncode not in (0, 3):  # 3: published, some files failed (counted in the summary)
         raise RuntimeError(f"ogi run failed ({proc.returncode}):\n{out}\n{err[-4000:]}")
     last = json.loads((wh / "state" / "last_run.json").read_text(encoding="utf-8"))
     marker = json.loads((wh / "parquet" / "_ogi_publish.json").read_text(encoding="utf-8"))
     cells = sum(last["rows"].get(t, 0) for t in ("fct_applications", "fct_outcomes", "fct_proactive_disclosures",
                                                   "fct_review_litigation"))
-    return {"wall": wall, "cpu": cpu, "peak": mem.peak, "files": last["files"], "parsed": last["parsed"],
+    return {"wall": wall, "cpu": cpu, "peak": mem.peak, "peak_one": mem.peak_one, "files": last["files"],
+            "parsed": last["parsed"],
             "cached": last["cached"], "unchanged": last["unchanged"], "cells": cells, "stdout": out,
             "publish": marker.get("seconds", {}), "duckdb": marker.get("duckdb"), "extract_s": last.get("seconds"),
             "steps": last.get("step_seconds", {}), "run_s": last.get("run_seconds")}
@@ -498,6 +502,77 @@ def run_bench(n: int = 20000, out: str | None = None, seed: int = 0, workers: in
         if profile:
             profile_cold(corpus, work, min(n, 2000), echo)
         return result
+    finally:
+        if not keep and not out:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+HOSTILE_TARGETS = {"wall_s": 300.0, "peak_one_bytes": 2.5 * 1024**3}
+
+
+def run_hostile_bench(workers: int | None = None, out: str | None = None, keep: bool = False, echo=print,
+                      n_good: int = 40) -> dict:
+    """Issue 17's hostile folder: `n_good` synthetic reports beside a GBK-named file, a
+    symlink loop, a link outside the folder, a 300 MB-inflating DOCX, span-bomb HTML and
+    DOCX pages and a 400,000-character PDF page (and the rest of pipelines/hostile.py),
+    one cold `ogi run` under the default limits: wall time, the peak RSS of the largest
+    process and of the whole tree, and whether every good report was published, every
+    bad path named, nothing from outside the folder published."""
+    import duckdb
+
+    from .hostile import make_hostile
+
+    workers = workers or synth.default_workers()
+    work = pathlib.Path(out) if out else pathlib.Path(tempfile.mkdtemp(prefix="ogi-hostile-"))
+    work.mkdir(parents=True, exist_ok=True)
+    corpus, raw, wh = work / "corpus", work / "raw", work / "warehouse"
+    for d in (corpus, raw, wh):
+        shutil.rmtree(d, ignore_errors=True)
+    try:
+        synth.generate(n_good, corpus, seed=0, workers=workers)
+        good = sorted(p for p in (corpus / "reports").rglob("*") if p.is_file())
+        outside = work / "outside-secret.txt"
+        outside.write_text("OUTSIDE-SECRET 政府信息公开 " * 10, encoding="utf-8")
+        made = make_hostile(raw, good, outside, big=True)
+        echo(f"ogi bench --hostile: {len(good)} good reports and {len(made) - len(good)} hostile paths in {raw}; "
+             f"{workers} workers, {os.cpu_count()} cores")
+        r = ogi_run(raw, wh, workers)
+        con = duckdb.connect(str(wh / "ogi.duckdb"), read_only=True)
+        try:
+            rep = dict(con.execute("select source_path, parse_status from dim_reports").fetchall())
+            status_of = dict(con.execute("select report_id, parse_status from dim_reports").fetchall())
+            rid = dict(con.execute("select path, report_id from inputs").fetchall())
+            detail = dict(con.execute("select source_path, status_detail from dim_reports").fetchall())
+            rows = {p: (st, why) for p, st, why in con.execute("select path, status, reason from inputs").fetchall()}
+            leaked = con.execute("select count(*) from report_texts where text like '%OUTSIDE-SECRET%'").fetchone()[0]
+        finally:
+            con.close()
+        # (a good file may be published under the name of a copy: its inputs row says which report)
+        published = sum(status_of.get(rid.get(f"reports/{g.name}")) in ("ok", "partial") for g in good)
+        bad = {p: k for p, k in made.items() if k not in ("good", "duplicate")}
+        named = {p: (rows.get(p, ("", ""))[0] in ("skipped", "unreadable") or
+                     (rep.get(p) == "failed" and bool(detail.get(p))) or
+                     (k == "gbk-name" and rep.get(p) in ("ok", "partial"))) for p, k in bad.items()}
+        echo(f"\nwall {r['wall']:.1f} s; peak RSS of the largest process {_fmt_bytes(r['peak_one'])}, "
+             f"of the whole process tree {_fmt_bytes(r['peak'])}")
+        echo("bad paths and what became of them:")
+        for p in sorted(bad):
+            what = f"{rows[p][0]}: {rows[p][1]}" if rows.get(p, ("report",))[0] != "report" else \
+                f"report {rep.get(p)}: {detail.get(p)}"
+            echo(f"  {p} ({bad[p]}): {what}")
+        checks = [
+            (f"one run under {HOSTILE_TARGETS['wall_s']:.0f} s", r["wall"] < HOSTILE_TARGETS["wall_s"], f"{r['wall']:.1f} s"),
+            (f"all {len(good)} good reports published", published == len(good), f"{published}"),
+            ("every bad path named (inputs row or failed report with a reason)", all(named.values()),
+             ", ".join(p for p, ok in named.items() if not ok) or "all"),
+            ("nothing from outside the folder published", not leaked and "outside-link.txt" not in rep,
+             f"{leaked} texts"),
+            ("no process above 2.5 GB", r["peak_one"] < HOSTILE_TARGETS["peak_one_bytes"], _fmt_bytes(r["peak_one"])),
+        ]
+        echo("\ntargets (issue 17):")
+        for what, ok, got in checks:
+            echo(f"  {'ok  ' if ok else 'MISS'} {what}: {got}")
+        return {"run": r, "checks": checks}
     finally:
         if not keep and not out:
             shutil.rmtree(work, ignore_errors=True)

@@ -3,6 +3,7 @@
     ogi run [--raw DIR] [--warehouse DIR]    build DIR/ogi.duckdb and DIR/parquet/
     ogi extract FILE                          one report's facts and checks as JSON
     ogi eval                                  seeds and dev corpus scored against gold
+    ogi export --out DIR [--format xlsx] [--year 2024] …   tables and views as CSV or XLSX
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import sys
 import click
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+EXIT_PARTIAL = 3   # `ogi run` published, but some files failed; 1: the run failed, nothing published
 SHARED = pathlib.Path(os.environ.get("OGI_SHARED", ROOT.parent / "shared"))
 
 
@@ -32,7 +34,29 @@ def _quiet_gc_imports() -> None:
         gc.freeze()
 
 
+def version_text() -> str:
+    """The package version and the parser version (what cached results and
+    dim_reports.parser_version are keyed by)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from . import PARSER_VERSION
+
+    try:
+        pkg = version("ogi")
+    except PackageNotFoundError:  # run from a checkout that was not installed
+        pkg = "unknown"
+    return f"ogi {pkg} (parser {PARSER_VERSION})"
+
+
+def _print_version(ctx: click.Context, _param, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(version_text())
+        ctx.exit()
+
+
 @click.group()
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the package and parser versions and exit.")
 def main() -> None:
     """ogi: government information disclosure annual reports → analytic tables."""
 
@@ -52,9 +76,23 @@ def run(raw: str, warehouse: str, workers: int | None, no_cache: bool, quiet: bo
 
     if not pathlib.Path(raw).is_dir():
         raise click.ClickException(f"raw folder not found: {raw}")
-    s = run_pipeline(raw, warehouse, workers=workers, use_cache=not no_cache, progress=not quiet)
+    from .runlock import RunLocked
+
+    try:
+        s = run_pipeline(raw, warehouse, workers=workers, use_cache=not no_cache, progress=not quiet)
+    except RunLocked as e:
+        raise click.ClickException(str(e)) from None
+    except Exception as e:  # noqa: BLE001 - recorded, then reported as a failed run (exit 1)
+        from .publish import record_failed_run
+
+        record_failed_run(pathlib.Path(warehouse), f"{type(e).__name__}: {e}", str(pathlib.Path(raw).resolve()))
+        raise
     click.echo(format_summary(s))
     click.echo(f"warehouse: {pathlib.Path(warehouse) / 'ogi.duckdb'} and {pathlib.Path(warehouse) / 'parquet'}/")
+    failed = s["status"].get("failed", 0)
+    if failed:
+        click.echo(f"partial run: {failed} file(s) failed (dim_reports.parse_status = 'failed'); exit code {EXIT_PARTIAL}")
+        sys.exit(EXIT_PARTIAL)
 
 
 @main.command()
@@ -156,11 +194,18 @@ def synth(n: int, out: str, seed: int, layouts: str | None, templates: str, blan
               "runs (default n/100, 20 to 200; 0: none).")
 @click.option("--pdf-ratio", is_flag=True, help="Only measure a dev PDF report's cost against a dev text report's "
               "(one worker, no cache, start-up taken off).")
+@click.option("--hostile", is_flag=True, help="Instead: 40 good reports beside hostile files and paths (zip and "
+                                               "span bombs, a huge PDF page, links, loops, a GBK name): time, "
+                                               "peak memory per process, what became of each bad path.")
 def bench(n: int, out: str | None, seed: int, workers: int | None, profile: bool, keep: bool, pdf_n: int | None,
-          pdf_ratio: bool) -> None:
+          pdf_ratio: bool, hostile: bool) -> None:
     """Benchmark: cold run, rerun with no change, rerun with 1% changed; throughput and memory;
     synthetic PDFs per core beside text."""
-    from .bench import pdf_ratio as measure_pdf_ratio, run_bench
+    from .bench import pdf_ratio as measure_pdf_ratio, run_bench, run_hostile_bench
+
+    if hostile:
+        run_hostile_bench(workers=workers, out=out, keep=keep, echo=click.echo)
+        return
 
     if pdf_ratio:
         measure_pdf_ratio(echo=click.echo, out=out)
@@ -172,13 +217,42 @@ def bench(n: int, out: str | None, seed: int, workers: int | None, profile: bool
 @main.command()
 @click.option("--warehouse", default=lambda: os.environ.get("OGI_WAREHOUSE_DIR", "warehouse"),
               show_default="warehouse", help="Warehouse folder holding ogi.duckdb.")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder to write the files into.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True,
+              help="csv: UTF-8 with a byte order mark (Excel opens it); xlsx: an Excel workbook per table.")
+@click.option("--table", "-t", "tables", multiple=True,
+              help="Table or view to export (repeatable; default: dim_reports, the fact tables, check_results).")
+@click.option("--year", default=None, help="Statistics years: 2024, 2023,2024 or 2019-2021.")
+@click.option("--region", default=None, help="Division code prefix (3208) or region name (江苏省, 淮安市).")
+@click.option("--level", "levels", multiple=True, help="Administrative level of the reporting body (repeatable).")
+@click.option("--verified/--unverified", default=None, help="Only cells whose identities all hold (or only the others).")
+@click.option("--ocr/--no-ocr", default=None, help="Only cells read by OCR (flags contain ocr), or only the others.")
+def export(warehouse: str, out: str, fmt: str, tables: tuple[str, ...], year: str | None, region: str | None,
+           levels: tuple[str, ...], verified: bool | None, ocr: bool | None) -> None:
+    """Write tables or views as CSV or XLSX, filtered by year, region, level, verified and OCR."""
+    from . import export as ex
+
+    try:
+        f = ex.Filters(years=ex.parse_years(year), region=region, levels=levels, verified=verified, ocr=ocr)
+        written = ex.export(warehouse, out, fmt, tables, f, echo=click.echo)
+    except (ValueError, KeyError, FileNotFoundError) as e:
+        raise click.ClickException(str(e.args[0]) if e.args else str(e))
+    for name, path, n in written:
+        click.echo(f"{name}: {n:,} rows → {path}")
+
+
+@main.command()
+@click.option("--warehouse", default=lambda: os.environ.get("OGI_WAREHOUSE_DIR", "warehouse"),
+              show_default="warehouse", help="Warehouse folder holding ogi.duckdb.")
 @click.option("--out", default=None, help="HTML file to write (default: WAREHOUSE/audit.html).")
-def audit(warehouse: str, out: str | None) -> None:
+@click.option("--raw", default=None, help="The raw folder, for links to the source files "
+                                          "(default: the one the last run read, meta_runs.raw_dir).")
+def audit(warehouse: str, out: str | None, raw: str | None) -> None:
     """Write the static audit page: per report its status, tables found and failing checks with evidence."""
     from .audit import write_audit
 
     try:
-        path = write_audit(warehouse, out)
+        path = write_audit(warehouse, out, raw)
     except FileNotFoundError as e:
         raise click.ClickException(str(e))
     click.echo(f"wrote {path} (open it in a browser; no server needed)")

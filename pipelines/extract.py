@@ -94,9 +94,9 @@ def extract_report(data: bytes, source_path: str) -> ReportResult:
         raw, kind, enc = to_text(data, source_path, notes)
     except Exception as e:  # noqa: BLE001 - every reading failure is recorded, never raised
         name = type(e).__name__
-        if name not in ("DecodeError", "FormatError") and compiled.active():
+        if name not in ("DecodeError", "FormatError", "LimitError") and compiled.active():
             return _read_interpreted(data, source_path, e)
-        reason = str(e) if name in ("DecodeError",) else f"{name}: {e}"
+        reason = str(e) if name in ("DecodeError", "LimitError") else f"{name}: {e}"  # (LimitError: "limit: ...")
         report["file_format"] = _sniff_quietly(data, source_path)
         return _failed(report, reason)
     report["file_format"], report["encoding"] = kind, enc

@@ -7,7 +7,8 @@ layout, and the one writer that builds the new Parquet folder and DuckDB file un
 temporary names and renames them into place, so a reader never sees a half-written
 warehouse. No Dagster here, and nothing that reads reports.
 
-Layout of `warehouse/parquet/` (the year is in the folder name, not in the files):
+Layout of `warehouse/parquet/` (the year is in the folder name and, as a column, in the files:
+one file read alone keeps it):
 
     <fact table>/year=<Y>/part-<id>.parquet     (year=__HIVE_DEFAULT_PARTITION__ when unknown)
     report_texts/part-<id>.parquet
@@ -49,11 +50,12 @@ from . import rows
 from .model import ReportResult
 
 EVIDENCE_MAX = 200
-PUBLISH_FORMAT = "2"          # bump when the published layout changes
+PUBLISH_FORMAT = "3"          # bump when the published layout changes
 MARKER = "_ogi_publish.json"
 NULL_YEAR = "__HIVE_DEFAULT_PARTITION__"
 SPLIT_TABLES = (*schemas.FACT_TABLES, "report_texts")  # published as many files, carried over file by file
 WHOLE_TABLES = ("dim_reports", "check_results")          # rebuilt whole on every publish
+LISTING_TABLES = ("inputs",)  # from the folder's listing (batch.inputs_table), replaced whole on every publish
 SMALL_FILES = 8               # a partition with more files than this has its small files merged
 SMALL_BYTES = 16 * 1024**2
 JOB_BYTES = 32 * 1024**2      # input bytes per rewriting job (one output file each)
@@ -175,9 +177,9 @@ def _to_arrow(table: str, df: pd.DataFrame):
 
 
 def file_schema(table: str):
-    """Schema of the table's Parquet files (fact tables: without the year, which is the folder)."""
-    s = schemas.arrow_schema(table)
-    return s.remove(s.get_field_index("year")) if schemas.tables()[table].fact else s
+    """Schema of the table's Parquet files: the table's, `year` included (fact tables have it
+    in the folder name too, so hive readers and a lone file agree)."""
+    return schemas.arrow_schema(table)
 
 
 def year_dir(y) -> str:
@@ -185,17 +187,16 @@ def year_dir(y) -> str:
 
 
 def split_by_year(at) -> dict:
-    """{year or None: table without the year column} for a fact table's rows."""
+    """{year or None: the rows of that year} for a fact table's rows."""
     import pyarrow.compute as pc
 
     out = {}
     if at.num_rows == 0:
         return out
     years = at.column("year")
-    rest = at.drop_columns(["year"])
     for y in pc.unique(years).to_pylist():
         mask = pc.is_null(years) if y is None else pc.equal(years, y)
-        out[y] = rest.filter(mask)
+        out[y] = at.filter(mask)
     return out
 
 
@@ -208,7 +209,7 @@ def write_options(table: str) -> dict:
     if table in schemas.FACT_TABLES:
         # min/max statistics where a reader filters (report, value, spans); the rest cost
         # a third of the writing time and are of no use
-        return {"write_statistics": ["report_id", "value", "span_start", "span_end"]}
+        return {"write_statistics": ["report_id", "year", "value", "span_start", "span_end"]}
     return {}
 
 
@@ -440,15 +441,18 @@ class Prepared:
 
 
 def prepare(warehouse: pathlib.Path, files: pd.DataFrame, segments: list[Segment], base: Base | None,
-            sig: str, inputs: str, unchanged: bool = False, stats: dict | None = None) -> Prepared:
+            sig: str, inputs: str, unchanged: bool = False, stats: dict | None = None,
+            listing=None) -> Prepared:
     """Decide the new warehouse: `files` (path, sha256) are the current inputs, `segments`
-    hold the reports parsed in this run, `base` the previous warehouse (or None)."""
+    hold the reports parsed in this run, `base` the previous warehouse (or None);
+    `listing` the `inputs` table (every path met), published as given."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     p = Prepared(pathlib.Path(warehouse), sig, inputs, unchanged, base, segments, stats=dict(stats or {}))
     if unchanged:
         return p
+    _prepare_listing(p, listing)
     live = files[["path", "sha256"]].sort_values("path", kind="stable")
     rids = [s[:16] for s in live["sha256"].tolist()]
     first: dict[str, str] = {}
@@ -467,8 +471,8 @@ def prepare(warehouse: pathlib.Path, files: pd.DataFrame, segments: list[Segment
     if missing:
         raise RuntimeError(f"{len(missing)} reports neither parsed nor in the previous warehouse, e.g. {sorted(missing)[:3]}")
 
-    order = pa.array(sorted(first, key=first.get))           # report ids in source_path order
-    paths = pa.array([first[r] for r in order.to_pylist()])
+    order = pa.array(sorted(first, key=first.get), pa.string())   # report ids in source_path order
+    paths = pa.array([first[r] for r in order.to_pylist()], pa.string())  # (typed: an empty folder too)
     for t in WHOLE_TABLES:
         parts = []
         if base and p.keep:
@@ -497,6 +501,9 @@ def prepare(warehouse: pathlib.Path, files: pd.DataFrame, segments: list[Segment
             moved = at.filter(pc.invert(pc.equal(at.column("source_path"), new_paths)))
             p.touched |= set(moved.column("report_id").to_pylist())
             at = at.set_column(at.schema.get_field_index("source_path"), "source_path", new_paths)
+            at, changed = with_sources(at, files)
+            p.touched |= changed
+            p.stats["raw_dir"] = raw_dir_of(files)
         at = at.take(pc.sort_indices(pa.table({"r": rank}), sort_keys=[("r", "ascending")]))
         p.whole[t] = at
     for t in SPLIT_TABLES:
@@ -511,6 +518,12 @@ def prepare(warehouse: pathlib.Path, files: pd.DataFrame, segments: list[Segment
     return p
 
 
+def _prepare_listing(p: Prepared, listing) -> None:
+    """The `inputs` table (every path the run met) goes out whole, as discovery made it."""
+    for t in LISTING_TABLES:
+        p.whole[t] = listing.cast(schemas.arrow_schema(t)) if listing is not None else schemas.arrow_schema(t).empty_table()
+
+
 def segment_files(s: Segment, table: str) -> list[pathlib.Path]:
     d = pathlib.Path(s.dir)
     if table in schemas.FACT_TABLES:
@@ -520,7 +533,7 @@ def segment_files(s: Segment, table: str) -> list[pathlib.Path]:
 
 
 def segment_frames(s: Segment, table: str):
-    """The rows this run takes from a segment, file by file (Arrow tables, no year column)."""
+    """The rows this run takes from a segment, file by file (Arrow tables)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -541,11 +554,124 @@ def table_frame(p: Prepared, table: str, columns: list[str] | None = None) -> pd
 
 
 # ---------------------------------------------------------------------------
+# where reports came from, and the runs
+
+RUN_TABLES = ("meta_runs",)                              # rebuilt on every publish: earlier rows + this run's
+FAILED_RUNS = pathlib.Path("state") / "failed_runs.jsonl"  # runs that stopped before publishing (cli.py)
+
+
+def with_sources(at, files: pd.DataFrame):
+    """dim_reports rows with `source_url` and `published_date` from the manifests beside the
+    reports (sources.py); returns the rows and the ids of the reports whose values changed."""
+    import pyarrow as pa
+
+    from .sources import sources_for
+
+    src = sources_for(files)
+    paths = at.column("source_path").to_pylist()
+    new = {"source_url": [src[x].url if x in src else None for x in paths],
+           "published_date": [src[x].published_date if x in src else None for x in paths]}
+    ids = at.column("report_id").to_pylist()
+    changed: set[str] = set()
+    for col, vals in new.items():
+        old = at.column(col).to_pylist()
+        changed |= {r for r, a, b in zip(ids, old, vals) if a != b}
+        i = at.schema.get_field_index(col)
+        at = at.set_column(i, at.schema.field(i), pa.array(vals, pa.string()))
+    return at, changed
+
+
+def raw_dir_of(files: pd.DataFrame) -> str | None:
+    from .sources import raw_root
+
+    r = raw_root(files)
+    return None if r is None else str(r)
+
+
+def ogi_version() -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ogi")
+    except PackageNotFoundError:
+        return None
+
+
+def run_row(run_id: str, outcome: str, exit_code: int, detail: str | None = None, **counts) -> dict:
+    """A meta_runs row: this run's id, time, versions, counts and outcome."""
+    from . import PARSER_VERSION
+
+    row = {c: None for c in schemas.tables()["meta_runs"].column_names}
+    row.update(counts, run_id=run_id, finished_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+               ogi_version=ogi_version(), parser_version=PARSER_VERSION, outcome=outcome, exit_code=exit_code,
+               detail=detail)
+    return row
+
+
+def record_failed_run(warehouse: pathlib.Path, error: str, raw_dir: str | None = None) -> None:
+    """A run that stopped before publishing: kept in warehouse/state/ until the next publish
+    makes it a meta_runs row."""
+    f = pathlib.Path(warehouse) / FAILED_RUNS
+    f.parent.mkdir(parents=True, exist_ok=True)
+    row = run_row(uuid.uuid4().hex[:8], "failed", 1, error[:500], raw_dir=raw_dir)
+    with open(f, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def run_outcome(reports_failed: int) -> tuple[str, int, str | None]:
+    """(outcome, exit code, detail) of a run that published: partial (exit 3) when some
+    files failed."""
+    if reports_failed:
+        return "partial", 3, f"{reports_failed} file(s) failed: dim_reports.parse_status = 'failed'"
+    return "ok", 0, None
+
+
+def run_tables(p: Prepared, tag: str) -> dict:
+    """meta_runs as this publish writes it: the published warehouse's rows, the runs that
+    failed since, and this run."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    schema = schemas.arrow_schema("meta_runs")
+    rows: list[dict] = []
+    prev = p.warehouse / "parquet" / "meta_runs" / "part-0.parquet"
+    if prev.exists():
+        try:
+            rows += _read(prev).to_pylist()
+        except Exception:  # noqa: BLE001 - a history we cannot read is started again
+            rows = []
+    failed_log = p.warehouse / FAILED_RUNS
+    if failed_log.exists():
+        for line in failed_log.read_text(encoding="utf-8").splitlines():
+            try:
+                rows.append(json.loads(line))
+            except ValueError:
+                continue
+    status = p.whole["dim_reports"].column("parse_status")
+    n = {s: int(pc.sum(pc.equal(status, s)).as_py() or 0) for s in ("ok", "partial", "failed")}
+    outcome, code, detail = run_outcome(n["failed"])
+    rows.append(run_row(tag, outcome, code, detail, raw_dir=p.stats.get("raw_dir"), files=p.stats.get("files"),
+                        reports=len(status),
+                        parsed=len(p.new), kept=len(p.keep), dropped=len(p.dead), reports_ok=n["ok"],
+                        reports_partial=n["partial"], reports_failed=n["failed"]))
+    cols = schema.names
+    return {"meta_runs": pa.Table.from_pylist([{c: r.get(c) for c in cols} for r in rows], schema=schema)}
+
+
+# ---------------------------------------------------------------------------
 # writing
 
 
 def write(p: Prepared, workers: int = 2, log=None) -> dict[str, int]:
-    """Publish what `prepare` decided; returns row counts per table."""
+    """Publish what `prepare` decided; returns row counts per table. Holds the
+    warehouse's run lock (runlock: one writer at a time, leftovers of crashed runs removed)."""
+    from .runlock import run_lock
+
+    with run_lock(p.warehouse):
+        return _write(p, workers, log)
+
+
+def _write(p: Prepared, workers: int = 2, log=None) -> dict[str, int]:
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
@@ -561,6 +687,7 @@ def write(p: Prepared, workers: int = 2, log=None) -> dict[str, int]:
     index_name = f"files-{tag}.parquet"
     counts: dict[str, int] = {}
     ref = {t: _to_arrow(t, df) for t, df in reference_frames().items()}
+    ref.update(run_tables(p, tag))
     old_db = warehouse / "ogi.duckdb"
     incremental = p.base is not None and duckdb_matches(old_db, p.base.marker.get("counts", {}))
     db_ex = ThreadPoolExecutor(max_workers=1)
@@ -660,6 +787,7 @@ def write(p: Prepared, workers: int = 2, log=None) -> dict[str, int]:
                   "files": files_rows}
         (pq_tmp / MARKER).write_text(json.dumps(marker, indent=1), encoding="utf-8")
         _swap_into_place(warehouse, pq_tmp, db_tmp, tag)
+        (warehouse / FAILED_RUNS).unlink(missing_ok=True)  # those runs are rows of meta_runs now
         for f in (warehouse / "state").glob("files-*.parquet"):
             if f.name != index_name:
                 f.unlink()
@@ -857,8 +985,7 @@ def _sql_path(p) -> str:
 def _select(t: str, files: list[pathlib.Path], where: str = "") -> str:
     cols = ", ".join(f'"{c}"' for c in schemas.tables()[t].column_names)
     lst = ", ".join(f"'{_sql_path(f)}'" for f in files)
-    hive = "true" if t in schemas.FACT_TABLES else "false"
-    return f"SELECT {cols} FROM read_parquet([{lst}], hive_partitioning = {hive}) {where}"
+    return f"SELECT {cols} FROM read_parquet([{lst}], hive_partitioning = false) {where}"  # year is in the files
 
 
 def _published_files(pq_dir: pathlib.Path, t: str) -> list[pathlib.Path]:
@@ -875,7 +1002,7 @@ def _duckdb_schema(con, tables) -> None:
 def _duckdb_build(db: pathlib.Path, pq_dir: pathlib.Path, ref: dict, workers: int) -> None:
     con = _duckdb_connect(db, workers)
     try:
-        _duckdb_schema(con, (*schemas.PUBLISHED, *ref))
+        _duckdb_schema(con, (*schemas.PUBLISHED, *LISTING_TABLES, *ref))
         _duckdb_insert(con, pq_dir, (*schemas.PUBLISHED, *ref))
         con.execute("CHECKPOINT")
     finally:
@@ -887,7 +1014,7 @@ def _duckdb_start(p: Prepared, db: pathlib.Path, ref: dict, workers: int):
     from memory (the same rows their Parquet files get); returns the open connection."""
     con = _duckdb_connect(db, workers)
     try:
-        _duckdb_schema(con, (*schemas.PUBLISHED, *ref))
+        _duckdb_schema(con, (*schemas.PUBLISHED, *LISTING_TABLES, *ref))
         for t, at in {**p.whole, **ref}.items():
             if at.num_rows:
                 cols = ", ".join(f'"{c}"' for c in schemas.tables()[t].column_names)
@@ -962,6 +1089,9 @@ def _duckdb_update(p: Prepared, db: pathlib.Path, pq_dir: pathlib.Path, workers:
             dup = " OR \"check\" = 'duplicate_file'" if t == "check_results" else ""
             con.execute(f"DELETE FROM {t} WHERE report_id IN (SELECT report_id FROM redo_ids){dup}")
             con.execute(f"INSERT INTO {t} {_select(t, _published_files(pq_dir, t), 'WHERE report_id IN (SELECT report_id FROM redo_ids)' + dup)}")
+        for t in (*LISTING_TABLES, *RUN_TABLES):  # replaced whole
+            con.execute(f"DELETE FROM {t}")
+            con.execute(f"INSERT INTO {t} {_select(t, _published_files(pq_dir, t))}")
         for t in SPLIT_TABLES:
             if p.dead:
                 con.execute(f"DELETE FROM {t} WHERE report_id IN (SELECT report_id FROM dead_ids)")
@@ -1022,7 +1152,7 @@ class TableRows:
     def new_rows(self) -> int:
         if self.prepared.unchanged:
             return 0
-        if self.table in WHOLE_TABLES:
+        if self.table in WHOLE_TABLES or self.table in LISTING_TABLES:
             return self.prepared.whole[self.table].num_rows
         return self.prepared.new_rows.get(self.table, 0)
 
@@ -1033,6 +1163,8 @@ class TableRows:
         p = self.prepared
         if p.unchanged:
             return {"rows": 0, "failures": 0}
+        if self.table in LISTING_TABLES:
+            return validate(self.table, p.whole[self.table])
         if self.table in WHOLE_TABLES:
             # rows of new reports, moved reports and duplicates; the others were validated before
             import pyarrow as pa

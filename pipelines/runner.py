@@ -7,6 +7,7 @@ import time
 
 from dagster import DagsterInstance, InMemoryIOManager
 
+from . import runlock
 from .assets import settings_from_env
 from .definitions import build_defs
 
@@ -21,7 +22,12 @@ def run_pipeline(raw: str | pathlib.Path, warehouse: str | pathlib.Path, workers
     defs = build_defs({"ogi": ogi, "io_manager": InMemoryIOManager()})
     job = defs.resolve_job_def("ogi_job")
     instance = DagsterInstance.ephemeral()
-    res = job.execute_in_process(instance=instance, run_config=QUIET, raise_on_error=True)
+    # one writer at a time: a second run waits (OGI_LOCK_WAIT) or stops with runlock.RunLocked
+    with runlock.run_lock(warehouse):
+        try:
+            res = job.execute_in_process(instance=instance, run_config=QUIET, raise_on_error=True)
+        finally:
+            runlock.release(warehouse)  # (the holds of this run's steps, had one failed)
     steps = step_seconds(instance, res.run_id)
     checks = {}
     for ev in res.get_asset_check_evaluations():
@@ -29,6 +35,7 @@ def run_pipeline(raw: str | pathlib.Path, warehouse: str | pathlib.Path, workers
     summary = summarize(pathlib.Path(warehouse) / "ogi.duckdb")
     summary["asset_checks"] = checks
     summary.update(run_counts(pathlib.Path(warehouse)))
+    summary["raw"] = str(raw)
     summary["seconds"] = round(time.perf_counter() - t0, 2)
     summary["step_seconds"] = steps
     _record_steps(pathlib.Path(warehouse), steps, summary["seconds"])
@@ -93,13 +100,38 @@ def summarize(db: pathlib.Path) -> dict:
         out["failing_checks"] = con.execute(
             "select d.source_path, c.check, c.subject, c.detail from check_results c join dim_reports d using (report_id) "
             "where not c.passed and c.severity <> 'info' order by 1, 2, 3").fetchall()
+        out.update(_inputs_summary(con))
     finally:
         con.close()
     return out
 
 
+def _inputs_summary(con) -> dict:
+    """Paths met by status, and those that gave no report (the `inputs` table)."""
+    try:
+        by = dict(con.execute("select status, count(*) from inputs group by 1 order by 1").fetchall())
+        bad = con.execute("select path, status, reason from inputs where status in ('skipped', 'unreadable') "
+                          "order by 1").fetchall()
+        limited = con.execute("select source_path, status_detail from dim_reports where status_detail like 'limit: %' "
+                              "order by 1").fetchall()
+    except Exception:  # noqa: BLE001 - a warehouse without the table
+        return {}
+    return {"inputs": by, "not_reports": bad, "limited": limited}
+
+
 def format_summary(s: dict, limit: int = 20) -> str:
-    lines = [f"reports read: {s['reports']}  ({', '.join(f'{k} {v}' for k, v in s['status'].items())})"]
+    lines = []
+    if not s["reports"]:
+        lines.append(f"no reports found under {s.get('raw', 'the raw folder')}: published an empty warehouse")
+    lines.append(f"reports read: {s['reports']}  ({', '.join(f'{k} {v}' for k, v in s['status'].items())})")
+    if s.get("inputs"):
+        lines.append("paths found: " + ", ".join(f"{k} {v}" for k, v in s["inputs"].items()))
+        for path, status, reason in s.get("not_reports", [])[:limit]:
+            lines.append(f"  {path}: {status}, {reason}")
+        if len(s.get("not_reports", [])) > limit:
+            lines.append(f"  … {len(s['not_reports']) - limit} more (query inputs)")
+    for path, detail in s.get("limited", [])[:limit]:
+        lines.append(f"  {path}: failed, {detail}")
     if s.get("parsed") is not None:
         lines.append(f"files: {s['files']} ({s['hashed']} hashed), reports parsed: {s['parsed']}, "
                      f"taken from the previous warehouse: {s['cached']}"

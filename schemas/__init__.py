@@ -109,15 +109,20 @@ def pandas_dtypes(table: str) -> dict[str, str]:
     return {c.name: _PANDAS[c.type] for c in tables()[table].columns}
 
 
+@functools.cache
 def arrow_schema(table: str):
+    """The table's Arrow schema: column types and descriptions, plus the pandas metadata
+    that makes `pd.read_parquet` give the nullable dtypes of `pandas_dtypes` (Int64,
+    Int32, Float64, boolean, string) instead of floats for integers with NULLs."""
     import pyarrow as pa
 
     m = {"VARCHAR": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(),
          "BOOLEAN": pa.bool_()}
     t = tables()[table]
+    pandas_meta = pa.Schema.from_pandas(empty_frame(table), preserve_index=False).metadata[b"pandas"]
     return pa.schema([pa.field(c.name, m[c.type], nullable=c.nullable,
                                metadata={"description": c.description}) for c in t.columns],
-                     metadata={"description": t.description})
+                     metadata={"description": t.description, "pandas": pandas_meta})
 
 
 def _sql_str(s: str) -> str:

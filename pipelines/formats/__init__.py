@@ -40,6 +40,7 @@ from .shape import clean_cell, clean_line, join_blocks, table_lines  # the share
 
 __all__ = [
     "FormatError",
+    "LimitError",
     "NeedsOCR",
     "sniff",
     "to_text",
@@ -58,6 +59,28 @@ class FormatError(Exception):
 
 class NeedsOCR(FormatError):
     """The document has no text layer (e.g. a scanned PDF): it needs OCR first."""
+
+
+class LimitError(FormatError):
+    """The document passes one of the limits of ``pipelines.limits`` (decompressed size,
+    table cells after spans): not converted. The message starts with ``limit:``."""
+
+    def __init__(self, kind: str, what: str = ""):
+        from ..limits import reason
+
+        super().__init__(reason(kind, what))
+
+
+def table_cells_cap() -> int:
+    """Cells a table may have once its spans are expanded (OGI_LIMIT_TABLE_CELLS; 0 = none)."""
+    from ..limits import setting
+
+    return int(setting("OGI_LIMIT_TABLE_CELLS")) or 1 << 62
+
+
+def check_table_cells(n: int, cap: int) -> None:
+    if n > cap:
+        raise LimitError("table cells", f"a table has more than {cap:,} cells once its spans are expanded")
 
 
 # ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from . import FormatError, clean_cell, join_blocks, table_lines
+from . import FormatError, LimitError, check_table_cells, clean_cell, join_blocks, table_cells_cap, table_lines
 
 __all__ = ["docx_to_text"]
 
@@ -103,13 +103,14 @@ def _children(el):
             yield child
 
 
-def _blocks(container, out: list[tuple[str, Any]]) -> None:
+def _blocks(container, out: list[tuple[str, Any]], cap: int = 0) -> None:
+    cap = cap or table_cells_cap()
     for child in _children(container):
         if child.tag == _P:
             for piece in _para_text(child).split("\n"):
                 out.append(("p", piece))
         elif child.tag == _TBL:
-            _table(child, out)
+            _table(child, out, cap)
 
 
 def _rows(tbl) -> list:
@@ -128,11 +129,12 @@ def _cell_text(tc) -> str:
     return clean_cell("\n".join(parts))
 
 
-def _table(tbl, out: list[tuple[str, Any]]) -> None:
+def _table(tbl, out: list[tuple[str, Any]], cap: int) -> None:
     rows = _rows(tbl)
     nested = any(el.tag == _TBL for el in tbl.iterdescendants())
     grid_cols = len(tbl.findall(f"{_q('tblGrid')}/{_q('gridCol')}"))
     grid: list[list[str]] = []
+    cells = 0
     for tr in rows:
         row: list[str] = [""] * _int_val(tr, f"{_q('trPr')}/{_q('gridBefore')}", 0)
         for tc in _cells(tr):
@@ -146,12 +148,15 @@ def _table(tbl, out: list[tuple[str, Any]]) -> None:
             row.extend([""] * (span - 1))
         row.extend([""] * _int_val(tr, f"{_q('trPr')}/{_q('gridAfter')}", 0))
         grid.append(row)
+        cells += len(row)
+        check_table_cells(cells, cap)  # (gridSpan 1000 on every cell: a span bomb)
     width = max([grid_cols] + [len(r) for r in grid]) if grid else 0
+    check_table_cells(width * len(grid), cap)
     if nested or width <= 1:
         # layout table: read each cell's content as ordinary blocks
         for tr in rows:
             for tc in _cells(tr):
-                _blocks(tc, out)
+                _blocks(tc, out, cap)
         return
     lines = table_lines([r + [""] * (width - len(r)) for r in grid], drop_empty_rows=True)
     if lines:
@@ -162,11 +167,32 @@ def _table(tbl, out: list[tuple[str, Any]]) -> None:
 # public
 
 
+def check_decompressed(data: bytes) -> None:
+    """Refuse a package whose parts inflate past OGI_LIMIT_DECOMPRESSED_MB (a zip bomb:
+    python-docx would hold every part, and lxml the XML tree, in memory). The sizes the
+    zip directory declares bound what is read: zipfile stops at a part's declared size."""
+    import zipfile
+
+    from ..limits import setting
+
+    mb = setting("OGI_LIMIT_DECOMPRESSED_MB")
+    if not mb:
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            total = sum(max(0, i.file_size) for i in zf.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # (python-docx says what is wrong with it)
+    if total > mb * 1024**2:
+        raise LimitError("decompressed size", f"its parts inflate to {total / 1024**2:,.0f} MB")
+
+
 def docx_to_text(data: bytes) -> str:
     """Text of a .docx in the contract format (tables as TAB-joined rows)."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    check_decompressed(data)
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as e:

@@ -20,7 +20,7 @@ import functools
 import re
 from typing import Any, Final
 
-from . import FormatError
+from . import FormatError, check_table_cells, table_cells_cap
 from .shape import clean_cell, clean_line, join_blocks, table_lines
 
 __all__ = ["html_to_text", "decode_html"]
@@ -146,7 +146,8 @@ def _text_len(el) -> int:
 
 
 class _Walker:
-    def __init__(self, root, body: list[int] | None = None):
+    def __init__(self, root, body: list[int] | None = None, cap: int = 0):
+        self.cap: int = cap or table_cells_cap()  # table slots allowed (OGI_LIMIT_TABLE_CELLS)
         self.blocks: list[tuple[str, Any]] = []
         self.buf: list[str] = []
         self.root = root
@@ -351,7 +352,7 @@ def _cell_text(cell, walker: _Walker, has_attrs: bool = True) -> str:
         lines: list[str] = []
         if _plain_walk(cell, buf, lines):
             return clean_cell("\n".join(lines))
-    sub = _Walker(walker.root, walker.body)
+    sub = _Walker(walker.root, walker.body, walker.cap)
     sub.walk(cell)
     sub.flush()
     parts = [p for k, p in sub.blocks if k == "p"]
@@ -360,7 +361,11 @@ def _cell_text(cell, walker: _Walker, has_attrs: bool = True) -> str:
 
 def _grid(rows: list, walker: _Walker) -> list[list[str]]:
     """rowspan/colspan expanded: text in the top-left slot, '' in the others (a later
-    span over a taken slot overwrites it; a row is as wide as the widest)."""
+    span over a taken slot overwrites it; a row is as wide as the widest). A table that
+    would pass OGI_LIMIT_TABLE_CELLS slots (spans of 1000 on every cell) raises LimitError
+    before the slots are made."""
+    cap = walker.cap
+    spanned = 0
     nrows = len(rows)
     grid: list[list[str | None]] = [[] for _ in range(nrows)]   # None: a slot not taken
     for r, tr in enumerate(rows):
@@ -379,6 +384,9 @@ def _grid(rows: list, walker: _Walker) -> list[list[str]]:
                 rs = nrows - r if rs == 0 else max(1, min(rs, nrows - r))
             else:
                 rs = cs = 1
+            spanned += rs * cs
+            if spanned > cap:
+                check_table_cells(spanned, cap)
             text = _cell_text(cell, walker, has_attrs)
             if rs == 1 and cs == 1 and c == len(row):
                 row.append(text)  # the common cell
@@ -392,6 +400,7 @@ def _grid(rows: list, walker: _Walker) -> list[list[str]]:
                     target[c + j] = text if (i == 0 and j == 0) else ""
             c += cs
     width = max((len(row) for row in grid), default=0)  # (a row never ends in an untaken slot)
+    check_table_cells(width * nrows, cap)
     return [[("" if v is None else v) for v in row] + [""] * (width - len(row)) for row in grid]
 
 
@@ -399,6 +408,18 @@ def _grid(rows: list, walker: _Walker) -> list[list[str]]:
 # public
 
 _XML_DECL_RE: Final = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+
+
+_WRAPPER_RE: Final = re.compile(r"<(/?)(div|span|font|center|section|article|blockquote|b|i|u|em|strong|small|big|a)\b[^>]*>",
+                                re.I)
+
+
+def _unwrap(m) -> str:
+    return "" if m.group(2).lower() in ("span", "font", "b", "i", "u", "em", "strong", "small", "big", "a") else "<br>"
+
+
+def _too_deep(parser) -> bool:
+    return any("Excessive depth" in e.message for e in parser.error_log)
 
 
 @functools.cache
@@ -418,7 +439,14 @@ def html_to_text(data: bytes) -> str:
         return ""
     try:
         # plain lxml elements (lxml.html's element classes cost a lookup per node)
-        doc = lxml.etree.fromstring(text, _parser())
+        parser = _parser()
+        doc = lxml.etree.fromstring(text, parser)
+        if _too_deep(parser):
+            # libxml2 stops at 256 levels and drops the rest of the page: read it again
+            # without the wrappers that nest (div, span, font, ...)
+            doc = lxml.etree.fromstring(_WRAPPER_RE.sub(_unwrap, text), parser)
+            if _too_deep(parser):
+                raise FormatError("HTML nested deeper than 255 levels: the parser stops there, the page is not read")
         if doc is None:
             raise lxml.etree.ParserError("Document is empty")
     except (lxml.etree.ParserError, ValueError) as e:

@@ -165,17 +165,19 @@ SELECT year, format_version, province, parse_status,
   count(*) FILTER (WHERE list_contains(string_split(coalesce(tables_found, ''), ','), 't2')) AS with_t2,
   count(*) FILTER (WHERE list_contains(string_split(coalesce(tables_found, ''), ','), 't3')) AS with_t3,
   count(*) FILTER (WHERE list_contains(string_split(coalesce(tables_found, ''), ','), 't4')) AS with_t4,
+  count(*) FILTER (WHERE list_contains(string_split(coalesce(tables_found, ''), ','), 'stats_table')) AS with_stats_table,
   count(*) FILTER (WHERE list_contains(string_split(coalesce(tables_found, ''), ','), 'prose')) AS with_prose,
   CAST(coalesce(sum(n_cells), 0) AS BIGINT) AS cells
 FROM dim_reports
 GROUP BY ALL
 ORDER BY year NULLS LAST, format_version, province NULLS LAST, parse_status;
-COMMENT ON VIEW v_coverage IS 'Reports per statistics year, template, province and parse status, with how many had each table read and the cells published. Sum over the other columns for one dimension, e.g. select year, sum(reports) from v_coverage group by year.';
+COMMENT ON VIEW v_coverage IS 'Reports per statistics year, template, province and parse status, with how many had each table read and the cells published. Sum over the other columns for one dimension, e.g. select year, CAST(sum(reports) AS BIGINT) AS reports from v_coverage group by year (DuckDB''s sum() of integers is a HUGEINT, which pandas shows as floats: cast it).';
 COMMENT ON COLUMN v_coverage.reports IS 'Reports (dim_reports rows)';
 COMMENT ON COLUMN v_coverage.agencies IS 'Distinct agency_key';
 COMMENT ON COLUMN v_coverage.with_t2 IS 'Reports whose table 二 was read';
 COMMENT ON COLUMN v_coverage.with_t3 IS 'Reports whose table 三 was read';
 COMMENT ON COLUMN v_coverage.with_t4 IS 'Reports whose table 四 was read';
+COMMENT ON COLUMN v_coverage.with_stats_table IS 'Reports whose pre-2019 statistics table (a table of their own design, tables_found = stats_table) was read';
 COMMENT ON COLUMN v_coverage.with_prose IS 'Reports with figures read from prose';
 COMMENT ON COLUMN v_coverage.cells IS 'Fact cells published';
 
@@ -197,3 +199,148 @@ ORDER BY d.year, d.agency, d.source_path, c."check", c.subject;
 COMMENT ON VIEW v_check_failures IS 'Every failing check with its report (agency, year, file, status) and the cell concerned with its Chinese labels: what a reviewer opens first. `ogi audit` renders the same rows as an HTML page.';
 COMMENT ON COLUMN v_check_failures.key1_label IS 'Chinese label of key1 (dim_codes)';
 COMMENT ON COLUMN v_check_failures.key2_label IS 'Chinese label of key2 (dim_codes)';
+
+-- ------------------------------------------------------------------ audit signals
+-- Signals beyond a report's own arithmetic, across reports and between a report's parts:
+-- one row per signal, shaped like check_results (passed is always false). The audit page
+-- lists them with the report's own failing checks.
+CREATE OR REPLACE VIEW v_audit_signals AS
+WITH cells AS (
+  SELECT report_id, 'fct_applications' AS fact_table, stage || '|' || applicant_type AS k, CAST(value AS DOUBLE) AS value, source FROM fct_applications
+  UNION ALL SELECT report_id, 'fct_outcomes', outcome || '|' || applicant_type, CAST(value AS DOUBLE), source FROM fct_outcomes
+  UNION ALL SELECT report_id, 'fct_proactive_disclosures', item || '|' || measure, value, source FROM fct_proactive_disclosures
+  UNION ALL SELECT report_id, 'fct_review_litigation', proceeding || '|' || result, CAST(value AS DOUBLE), source FROM fct_review_litigation
+), fp AS (
+  -- each report's printed table, as one fingerprint per fact table
+  SELECT report_id, fact_table, count(*) AS n_cells, count(*) FILTER (WHERE value <> 0) AS n_nonzero,
+    string_agg(k || '=' || coalesce(CAST(value AS VARCHAR), ''), ';' ORDER BY k) AS fingerprint
+  FROM cells WHERE source = 'table'
+  GROUP BY ALL
+), copied AS (
+  SELECT cur.report_id, 'signal.copied_table' AS "check", cur.fact_table AS subject,
+    format('the {} cells of {} are exactly those of the same body''s {} report ({}, {} non-zero): a copied report?',
+           cur.n_cells, cur.fact_table, pd.year, pd.source_path, cur.n_nonzero) AS detail,
+    cur.fact_table, CAST(NULL AS VARCHAR) AS key1, CAST(NULL AS VARCHAR) AS key2,
+    CAST(NULL AS DOUBLE) AS expected, CAST(NULL AS DOUBLE) AS found
+  FROM fp cur
+  JOIN dim_reports d ON d.report_id = cur.report_id
+  JOIN dim_reports pd ON pd.agency_key = d.agency_key AND pd.year = d.year - 1 AND pd.report_id <> d.report_id
+  JOIN fp prev ON prev.report_id = pd.report_id AND prev.fact_table = cur.fact_table
+  WHERE cur.fingerprint = prev.fingerprint AND cur.n_nonzero >= 3
+), prose AS (
+  -- non-zero figures the prose states for cells the table prints (0, as the table is all 0)
+  SELECT report_id, fact_table, key1, key2, expected AS value FROM check_results
+  WHERE "check" = 'narrative_vs_table' AND NOT passed AND expected > 0
+), zero AS (
+  SELECT f.report_id, 'signal.zero_table', f.fact_table,
+    format('all {} table cells of {} are 0, but the prose states {} non-zero figure(s), e.g. {}/{} = {:g}',
+           f.n_cells, f.fact_table, count(*), arg_min(p.key1, p.key1 || p.key2), arg_min(p.key2, p.key1 || p.key2),
+           arg_min(p.value, p.key1 || p.key2)),
+    f.fact_table, arg_min(p.key1, p.key1 || p.key2), arg_min(p.key2, p.key1 || p.key2),
+    arg_min(p.value, p.key1 || p.key2), CAST(0 AS DOUBLE)
+  FROM fp f JOIN prose p ON p.report_id = f.report_id AND p.fact_table = f.fact_table
+  WHERE f.n_nonzero = 0 AND f.n_cells >= 5
+  GROUP BY f.report_id, f.fact_table, f.n_cells
+), carry AS (
+  SELECT next_report_id, 'signal.carry_over', 'carried_over/total',
+    format('上年结转 prints {:g}, but the same body''s {} report carried {:g} to next year (结转下年度)',
+           value_next_year, year, value_year),
+    'fct_applications', 'carried_over', 'total', value_year, value_next_year
+  FROM v_panel_mismatches WHERE "check" = 'carried_to_next_vs_carried_over'
+), years AS (
+  SELECT t.report_id, d.year,
+    -- the title: <year>年(度)(政府)信息公开(工作)(年度)报告/年报 in the opening lines
+    TRY_CAST(regexp_extract(left(t.text, 300),
+      '((?:19|20)\d\d)\s*年\s*度?\s*(?:的)?\s*(?:政府)?\s*信息公开\s*(?:工作)?\s*(?:年度)?\s*(?:报告|年报)', 1) AS INTEGER) AS title_year,
+    -- the statistics period: the year it ends (统计期限…至<year>年), else a calendar year it states
+    TRY_CAST(coalesce(
+      nullif(regexp_extract(t.text, '统计(?:期限|时限|时段|区间|范围)[^。\n]{0,40}?至\s*((?:19|20)\d\d)\s*年', 1), ''),
+      nullif(regexp_extract(t.text, '统计(?:期限|时限|时段|区间|范围)[^。\n]{0,24}?((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日', 1), ''),
+      nullif(regexp_extract(t.text, '((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日(?:起)?\s*(?:至|到|—|-)\s*(?:(?:19|20)\d\d\s*年\s*)?12\s*月\s*31\s*日', 1), '')
+    ) AS INTEGER) AS period_year
+  FROM report_texts t JOIN dim_reports d USING (report_id)
+), title_year AS (
+  SELECT report_id, 'signal.title_year', 'year',
+    format('the title names {} but the text gives the statistics period as {} (year published: {})',
+           title_year, period_year, coalesce(CAST(year AS VARCHAR), 'none')),
+    CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(period_year AS DOUBLE), CAST(title_year AS DOUBLE)
+  FROM years WHERE title_year IS NOT NULL AND period_year IS NOT NULL AND title_year <> period_year
+), gaps AS (
+  -- a body that reported before and after a year with no report read (coverage by body and year)
+  SELECT report_id, 'signal.missing_year', 'year',
+    format('the same body has reports for {} and {} but none for {}', prev_year, year,
+           CASE WHEN year - prev_year = 2 THEN CAST(prev_year + 1 AS VARCHAR)
+                ELSE format('{}–{}', prev_year + 1, year - 1) END),
+    CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(prev_year AS DOUBLE), CAST(year AS DOUBLE)
+  FROM (SELECT report_id, year, lag(year) OVER (PARTITION BY agency_key ORDER BY year) AS prev_year
+        FROM dim_reports WHERE agency_key IS NOT NULL AND year IS NOT NULL)
+  WHERE year - prev_year > 1
+)
+SELECT s.report_id, s."check", s.subject, 'warning' AS severity, false AS passed, s.detail,
+  s.fact_table, s.key1, s.key2, s.expected, s.found
+FROM (SELECT * FROM copied UNION ALL SELECT * FROM zero UNION ALL SELECT * FROM carry UNION ALL SELECT * FROM title_year
+      UNION ALL SELECT * FROM gaps) s
+ORDER BY s.report_id, s."check", s.subject;
+COMMENT ON VIEW v_audit_signals IS 'Audit signals beyond a report''s own arithmetic, one row each, shaped like check_results: signal.copied_table (a fact table whose printed cells equal the same body''s previous-year report exactly, at least 3 non-zero), signal.zero_table (a table printed all 0 while the prose states non-zero figures for its cells), signal.carry_over (上年结转 of year N+1 ≠ 结转下年度 of year N, same body by agency_key), signal.title_year (the title''s year ≠ the statistics period the text states), signal.missing_year (a body with reports before and after a year that has none). The audit page shows them beside the failing checks.';
+COMMENT ON COLUMN v_audit_signals.subject IS 'The fact table, the cell (carried_over/total) or year';
+COMMENT ON COLUMN v_audit_signals.severity IS 'Always warning: a signal asks for a look, it proves nothing';
+COMMENT ON COLUMN v_audit_signals.passed IS 'Always false';
+COMMENT ON COLUMN v_audit_signals.expected IS 'carry_over: the previous year''s 结转下年度; zero_table: the prose figure; title_year: the statistics period''s year; missing_year: the year of the body''s report before the gap';
+COMMENT ON COLUMN v_audit_signals.found IS 'carry_over: this year''s 上年结转; zero_table: 0; title_year: the title''s year; missing_year: this report''s year';
+
+-- ------------------------------------------------------------------ roll-ups by region and level
+-- A report's administrative level: a government's own report (province, city, county, town)
+-- or a department's (department-of-<level>), so that roll-ups never add a government's
+-- figures to its departments' or its counties' (淮安市人民政府 apart from 洪泽区人民政府).
+CREATE OR REPLACE VIEW v_report_level AS
+SELECT report_id,
+  CASE
+    WHEN agency IS NULL THEN NULL
+    WHEN regexp_matches(agency, '(镇|乡|街道|苏木)(人民政府|政府|办事处)?$') THEN 'town'
+    WHEN county IS NOT NULL THEN (CASE WHEN regexp_matches(agency, '(人民政府|政府)$') THEN 'county' ELSE 'department-of-county' END)
+    WHEN city IS NOT NULL THEN (CASE WHEN regexp_matches(agency, '(人民政府|政府)$') THEN 'city' ELSE 'department-of-city' END)
+    WHEN province IS NOT NULL THEN (CASE WHEN regexp_matches(agency, '(人民政府|政府)$') THEN 'province' ELSE 'department-of-province' END)
+  END AS level
+FROM dim_reports;
+COMMENT ON VIEW v_report_level IS 'Administrative level of each report''s body, from its name and the most specific region resolved: province, city, county, town (a government''s own report) or department-of-province/city/county (a department''s, or a government office''s). NULL where the agency or its region is unknown.';
+COMMENT ON COLUMN v_report_level.level IS 'province, city, county, town, department-of-province, department-of-city, department-of-county';
+
+CREATE OR REPLACE VIEW v_rollup_region_level AS
+WITH fig AS (
+  SELECT d.report_id, d.year, d.province, d.city, d.county, l.level,
+    a.new_requests, a.carried_over, r.outcomes_total, r.granted, r.review_total, r.litigation_total
+  FROM dim_reports d
+  JOIN v_report_level l USING (report_id)
+  JOIN v_report_rates r USING (report_id)
+  LEFT JOIN (SELECT report_id,
+      max(value) FILTER (WHERE stage = 'new_received') AS new_requests,
+      max(value) FILTER (WHERE stage = 'carried_over') AS carried_over
+    FROM fct_applications WHERE applicant_type = 'total' GROUP BY report_id) a USING (report_id)
+  WHERE d.province IS NOT NULL
+)
+SELECT year,
+  CASE WHEN grouping(county) = 0 THEN 'county' WHEN grouping(city) = 0 THEN 'city' ELSE 'province' END AS scope,
+  province, city, county, level,
+  count(*) AS reports,
+  CAST(sum(new_requests) AS BIGINT) AS new_requests,
+  count(new_requests) AS reports_with_new_requests,
+  CAST(sum(carried_over) AS BIGINT) AS carried_over,
+  CAST(sum(outcomes_total) AS BIGINT) AS outcomes_total,
+  CAST(sum(granted) AS BIGINT) AS granted,
+  CAST(sum(review_total) AS BIGINT) AS review_total,
+  CAST(sum(litigation_total) AS BIGINT) AS litigation_total
+FROM fig
+GROUP BY GROUPING SETS ((year, level, province), (year, level, province, city), (year, level, province, city, county))
+ORDER BY year NULLS LAST, province, CASE scope WHEN 'province' THEN 0 WHEN 'city' THEN 1 ELSE 2 END,
+  city NULLS FIRST, county NULLS FIRST, level NULLS LAST;
+COMMENT ON VIEW v_rollup_region_level IS 'Requests and cases summed by statistics year, region and the reporting body''s level (v_report_level), so a government''s own report is never added to its departments'' or to its lower governments'': at scope city, 淮安市 2024 has one row for level city (淮安市人民政府''s own report) and one for level county (its districts and counties). scope = province (city and county NULL: the whole province), city (county NULL) or county. A sum is over the reports that print the figure (reports_with_new_requests says how many).';
+COMMENT ON COLUMN v_rollup_region_level.scope IS 'province, city or county: which region columns the row is summed over';
+COMMENT ON COLUMN v_rollup_region_level.level IS 'Level of the reporting bodies summed (v_report_level.level)';
+COMMENT ON COLUMN v_rollup_region_level.reports IS 'Reports summed';
+COMMENT ON COLUMN v_rollup_region_level.new_requests IS '三、一 本年新收政府信息公开申请数量 (applicant total), summed';
+COMMENT ON COLUMN v_rollup_region_level.reports_with_new_requests IS 'Reports that print 本年新收';
+COMMENT ON COLUMN v_rollup_region_level.carried_over IS '三、二 上年结转, summed';
+COMMENT ON COLUMN v_rollup_region_level.outcomes_total IS '三(七)总计: requests handled, summed';
+COMMENT ON COLUMN v_rollup_region_level.granted IS '三(一)予以公开, summed';
+COMMENT ON COLUMN v_rollup_region_level.review_total IS '行政复议 总计, summed';
+COMMENT ON COLUMN v_rollup_region_level.litigation_total IS '行政诉讼 总计, summed';

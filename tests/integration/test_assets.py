@@ -16,13 +16,13 @@ from pipelines.definitions import build_defs
 
 def test_every_published_table_is_an_asset_with_its_columns():
     specs = {s.key.to_user_string(): s for s in TABLE_SPECS}
-    assert set(specs) == set(schemas.PUBLISHED)
+    assert set(specs) == set(schemas.PUBLISHED) | {"inputs"}
     fo = specs["fct_outcomes"]
     assert set(fo.kinds) == {"parquet", "duckdb"}
     cols = {c.name: c for c in fo.metadata["dagster/column_schema"].columns}
     assert list(cols) == schemas.tables()["fct_outcomes"].column_names
     assert cols["value"].type == "BIGINT" and cols["outcome"].constraints.nullable is False
-    assert {c.name for c in CHECK_SPECS} == {f"{t}_schema" for t in schemas.PUBLISHED} | {"report_identities"}
+    assert {c.name for c in CHECK_SPECS} == {f"{t}_schema" for t in (*schemas.PUBLISHED, "inputs")} | {"report_identities"}
     defs = build_defs()
     assert defs.resolve_assets_def("fct_outcomes").keys >= {AssetKey("fct_outcomes"), AssetKey("dim_reports")}
 

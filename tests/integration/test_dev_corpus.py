@@ -98,8 +98,10 @@ def test_dev_warehouse_scores_above_the_floor(tmp_path):
     from pipelines.runner import run_pipeline
 
     s = run_pipeline(DEV, tmp_path, workers=1, progress=False)
-    # SOURCES.tsv and the blank Word template are in the folder too: read, and failed with a reason
-    assert s["reports"] == 12 and s["status"]["failed"] == 2
+    # the blank Word template is in the folder too: read, and failed with a reason; SOURCES.tsv
+    # (the folder's manifest) is no report: a row in `inputs`
+    assert s["reports"] == 11 and s["status"]["failed"] == 1
+    assert s["not_reports"] == [("SOURCES.tsv", "skipped", "not a report: a .tsv table (a manifest or data file)")]
     r = subprocess.run([sys.executable, str(SHARED / "tools" / "score.py"), "--gold", str(DEV_GOLD),
                         "--db", str(tmp_path / "ogi.duckdb"), "--min-recall", "0.95", "--min-precision", "0.995"],
                        capture_output=True, text=True)

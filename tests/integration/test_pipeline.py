@@ -26,8 +26,9 @@ def built(tmp_path_factory):
 
 def test_summary_and_status(built):
     raw, wh, s = built
-    assert s["reports"] == 8
-    assert s["status"] == {"failed": 3, "ok": 4, "partial": 1}
+    assert s["reports"] == 7  # (the empty file is no report: a row in `inputs`)
+    assert s["status"] == {"failed": 2, "ok": 4, "partial": 1}
+    assert s["inputs"] == {"report": 7, "skipped": 1}
     assert s["cells"]["fct_outcomes"] == 589
     assert all(s["asset_checks"].values()), s["asset_checks"]
 
@@ -36,8 +37,7 @@ def test_duckdb_tables_and_failed_rows(built):
     raw, wh, _ = built
     con = duckdb.connect(str(wh / "ogi.duckdb"), read_only=True)
     rows = dict(con.execute("select source_path, status_detail from dim_reports where parse_status='failed'").fetchall())
-    assert rows == {"bad/empty.txt": "empty file",
-                    "bad/garbage.bin": "binary content, not a report in a known format",
+    assert rows == {"bad/garbage.bin": "binary content, not a report in a known format",
                     "bad/notes.txt": "no recognisable tables or figures"}
     v = con.execute("""select value, source, evidence from fct_outcomes o join dim_reports d using (report_id)
                        where d.source_path like '%004_%' and outcome='granted' and applicant_type='total'""").fetchone()
@@ -48,6 +48,8 @@ def test_duckdb_tables_and_failed_rows(built):
     desc = con.execute("select comment from duckdb_columns() where table_name='fct_outcomes' "
                        "and column_name='value'").fetchone()[0]
     assert "Number of requests" in desc
+    assert con.execute("select status, reason from inputs where path = 'bad/empty.txt'").fetchall() == \
+        [("skipped", "an empty file (0 bytes)")]
 
 
 def test_parquet_holds_the_same_rows(built):
