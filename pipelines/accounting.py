@@ -13,9 +13,11 @@ the identities it is part of):
 An identity is *evaluated* when every one of its cells was read from the table (a cell
 printed blank counts as read, as 0; a cell derived from an identity or not printed does
 not). A cell is verified when it was read from the table, takes part in at least one
-identity, and every identity it takes part in is evaluated and holds. Table 二 and the
-pre-2019 statistics table have no identity: their cells are never verified; nor are prose
-figures or derived cells (computed from an identity, so it cannot also check them).
+identity, and every identity it takes part in is evaluated and holds. Table 二 has no
+identity: its cells are never verified; nor are prose figures or derived cells (computed
+from an identity, so it cannot also check them). In a pre-2019 statistics table a total
+and its printed items form a sum (data/pre2019_rows.csv's parents); a figure chosen among
+the splits of a digit run is not read as printed, so a sum over it is not evaluated.
 
 Template cells (for dim_reports.n_template_cells and the `*.withheld` checks) come from
 the layout data (data/templates.yaml): table 二's items and measures of the report's
@@ -156,6 +158,43 @@ def t4_verified(groups: dict[str, Any], results: list[str]) -> dict[tuple[str, s
 
     ok, _, _ = evaluate(idents, cell_of)
     return {(p, results[i]): good and _read(cell_of(p, i)) for (p, i), good in ok.items()}
+
+
+def pre2019_verified(ids: list[str], parents: list[str], values: list[float | None]) -> list[bool]:
+    """Verified per row of a pre-2019 statistics table: the row is part of at least one
+    sum (a total = its printed items, by data/pre2019_rows.csv's parents), and every sum it
+    is part of has all its figures read as printed (`values`: None where not) and holds."""
+    rows_of: dict[str, list[int]] = {}
+    kids_of: dict[str, list[int]] = {}
+    for i, (rid, parent) in enumerate(zip(ids, parents)):
+        rows_of.setdefault(rid, []).append(i)
+        if parent:
+            kids_of.setdefault(parent, []).append(i)
+
+    def holds(parent_id: str) -> bool | None:
+        """None where the sum has no parent row printed once; else whether it is evaluated and holds."""
+        ps = rows_of.get(parent_id, [])
+        if len(ps) != 1:
+            return None
+        terms = [values[ps[0]]] + [values[k] for k in kids_of[parent_id]]
+        if any(t is None for t in terms):
+            return False
+        total = values[ps[0]] or 0.0
+        return abs(total - sum(values[k] or 0.0 for k in kids_of[parent_id])) <= 1e-6
+
+    out: list[bool] = []
+    for i, (rid, parent) in enumerate(zip(ids, parents)):
+        found: list[bool] = []
+        if rid in kids_of and len(rows_of[rid]) == 1:
+            h = holds(rid)
+            if h is not None:
+                found.append(h)
+        if parent:
+            h = holds(parent)
+            if h is not None:
+                found.append(h)
+        out.append(bool(found) and all(found) and values[i] is not None)
+    return out
 
 
 # ---------------------------------------------------------------------------

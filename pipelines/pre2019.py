@@ -19,6 +19,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from .accounting import pre2019_verified
 from .datafiles import read_csv
 from .model import Check, Fact
 from .textnorm import label_key
@@ -168,6 +169,11 @@ def _resolve(rows: list[Row], prose: dict) -> tuple[list[Fact], list[Check]]:
                                 f"{r.label}: its digits give no reading as (year, cumulative) "
                                 "figures; not published", "warning", r.table, r.key1, r.key2,
                                 span_start=r.start, span_end=r.end))
+    # a row's figure is verified where the sums it is part of (a total = its printed items) hold
+    # over figures read as printed (not chosen among the splits of a digit run)
+    ver = pre2019_verified([r.id for r in rows], [r.parent for r in rows],
+                           [float(chosen[i][0]) if i in chosen and len(r.cands) == 1 else None
+                            for i, r in enumerate(rows)])
     facts: dict[tuple, Fact] = {}
     for i, r in enumerate(rows):
         if not r.table or i not in chosen:
@@ -178,9 +184,9 @@ def _resolve(rows: list[Row], prose: dict) -> tuple[list[Fact], list[Check]]:
         if key in facts:  # two rows for one code (电子邮件 + 网上申请): their sum
             f = facts[key]
             facts[key] = Fact(f.table, f.key1, f.key2, (f.value or 0) + v, "table", f.span_start, r.end,
-                              tuple(sorted(set(f.flags) | set(flags) | {"summed"})))
+                              tuple(sorted(set(f.flags) | set(flags) | {"summed"})), f.verified and ver[i])
         else:
-            facts[key] = Fact(r.table, r.key1, r.key2, v, "table", r.start, r.end, flags)
+            facts[key] = Fact(r.table, r.key1, r.key2, v, "table", r.start, r.end, flags, ver[i])
     if rows:
         checks.append(Check("pre2019.table", "table", True, f"statistics table: {len(rows)} rows read", "info"))
     return list(facts.values()), checks

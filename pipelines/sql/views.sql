@@ -2268,7 +2268,7 @@ COMMENT ON COLUMN v_applications_wide_verified."year" IS 'Statistics year the re
 COMMENT ON COLUMN v_applications_wide_verified."format_version" IS 'Template detected from the tables and labels';
 COMMENT ON COLUMN v_applications_wide_verified."parse_status" IS 'ok, partial (some tables missing or unreadable) or failed';
 COMMENT ON COLUMN v_audit_signals."report_id" IS 'Stable id: first 16 hex digits of the sha256 of the raw file''s bytes';
-COMMENT ON COLUMN v_audit_signals."check" IS 'Check name, e.g. t3.row_total, t3.balance, t3.outcome_sum, t4.total, narrative_vs_table, parse';
+COMMENT ON COLUMN v_audit_signals."check" IS 'Check name, e.g. t3.row_total, t3.balance, t3.outcome_sum, t4.total (an identity: passed where every instance was evaluated and holds; failing with severity warning where some could not be evaluated, their cells not all read), t3.withheld / t2.withheld / t4.withheld / pre2019.withheld (template cells not published, and why), narrative_vs_table, parse';
 COMMENT ON COLUMN v_audit_signals."detail" IS 'What was expected and what was found';
 COMMENT ON COLUMN v_audit_signals."fact_table" IS 'Fact table of the cell concerned, where one is';
 COMMENT ON COLUMN v_audit_signals."key1" IS 'First key of the cell concerned';
@@ -2280,7 +2280,7 @@ COMMENT ON COLUMN v_check_failures."agency" IS 'The reporting body as the report
 COMMENT ON COLUMN v_check_failures."year" IS 'Statistics year the report covers (not the publication year)';
 COMMENT ON COLUMN v_check_failures."format_version" IS 'Template detected from the tables and labels';
 COMMENT ON COLUMN v_check_failures."parse_status" IS 'ok, partial (some tables missing or unreadable) or failed';
-COMMENT ON COLUMN v_check_failures."check" IS 'Check name, e.g. t3.row_total, t3.balance, t3.outcome_sum, t4.total, narrative_vs_table, parse';
+COMMENT ON COLUMN v_check_failures."check" IS 'Check name, e.g. t3.row_total, t3.balance, t3.outcome_sum, t4.total (an identity: passed where every instance was evaluated and holds; failing with severity warning where some could not be evaluated, their cells not all read), t3.withheld / t2.withheld / t4.withheld / pre2019.withheld (template cells not published, and why), narrative_vs_table, parse';
 COMMENT ON COLUMN v_check_failures."subject" IS 'What the check is about: a row or column code, a table, or the file';
 COMMENT ON COLUMN v_check_failures."severity" IS 'error, warning or info';
 COMMENT ON COLUMN v_check_failures."detail" IS 'What was expected and what was found';

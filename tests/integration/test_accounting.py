@@ -161,7 +161,9 @@ def test_verified_cells_are_right_on_seeds_and_dev(capsys):
     n2, v2 = _verified_against_gold(_corpus(DEV), load_gold(DEV_GOLD))
     with capsys.disabled():
         print(f"\nverified: seeds {v1}/{n1}, dev {v2}/{n2}, together {(v1 + v2) / (n1 + n2):.1%} of table cells")
-    assert v1 + v2 > 0
+    # the issue's aim is 90%; the rest today: table 二 (no identity), seed 001's 予以公开 row
+    # (derived, so the outcome sums over it are not evaluated), hongze-2023's printed 总计 errors
+    assert (v1 + v2) / (n1 + n2) >= 0.86
 
 
 def test_page_of_pdf_cells():
@@ -177,3 +179,28 @@ def test_page_of_pdf_cells():
     assert f[("fct_outcomes", "unable.unclear_after_correction", "total")] == 4
     assert f[("fct_proactive_disclosures", "all_information", "count")] == 1
     assert all(f.page is None for f in extract_path(next(SAMPLES.glob("*.txt"))).facts)
+
+
+@pytest.mark.parametrize("kind", ["spacejoin", "footer", "splitlabel", "flatten", "tabs2pipes", "dropline", "dupline"])
+def test_accounting_and_verified_under_damage(kind):
+    """The seeds and the dev text reports damaged as sites and converters damage them
+    (tests/test_fuzz_precision.py): still every template cell accounted, and no verified
+    cell wrong."""
+    import random
+
+    from test_fuzz_precision import _perturb
+
+    gold = load_gold(GOLD)
+    files = [(p, gold[p.name]) for p in sorted(SAMPLES.glob("*.txt"))]
+    if DEV.is_dir():
+        dev_gold = load_gold(DEV_GOLD)
+        files += [(p, dev_gold[p.name]) for p in sorted(DEV.iterdir()) if p.suffix in (".txt", ".md")]
+    wrong = []
+    for path, g in files:
+        text = path.read_text(encoding="utf-8")
+        for seed in range(3):
+            res = extract_report(_perturb(text, kind, random.Random(seed)).encode(), path.name)
+            assert_accounted([res])
+            wrong += [(path.name, seed, f.key, f.value, g.get(f.key)) for f in res.facts
+                      if f.verified and (f.key not in g or g[f.key] != f.value)]
+    assert wrong == []
