@@ -45,7 +45,7 @@ STAGED = "staged"
 RACY_NS = 2_000_000_000   # a file modified this close to its hashing is hashed again next time
 # modules that do not shape extraction results (the rest of pipelines/ does)
 NOT_PARSING = {"assets.py", "definitions.py", "runner.py", "cli.py", "bench.py", "synth.py", "publish.py", "batch.py",
-               "runlock.py", "hostile.py",
+               "runlock.py", "hostile.py", "parity.py",
                "docs.py", "audit.py", "_compiled.json"}  # (the compiled parser gives the same output)
 FILE_COLUMNS = ["path", "abs_path", "size", "mtime_ns", "sha256"]
 

@@ -4,6 +4,7 @@
     ogi extract FILE                          one report's facts and checks as JSON
     ogi eval                                  seeds, dev corpus and pages scored against gold
     ogi export --out DIR [--format xlsx] [--year 2024] …   tables and views as CSV or XLSX
+    ogi parity --write FILE | --check FILE    per-table row hashes of fixed corpora (output unchanged?)
 """
 from __future__ import annotations
 
@@ -252,6 +253,43 @@ def export(warehouse: str, out: str, fmt: str, tables: tuple[str, ...], year: st
         raise click.ClickException(str(e.args[0]) if e.args else str(e))
     for name, path, n in written:
         click.echo(f"{name}: {n:,} rows → {path}")
+
+
+@main.command()
+@click.option("--write", "write_to", default=None, type=click.Path(dir_okay=False),
+              help="Build the corpora and write their row hashes to this file.")
+@click.option("--check", "check_against", default=None, type=click.Path(dir_okay=False, exists=True),
+              help="Build the corpora and compare their row hashes with this file (exit 1 if any differ).")
+@click.option("--corpus", "corpora", default=",".join(("seeds", "dev", "pages", "synth")), show_default=True,
+              help="Comma-separated subset of: seeds, dev, pages, synth (2,000 synthetic reports).")
+@click.option("--work", default=None, type=click.Path(file_okay=False),
+              help="Keep the synthetic corpus and the warehouses here (default: a temporary folder).")
+def parity(write_to: str | None, check_against: str | None, corpora: str, work: str | None) -> None:
+    """Per-table row hashes of the warehouses built from fixed corpora: write them, or check
+    that the output is unchanged (what differs is printed per corpus and table)."""
+    from . import parity as par
+
+    if bool(write_to) == bool(check_against):
+        raise click.ClickException("give one of --write FILE or --check FILE")
+    names = [c.strip() for c in corpora.split(",") if c.strip()]
+    bad = [c for c in names if c not in par.CORPORA]
+    if bad:
+        raise click.ClickException(f"unknown corpora {bad}; choose from {', '.join(par.CORPORA)}")
+    if not SHARED.is_dir():
+        raise click.ClickException(f"shared folder not found at {SHARED} (set OGI_SHARED)")
+    _quiet_gc_imports()
+    have = par.build(names, SHARED, pathlib.Path(work) if work else None, echo=click.echo)
+    if write_to:
+        par.write(pathlib.Path(write_to), have)
+        click.echo(f"wrote {write_to}")
+        return
+    diff = par.compare(par.read(pathlib.Path(check_against)), have)
+    for line in diff:
+        click.echo(line)
+    if diff:
+        raise click.ClickException(f"output differs from {check_against} ({len(diff)} tables)")
+    n = sum(len(t) for t in have["corpora"].values())
+    click.echo(f"identical: {n} tables of {', '.join(names)} as in {check_against}")
 
 
 @main.command()
