@@ -245,15 +245,29 @@ def rewrite_import(node: ast.ImportFrom, old_mod: str | None, new_mod: str | Non
         else:
             groups.setdefault(new_name(src), []).append(_alias(a))
     relative = bool(node.level)
-    moved = any(f"{src}.{a.name}" in MODMAP for a in node.names) or new_name(src) != src
-    if not moved and (not relative or _relative(src, new_mod or "", is_pkg) == "." * node.level + (node.module or "")):
+    rendered = [(_relative(parent, new_mod or "", is_pkg) if relative else parent, names)
+                for parent, names in groups.items()]
+    original = ("." * node.level + (node.module or "")) if relative else node.module
+    if rendered == [(original, [_alias(a) for a in node.names])]:
         return None
-    lines = []
-    for parent, names in groups.items():
-        where = _relative(parent, new_mod or "", is_pkg) if relative else parent
-        lines.append(f"from {where} import {', '.join(names)}")
-    out = ("\n" + indent).join(lines)
-    return out
+    return ("\n" + indent).join(_wrap(f"from {where} import ", names, indent) for where, names in rendered)
+
+
+def _wrap(head: str, names: list[str], indent: str, width: int = 110) -> str:
+    """`head` + names, in parentheses over several lines when one line is too long."""
+    line = head + ", ".join(names)
+    if len(indent) + len(line) <= width:
+        return line
+    pad = " " * (len(head) + 1)
+    out, cur = [], head + "("
+    for i, n in enumerate(names):
+        piece = n + (", " if i < len(names) - 1 else ")")
+        if len(indent) + len(cur) + len(piece.rstrip()) > width and cur != head + "(":
+            out.append(cur.rstrip())
+            cur = pad
+        cur += piece
+    out.append(cur)
+    return ("\n" + indent).join(out)
 
 
 def rewrite_python(text: str, old_mod: str | None, new_mod: str | None, is_pkg: bool) -> tuple[str, list[tuple[int, int]]]:
