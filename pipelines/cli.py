@@ -89,10 +89,12 @@ def run(raw: str, warehouse: str, workers: int | None, no_cache: bool, quiet: bo
         raise
     click.echo(format_summary(s))
     click.echo(f"warehouse: {pathlib.Path(warehouse) / 'ogi.duckdb'} and {pathlib.Path(warehouse) / 'parquet'}/")
-    failed = s["status"].get("failed", 0)
-    if failed:
-        click.echo(f"partial run: {failed} file(s) failed (dim_reports.parse_status = 'failed'); exit code {EXIT_PARTIAL}")
-        sys.exit(EXIT_PARTIAL)
+    from .publish import run_outcome
+
+    outcome, code, detail = run_outcome(s["status"].get("failed", 0), (s.get("inputs") or {}).get("unreadable", 0))
+    if code:
+        click.echo(f"{outcome} run: {detail}; exit code {code}")
+        sys.exit(code)
 
 
 @main.command()
