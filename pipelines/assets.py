@@ -44,7 +44,9 @@ from . import PARSER_VERSION, runlock
 from .batch import MANIFEST, Extraction, discover, extract_all, finish
 from .publish import TableRows, prepare, read_marker, write
 
-CORE_TABLES = (*schemas.PUBLISHED, "inputs")   # each an asset of the one writer step below
+# each an asset of the one writer step below: the tables from the reports, the listing of
+# the raw folder, and the agency tables built from all reports' dim_reports rows
+CORE_TABLES = (*schemas.PUBLISHED, "inputs", *schemas.AGENCY_TABLES)
 
 
 class OgiSettings(ConfigurableResource):

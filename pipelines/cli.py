@@ -90,10 +90,12 @@ def run(raw: str, warehouse: str, workers: int | None, no_cache: bool, quiet: bo
         raise
     click.echo(format_summary(s))
     click.echo(f"warehouse: {pathlib.Path(warehouse) / 'ogi.duckdb'} and {pathlib.Path(warehouse) / 'parquet'}/")
-    failed = s["status"].get("failed", 0)
-    if failed:
-        click.echo(f"partial run: {failed} file(s) failed (dim_reports.parse_status = 'failed'); exit code {EXIT_PARTIAL}")
-        sys.exit(EXIT_PARTIAL)
+    from .publish import run_outcome
+
+    outcome, code, detail = run_outcome(s["status"].get("failed", 0), (s.get("inputs") or {}).get("unreadable", 0))
+    if code:
+        click.echo(f"{outcome} run: {detail}; exit code {code}")
+        sys.exit(code)
 
 
 @main.command()
@@ -154,6 +156,27 @@ def _eval_pages(wh: pathlib.Path) -> None:
                         "--db", str(wh / "ogi.duckdb")], capture_output=True, text=True)
     click.echo(f"== pages: {raw}")
     click.echo(r.stdout + r.stderr)
+    click.echo(level_agreement(raw / "INDEX.tsv", wh / "ogi.duckdb"))
+
+
+def level_agreement(index: pathlib.Path, db: pathlib.Path) -> str:
+    """dim_reports.level against the index's `level` column, page by page (issue 18: ≥ 90%)."""
+    import csv
+
+    import duckdb
+
+    with open(index, encoding="utf-8") as f:
+        want = {r["file"]: r.get("level", "") for r in csv.DictReader(f, delimiter="\t")}
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        got = dict(con.execute("select source_path, level from dim_reports").fetchall())
+    finally:
+        con.close()
+    rows = [(f, w, got.get(f)) for f, w in sorted(want.items()) if w]
+    ok = sum(1 for _, w, g in rows if g == w)
+    wrong = ", ".join(f"{f} {g or '-'}≠{w}" for f, w, g in rows if g != w)
+    return (f"level {ok}/{len(rows)} ({100 * ok / max(len(rows), 1):.1f}%) as dim_reports.level"
+            + (f"; differ: {wrong}" if wrong else ""))
 
 
 @main.command()

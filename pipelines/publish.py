@@ -627,11 +627,17 @@ def record_failed_run(warehouse: pathlib.Path, error: str, raw_dir: str | None =
         fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def run_outcome(reports_failed: int) -> tuple[str, int, str | None]:
+def run_outcome(reports_failed: int, unreadable: int = 0) -> tuple[str, int, str | None]:
     """(outcome, exit code, detail) of a run that published: partial (exit 3) when some
-    files failed."""
+    files failed — a report that failed to parse, or a path under the raw folder that could
+    not be read at all (an `inputs` row with status unreadable)."""
+    why = []
     if reports_failed:
-        return "partial", 3, f"{reports_failed} file(s) failed: dim_reports.parse_status = 'failed'"
+        why.append(f"{reports_failed} file(s) failed: dim_reports.parse_status = 'failed'")
+    if unreadable:
+        why.append(f"{unreadable} path(s) could not be read: inputs.status = 'unreadable'")
+    if why:
+        return "partial", 3, "; ".join(why)
     return "ok", 0, None
 
 
@@ -658,7 +664,9 @@ def run_tables(p: Prepared, tag: str) -> dict:
                 continue
     status = p.whole["dim_reports"].column("parse_status")
     n = {s: int(pc.sum(pc.equal(status, s)).as_py() or 0) for s in ("ok", "partial", "failed")}
-    outcome, code, detail = run_outcome(n["failed"])
+    inputs = p.whole.get("inputs")
+    unreadable = int(pc.sum(pc.equal(inputs.column("status"), "unreadable")).as_py() or 0) if inputs is not None else 0
+    outcome, code, detail = run_outcome(n["failed"], unreadable)
     rows.append(run_row(tag, outcome, code, detail, raw_dir=p.stats.get("raw_dir"), files=p.stats.get("files"),
                         reports=len(status),
                         parsed=len(p.new), kept=len(p.keep), dropped=len(p.dead), reports_ok=n["ok"],
@@ -1169,7 +1177,7 @@ class TableRows:
     def new_rows(self) -> int:
         if self.prepared.unchanged:
             return 0
-        if self.table in WHOLE_TABLES or self.table in LISTING_TABLES:
+        if self.table in (*WHOLE_TABLES, *LISTING_TABLES, *schemas.AGENCY_TABLES):
             return self.prepared.whole[self.table].num_rows
         return self.prepared.new_rows.get(self.table, 0)
 
@@ -1180,8 +1188,8 @@ class TableRows:
         p = self.prepared
         if p.unchanged:
             return {"rows": 0, "failures": 0}
-        if self.table in LISTING_TABLES:
-            return validate(self.table, p.whole[self.table])
+        if self.table in LISTING_TABLES or self.table in schemas.AGENCY_TABLES:
+            return validate(self.table, p.whole[self.table])   # replaced whole on every publish
         if self.table in WHOLE_TABLES:
             # rows of new reports, moved reports and duplicates; the others were validated before
             import pyarrow as pa

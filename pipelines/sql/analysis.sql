@@ -224,7 +224,8 @@ WITH cells AS (
     CAST(NULL AS DOUBLE) AS expected, CAST(NULL AS DOUBLE) AS found
   FROM fp cur
   JOIN dim_reports d ON d.report_id = cur.report_id
-  JOIN dim_reports pd ON pd.agency_key = d.agency_key AND pd.year = d.year - 1 AND pd.report_id <> d.report_id
+  JOIN dim_reports pd ON coalesce(pd.agency_id, pd.agency_key) = coalesce(d.agency_id, d.agency_key)
+    AND pd.year = d.year - 1 AND pd.report_id <> d.report_id
   JOIN fp prev ON prev.report_id = pd.report_id AND prev.fact_table = cur.fact_table
   WHERE cur.fingerprint = prev.fingerprint AND cur.n_nonzero >= 3
 ), prose AS (
@@ -272,8 +273,9 @@ WITH cells AS (
            CASE WHEN year - prev_year = 2 THEN CAST(prev_year + 1 AS VARCHAR)
                 ELSE format('{}–{}', prev_year + 1, year - 1) END),
     CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(prev_year AS DOUBLE), CAST(year AS DOUBLE)
-  FROM (SELECT report_id, year, lag(year) OVER (PARTITION BY agency_key ORDER BY year) AS prev_year
-        FROM dim_reports WHERE agency_key IS NOT NULL AND year IS NOT NULL)
+  FROM (SELECT report_id, year,
+          lag(year) OVER (PARTITION BY coalesce(agency_id, agency_key) ORDER BY year) AS prev_year
+        FROM dim_reports WHERE coalesce(agency_id, agency_key) IS NOT NULL AND year IS NOT NULL)
   WHERE year - prev_year > 1
 )
 SELECT s.report_id, s."check", s.subject, 'warning' AS severity, false AS passed, s.detail,
@@ -281,7 +283,7 @@ SELECT s.report_id, s."check", s.subject, 'warning' AS severity, false AS passed
 FROM (SELECT * FROM copied UNION ALL SELECT * FROM zero UNION ALL SELECT * FROM carry UNION ALL SELECT * FROM title_year
       UNION ALL SELECT * FROM gaps) s
 ORDER BY s.report_id, s."check", s.subject;
-COMMENT ON VIEW v_audit_signals IS 'Audit signals beyond a report''s own arithmetic, one row each, shaped like check_results: signal.copied_table (a fact table whose printed cells equal the same body''s previous-year report exactly, at least 3 non-zero), signal.zero_table (a table printed all 0 while the prose states non-zero figures for its cells), signal.carry_over (上年结转 of year N+1 ≠ 结转下年度 of year N, same body by agency_key), signal.title_year (the title''s year ≠ the statistics period the text states), signal.missing_year (a body with reports before and after a year that has none). The audit page shows them beside the failing checks.';
+COMMENT ON VIEW v_audit_signals IS 'Audit signals beyond a report''s own arithmetic, one row each, shaped like check_results: signal.copied_table (a fact table whose printed cells equal the same body''s previous-year report exactly, at least 3 non-zero), signal.zero_table (a table printed all 0 while the prose states non-zero figures for its cells), signal.carry_over (上年结转 of year N+1 ≠ 结转下年度 of year N, same body: dim_reports.agency_id, whatever name each report gives it), signal.title_year (the title''s year ≠ the statistics period the text states), signal.missing_year (a body with reports before and after a year that has none). The audit page shows them beside the failing checks.';
 COMMENT ON COLUMN v_audit_signals.subject IS 'The fact table, the cell (carried_over/total) or year';
 COMMENT ON COLUMN v_audit_signals.severity IS 'Always warning: a signal asks for a look, it proves nothing';
 COMMENT ON COLUMN v_audit_signals.passed IS 'Always false';
@@ -289,28 +291,21 @@ COMMENT ON COLUMN v_audit_signals.expected IS 'carry_over: the previous year''s 
 COMMENT ON COLUMN v_audit_signals.found IS 'carry_over: this year''s 上年结转; zero_table: 0; title_year: the title''s year; missing_year: this report''s year';
 
 -- ------------------------------------------------------------------ roll-ups by region and level
--- A report's administrative level: a government's own report (province, city, county, town)
--- or a department's (department-of-<level>), so that roll-ups never add a government's
+-- A report's administrative level (dim_reports.level, from pipelines/metadata.py and
+-- agencies.py): a government's own report (province, city, county, town) or a
+-- department's (department-of-<level>), so that roll-ups never add a government's
 -- figures to its departments' or its counties' (淮安市人民政府 apart from 洪泽区人民政府).
 CREATE OR REPLACE VIEW v_report_level AS
-SELECT report_id,
-  CASE
-    WHEN agency IS NULL THEN NULL
-    WHEN regexp_matches(agency, '(镇|乡|街道|苏木)(人民政府|政府|办事处)?$') THEN 'town'
-    WHEN county IS NOT NULL THEN (CASE WHEN regexp_matches(agency, '(人民政府|政府)$') THEN 'county' ELSE 'department-of-county' END)
-    WHEN city IS NOT NULL THEN (CASE WHEN regexp_matches(agency, '(人民政府|政府)$') THEN 'city' ELSE 'department-of-city' END)
-    WHEN province IS NOT NULL THEN (CASE WHEN regexp_matches(agency, '(人民政府|政府)$') THEN 'province' ELSE 'department-of-province' END)
-  END AS level
+SELECT report_id, level
 FROM dim_reports;
-COMMENT ON VIEW v_report_level IS 'Administrative level of each report''s body, from its name and the most specific region resolved: province, city, county, town (a government''s own report) or department-of-province/city/county (a department''s, or a government office''s). NULL where the agency or its region is unknown.';
-COMMENT ON COLUMN v_report_level.level IS 'province, city, county, town, department-of-province, department-of-city, department-of-county';
+COMMENT ON VIEW v_report_level IS 'Administrative level of each report''s body: dim_reports.level (kept as a view for the queries written against it). province, city, county, town (a government''s own report) or department-of-central/province/city/county (any other body, by the place it belongs to). NULL where neither the name nor the text tells.';
+COMMENT ON COLUMN v_report_level.level IS 'dim_reports.level: province, city, county, town, department-of-central, department-of-province, department-of-city, department-of-county';
 
 CREATE OR REPLACE VIEW v_rollup_region_level AS
 WITH fig AS (
-  SELECT d.report_id, d.year, d.province, d.city, d.county, l.level,
+  SELECT d.report_id, d.year, d.province, d.city, d.county, d.level,
     a.new_requests, a.carried_over, r.outcomes_total, r.granted, r.review_total, r.litigation_total
   FROM dim_reports d
-  JOIN v_report_level l USING (report_id)
   JOIN v_report_rates r USING (report_id)
   LEFT JOIN (SELECT report_id,
       max(value) FILTER (WHERE stage = 'new_received') AS new_requests,
@@ -333,9 +328,9 @@ FROM fig
 GROUP BY GROUPING SETS ((year, level, province), (year, level, province, city), (year, level, province, city, county))
 ORDER BY year NULLS LAST, province, CASE scope WHEN 'province' THEN 0 WHEN 'city' THEN 1 ELSE 2 END,
   city NULLS FIRST, county NULLS FIRST, level NULLS LAST;
-COMMENT ON VIEW v_rollup_region_level IS 'Requests and cases summed by statistics year, region and the reporting body''s level (v_report_level), so a government''s own report is never added to its departments'' or to its lower governments'': at scope city, 淮安市 2024 has one row for level city (淮安市人民政府''s own report) and one for level county (its districts and counties). scope = province (city and county NULL: the whole province), city (county NULL) or county. A sum is over the reports that print the figure (reports_with_new_requests says how many).';
+COMMENT ON VIEW v_rollup_region_level IS 'Requests and cases summed by statistics year, region and the reporting body''s level (dim_reports.level), so a government''s own report is never added to its departments'' or to its lower governments'': at scope city, 淮安市 2024 has one row for level city (淮安市人民政府''s own report) and one for level county (its districts and counties). scope = province (city and county NULL: the whole province), city (county NULL) or county. A sum is over the reports that print the figure (reports_with_new_requests says how many).';
 COMMENT ON COLUMN v_rollup_region_level.scope IS 'province, city or county: which region columns the row is summed over';
-COMMENT ON COLUMN v_rollup_region_level.level IS 'Level of the reporting bodies summed (v_report_level.level)';
+COMMENT ON COLUMN v_rollup_region_level.level IS 'Level of the reporting bodies summed (dim_reports.level)';
 COMMENT ON COLUMN v_rollup_region_level.reports IS 'Reports summed';
 COMMENT ON COLUMN v_rollup_region_level.new_requests IS '三、一 本年新收政府信息公开申请数量 (applicant total), summed';
 COMMENT ON COLUMN v_rollup_region_level.reports_with_new_requests IS 'Reports that print 本年新收';

@@ -16,13 +16,16 @@ from pipelines.definitions import build_defs
 
 def test_every_published_table_is_an_asset_with_its_columns():
     specs = {s.key.to_user_string(): s for s in TABLE_SPECS}
-    assert set(specs) == set(schemas.PUBLISHED) | {"inputs"}
+    assert set(specs) == set(schemas.PUBLISHED) | {"inputs"} | set(schemas.AGENCY_TABLES)
     fo = specs["fct_outcomes"]
     assert set(fo.kinds) == {"parquet", "duckdb"}
     cols = {c.name: c for c in fo.metadata["dagster/column_schema"].columns}
     assert list(cols) == schemas.tables()["fct_outcomes"].column_names
     assert cols["value"].type == "BIGINT" and cols["outcome"].constraints.nullable is False
-    assert {c.name for c in CHECK_SPECS} == {f"{t}_schema" for t in (*schemas.PUBLISHED, "inputs")} | {"report_identities"}
+    assert {c.name for c in CHECK_SPECS} == {f"{t}_schema" for t in (*schemas.PUBLISHED, "inputs", *schemas.AGENCY_TABLES)} \
+        | {"report_identities"}
+    ag = {c.name: c for c in specs["dim_agencies"].metadata["dagster/column_schema"].columns}
+    assert list(ag) == schemas.tables()["dim_agencies"].column_names and ag["agency_id"].constraints.unique
     defs = build_defs()
     assert defs.resolve_assets_def("fct_outcomes").keys >= {AssetKey("fct_outcomes"), AssetKey("dim_reports")}
 
@@ -48,3 +51,10 @@ def test_one_table_materialised_alone_after_a_full_run(tmp_path):
     after = duckdb.connect(str(wh / "ogi.duckdb"), read_only=True).execute(
         "select * from fct_outcomes order by all").fetchall()
     assert after == before
+    # the agency tables are assets of the same step (dagster asset materialize --select dim_agencies)
+    res = materialize(assets, selection="dim_agencies", resources=resources, instance=instance)
+    assert res.success
+    assert [ev.asset_key.to_user_string() for ev in res.get_asset_materialization_events()] == ["dim_agencies"]
+    meta = res.get_asset_materialization_events()[0].materialization.metadata
+    n = duckdb.connect(str(wh / "ogi.duckdb"), read_only=True).execute("select count(*) from dim_agencies").fetchone()[0]
+    assert meta["rows"].value == n > 0

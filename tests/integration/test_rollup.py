@@ -38,6 +38,9 @@ def test_levels(wh):
     got = dict(_q(wh, "select d.source_path, l.level from v_report_level l join dim_reports d using (report_id)"))
     assert got == {"huaian-2024.pdf": "city", "hongze-2024.pdf": "county", "hongze-2023.pdf": "county",
                    "shoffice-2025.md": "department-of-province", "shuyang-2025.txt": "county"}
+    # the view is dim_reports.level (metadata.py / agencies.py), not a guess of its own
+    assert _q(wh, "select count(*) from v_report_level l join dim_reports d using (report_id) "
+                  "where l.level is distinct from d.level") == [(0,)]
 
 
 def test_city_government_apart_from_its_counties(wh):

@@ -108,3 +108,37 @@ def test_a_sample_copied_as_next_years_report(tmp_path):
     assert ((rid22, "signal.carry_over", "carried_over/total") in got) == (carry[0] != carry[1])
     assert not any(r[1] == "signal.title_year" for r in got)
     assert all(r[0] == rid22 for r in got)  # nothing on the 2021 report
+
+
+def test_cross_year_signals_follow_the_body_not_its_name(tmp_path):
+    """The same body under two names (the dev corpus's 洪泽区人民政府 2023 and
+    淮安市洪泽区人民政府 2024: different agency_key, one agency_id) is compared across years:
+    a copied table, 上年结转 ≠ the previous 结转下年度, and a year missing in between; a body
+    that only shares a name pattern (another agency_id) is not."""
+    frames = {t: schemas.empty_frame(t) for t in schemas.PUBLISHED}
+    hz, other = "aga9be3e91371c95", "agothercounty000"
+    reports = [("h21", "洪泽区人民政府", "洪泽区政府", hz, 2021), ("h23", "洪泽区人民政府", "洪泽区政府", hz, 2023),
+               ("h24", "淮安市洪泽区人民政府", "淮安市洪泽区政府", hz, 2024),
+               ("o23", "淮安市洪泽区人民政府", "淮安市洪泽区政府", other, 2023)]
+    frames["dim_reports"] = pd.DataFrame([dict(report_id=r, source_path=f"{r}.txt", agency=a, agency_key=k,
+                                               agency_id=i, year=y, format_version="f2021", parse_status="ok",
+                                               level="county", tables_found="t3")
+                                          for r, a, k, i, y in reports]).reindex(
+        columns=schemas.tables()["dim_reports"].column_names)
+    frames["fct_outcomes"] = pd.DataFrame(
+        _outcomes("h23", 2023, [80, 5, 3, 7, 95]) + _outcomes("h24", 2024, [80, 5, 3, 7, 95])
+        + _outcomes("o23", 2023, [1, 0, 0, 0, 1])).reindex(columns=schemas.tables()["fct_outcomes"].column_names)
+    apps = [dict(report_id=r, year=y, stage=s, applicant_type="total", value=v, source="table", flags="",
+                 verified=False)
+            for r, y, s, v in (("h23", 2023, "carried_to_next", 4), ("h24", 2024, "carried_over", 0),
+                               ("o23", 2023, "carried_to_next", 0))]
+    frames["fct_applications"] = pd.DataFrame(apps).reindex(columns=schemas.tables()["fct_applications"].column_names)
+    frames["report_texts"] = pd.DataFrame([{"report_id": r, "text": f"{a}{y}年政府信息公开工作年度报告"}
+                                           for r, a, _, _, y in reports])
+    frames = {t: df.astype(schemas.pandas_dtypes(t)) for t, df in frames.items()}
+    write_warehouse(frames, tmp_path / "wh")
+    got = {(r[0], r[1]): r for r in _signals(tmp_path / "wh")}
+    assert set(got) == {("h24", "signal.copied_table"), ("h24", "signal.carry_over"), ("h23", "signal.missing_year")}
+    assert "h23.txt" in got[("h24", "signal.copied_table")][7]
+    assert got[("h24", "signal.carry_over")][5:7] == (4.0, 0.0)
+    assert "none for 2022" in got[("h23", "signal.missing_year")][7]
