@@ -15,7 +15,10 @@ printed blank counts as read, as 0; a cell derived from an identity or not print
 not). A cell is verified when it was read from the table, takes part in at least one
 identity, and every identity it takes part in is evaluated and holds. Table 二 has no
 identity: its cells are never verified; nor are prose figures or derived cells (computed
-from an identity, so it cannot also check them). In a pre-2019 statistics table a total
+from an identity, so it cannot also check them). One derived row counts as read for the
+identities over it (`confirmed_rows`): a row derived as 0 in every cell whose own stretch
+of text prints only 0s — counts are never negative, so such a print is 0 in every cell
+whichever cell each 0 is, and the derivation agrees with it. In a pre-2019 statistics table a total
 and its printed items form a sum (data/pre2019_rows.csv's parents); a figure chosen among
 the splits of a digit run is not read as printed, so a sum over it is not evaluated.
 
@@ -27,6 +30,7 @@ statistics table, the coded rows it prints.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Final
 
 from .identities import GROUPS, NON_OUTCOME, t3_fact_table
@@ -75,18 +79,20 @@ def _read(cell: Any) -> bool:
         and "missing_cell" not in cell.flags
 
 
-def evaluate(identities: list[Identity], cell_of) -> tuple[dict[tuple[str, int], bool], list[Identity],
-                                                          list[Identity]]:
+def evaluate(identities: list[Identity], cell_of, confirmed: set[str] | None = None
+             ) -> tuple[dict[tuple[str, int], bool], list[Identity], list[Identity]]:
     """(verified per cell, identities not evaluated, identities that fail).
-    `cell_of(row, col)`: the read cell (with .value, .source, .flags) or None."""
+    `cell_of(row, col)`: the read cell (with .value, .source, .flags) or None; the cells of
+    the `confirmed` rows (confirmed_rows) count as read."""
     ok: dict[tuple[str, int], bool] = {}
     not_evaluated: list[Identity] = []
     failing: list[Identity] = []
+    conf: set[str] = confirmed if confirmed is not None else set()
     for ident in identities:
         _, _, left, right = ident
         cells = left + right
         got = [cell_of(r, c) for r, c in cells]
-        if not all(_read(x) for x in got):
+        if not all(_read(x) or (x is not None and r in conf) for x, (r, _c) in zip(got, cells)):
             not_evaluated.append(ident)
             for k in cells:
                 ok[k] = False
@@ -101,22 +107,61 @@ def evaluate(identities: list[Identity], cell_of) -> tuple[dict[tuple[str, int],
     return ok, not_evaluated, failing
 
 
-def t3_verified(rows: dict[str, Any], columns: list[str], legal: list[str]) -> dict[tuple[str, str], bool]:
-    """Verified per (row, column) of a table 三 reading (`rows`: code -> cells or None)."""
+_NUMBER: Final = re.compile(r"\d+(?:\.\d+)?")
+
+
+def confirmed_rows(text: str, rows: dict[str, Any]) -> dict[str, str]:
+    """Rows of a table 三 reading derived from the column identities (printed with too few
+    numbers) that their own print confirms: every derived value is 0, and the text from the
+    row's label to the first cell read of the rows after it prints at least one number and
+    no number but 0. Counts are never negative, so a row that prints only 0s (and blanks) is 0
+    in every cell whichever cell each printed 0 is: the print and the derivation agree, and
+    the identities over the row are evaluated with it. (A stray number dropped from the
+    front of the next row lies in that stretch too, so it is checked as well.) Its own
+    cells stay derived, never verified. Returns row -> the stretch of text."""
+    starts = sorted(c.start for v in rows.values() if v is not None for c in v
+                    if c.start is not None and _read(c))
+    out: dict[str, str] = {}
+    for r, v in rows.items():
+        if v is None or not v or not all(c.source == "derived" and "derived" in c.flags for c in v):
+            continue
+        if any(c.value is None or c.value != 0 for c in v):
+            continue
+        end = v[0].end
+        if end is None or any(c.end != end for c in v):
+            continue
+        nxt = next((s for s in starts if s >= end), None)
+        if nxt is None:
+            continue  # the last row printed: no bound to its stretch
+        stretch = text[end:nxt]
+        nums = _NUMBER.findall(stretch)
+        if nums and all(float(n) == 0 for n in nums):
+            out[r] = stretch
+    return out
+
+
+def t3_verified(rows: dict[str, Any], columns: list[str], legal: list[str],
+                confirmed: set[str] | None = None) -> dict[tuple[str, str], bool]:
+    """Verified per (row, column) of a table 三 reading (`rows`: code -> cells or None);
+    `confirmed`: derived rows whose print confirms them (confirmed_rows)."""
     idents = t3_identities(list(rows), columns, legal)
 
     def cell_of(r: str, i: int) -> Any:
         v = rows.get(r)
         return None if v is None else v[i]
 
-    ok, _, _ = evaluate(idents, cell_of)
+    ok, _, _ = evaluate(idents, cell_of, confirmed)
     out: dict[tuple[str, str], bool] = {}
     for (r, i), good in ok.items():
         out[(r, columns[i])] = good and _read(cell_of(r, i))
     return out
 
 
-def t3_not_evaluated(rows: dict[str, Any], columns: list[str], legal: list[str]) -> list[Check]:
+T3_IDENTITY_CHECKS: Final = ("t3.row_total", "t3.row_subtotal", "t3.balance", "t3.outcome_sum", "t3.subtotal")
+
+
+def t3_not_evaluated(rows: dict[str, Any], columns: list[str], legal: list[str],
+                     confirmed: set[str] | None = None) -> list[Check]:
     """Per identity of table 三: a passing row where every instance was evaluated and none
     fails; a failing row (`not evaluated`) naming the instances whose cells were not all read.
     (Instances that fail have their own checks, from identities.t3_failures.)"""
@@ -126,16 +171,17 @@ def t3_not_evaluated(rows: dict[str, Any], columns: list[str], legal: list[str])
         v = rows.get(r)
         return None if v is None else v[i]
 
-    _, not_eval, failing = evaluate(idents, cell_of)
+    conf: set[str] = confirmed if confirmed is not None else set()
+    _, not_eval, failing = evaluate(idents, cell_of, conf)
     out: list[Check] = []
-    for name in ("t3.row_total", "t3.row_subtotal", "t3.balance", "t3.outcome_sum", "t3.subtotal"):
+    for name in T3_IDENTITY_CHECKS:
         mine = [x for x in idents if x[0] == name]
         if not mine:
             continue
         ne = [x for x in not_eval if x[0] == name]
         nf = sum(1 for x in failing if x[0] == name)
         if ne:
-            unread = sorted({r for x in ne for r, c in x[2] + x[3] if not _read(cell_of(r, c))})
+            unread = sorted({r for x in ne for r, c in x[2] + x[3] if not _read(cell_of(r, c)) and r not in conf})
             subjects = [x[1] for x in ne]
             shown = ", ".join(subjects[:8]) + (f" and {len(subjects) - 8} more" if len(subjects) > 8 else "")
             out.append(Check(name, "t3", False,
@@ -143,7 +189,10 @@ def t3_not_evaluated(rows: dict[str, Any], columns: list[str], legal: list[str])
                              f"in rows {', '.join(unread[:10])}{' …' if len(unread) > 10 else ''}; "
                              f"{len(mine) - len(ne) - nf} evaluated and hold, {nf} fail", "warning"))
         elif not nf:
-            out.append(Check(name, "t3", True, f"holds ({len(mine)} of {len(mine)} evaluated)", "info"))
+            used = sorted({r for x in mine for r, _c in x[2] + x[3] if r in conf})
+            out.append(Check(name, "t3", True, f"holds ({len(mine)} of {len(mine)} evaluated)"
+                             + (f"; row {', '.join(used)} derived as 0 and printed as 0 only" if used else ""),
+                             "info"))
     return out
 
 

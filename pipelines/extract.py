@@ -14,7 +14,8 @@ import hashlib
 import pathlib
 
 from . import PARSER_VERSION, compiled
-from .accounting import account, page_of, pre2019_cells, t3_verified, t4_verified, template_cells
+from .accounting import (T3_IDENTITY_CHECKS, account, confirmed_rows, page_of, pre2019_cells, t3_not_evaluated,
+                         t3_verified, t4_verified, template_cells)
 from .decode import DecodeError, decode_bytes
 from .identities import t3_fact_table
 from .labels import templates
@@ -154,9 +155,21 @@ def _extract_text(report: dict, text: str) -> ReportResult:
     if secs.t3:
         r3 = read_t3(text, secs.t3)
         if r3 is not None:
+            legal = templates()["t3"]["legal_columns"]
+            confirmed = confirmed_rows(text, r3.rows)
+            if confirmed:
+                # a derived row its print confirms (all 0): the identities over it evaluated again with it
+                conf = set(confirmed)
+                r3.checks = [k for k in r3.checks if not (k.subject == "t3" and k.check in T3_IDENTITY_CHECKS)] + \
+                    t3_not_evaluated(r3.rows, r3.columns, legal, conf)
+                for k in r3.checks:
+                    if k.check == "t3.row_read" and k.passed and k.subject in conf:
+                        k.detail += f"; its print holds only 0 ({' '.join(confirmed[k.subject].split())[:80]}): confirmed"
+            else:
+                conf = set()
             checks.extend(r3.checks)
             t3_columns, t3_split = r3.columns, r3.split_other
-            v3 = t3_verified(r3.rows, r3.columns, templates()["t3"]["legal_columns"])
+            v3 = t3_verified(r3.rows, r3.columns, legal, conf)
             n_rows = 0
             for code, cells in r3.rows.items():
                 if cells is None:

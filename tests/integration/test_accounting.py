@@ -161,9 +161,11 @@ def test_verified_cells_are_right_on_seeds_and_dev(capsys):
     n2, v2 = _verified_against_gold(_corpus(DEV), load_gold(DEV_GOLD))
     with capsys.disabled():
         print(f"\nverified: seeds {v1}/{n1}, dev {v2}/{n2}, together {(v1 + v2) / (n1 + n2):.1%} of table cells")
-    # the issue's aim is 90%; the rest today: table 二 (no identity), seed 001's 予以公开 row
-    # (derived, so the outcome sums over it are not evaluated), hongze-2023's printed 总计 errors
-    assert (v1 + v2) / (n1 + n2) >= 0.86
+    # issue 15: at least 90%. The rest: table 二 (no identity in the templates), derived cells
+    # (seed 001's 予以公开 row: its all-0 print confirms it, so the sums over it are evaluated,
+    # but it is not verified itself), hongze-2023's printed 总计 errors (table 四), shkw-2024's
+    # unprinted 结转下年度 total, pre-2019 rows outside any sum
+    assert (v1 + v2) / (n1 + n2) >= 0.90
 
 
 def test_page_of_pdf_cells():
