@@ -71,7 +71,18 @@ def main() -> None:
 @click.option("--workers", type=int, default=None, help="Parsing processes (default: OGI_WORKERS or 2).")
 @click.option("--no-cache", is_flag=True, help="Parse every file again, ignoring cached results.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def run(raw: str, warehouse: str, workers: int | None, no_cache: bool, quiet: bool) -> None:
+@click.option("--executor", type=click.Choice(["in_process", "dask"]), default=None,
+              help="Where the steps run: in this process (default; OGI_EXECUTOR) or on a Dask cluster.")
+@click.option("--dask-address", default=None, help="A running Dask scheduler (tcp://host:8786; OGI_DASK_ADDRESS); "
+                                                   "without it a local cluster is started for the run.")
+@click.option("--dask-workers", type=int, default=None, help="Worker processes of the local Dask cluster "
+                                                            "(default: OGI_DASK_WORKERS or 2).")
+@click.option("--shards", type=int, default=None, help="Shard steps the files are split into (default: OGI_SHARDS; "
+                                                      "else 1 in process, 2 per Dask worker).")
+@click.option("--stage-url", default=None, help="Staging location every worker reaches: a folder or an fsspec URL "
+                                               "(default: OGI_STAGE_URL, else WAREHOUSE/staged).")
+def run(raw: str, warehouse: str, workers: int | None, no_cache: bool, quiet: bool, executor: str | None,
+        dask_address: str | None, dask_workers: int | None, shards: int | None, stage_url: str | None) -> None:
     """Read every report under RAW and publish the warehouse."""
     _quiet_gc_imports()
     from .runner import format_summary, run_pipeline
@@ -81,7 +92,9 @@ def run(raw: str, warehouse: str, workers: int | None, no_cache: bool, quiet: bo
     from .runlock import RunLocked
 
     try:
-        s = run_pipeline(raw, warehouse, workers=workers, use_cache=not no_cache, progress=not quiet)
+        s = run_pipeline(raw, warehouse, workers=workers, use_cache=not no_cache, progress=not quiet,
+                         executor=executor, dask_address=dask_address, dask_workers=dask_workers, shards=shards,
+                         stage_url=stage_url)
     except RunLocked as e:
         raise click.ClickException(str(e)) from None
     except Exception as e:  # noqa: BLE001 - recorded, then reported as a failed run (exit 1)
