@@ -114,8 +114,8 @@ def failure_message(instance, run_id: str) -> str:
         if err is None:
             (run if ev.is_run_failure else steps).append(ev.message or "")
             continue
-        root = err
-        while getattr(root, "cause", None) is not None:
+        root = err  # (Dagster's wrappers left for the error they wrap)
+        while (root.cls_name or "").startswith("Dagster") and getattr(root, "cause", None) is not None:
             root = root.cause
         if ev.is_step_failure and root.cls_name in ("FileNotFoundError",) and "LoadInput" in (err.cls_name or ""):
             continue  # (its input was never written: an upstream step failed)
