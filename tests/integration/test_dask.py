@@ -3,6 +3,7 @@ in-process run's row for row (pipelines/parity.py's per-table hashes) on the dev
 plus a synthetic corpus, the shards run on both workers, a worker killed mid-run stops
 the run with a clear message and the rerun parses only what no finished shard staged.
 `pytest -m dask` runs these alone."""
+import json
 import os
 import pathlib
 import shutil
@@ -14,8 +15,8 @@ import time
 
 import pytest
 
-from pipelines import parity, synth
-from pipelines.runner import run_pipeline
+from pipelines.tools import parity, synth
+from pipelines.orchestration.runner import RunFailed, run_pipeline
 
 pytestmark = pytest.mark.dask
 
@@ -103,39 +104,50 @@ def _kill_a_shard_worker(address: str, stop: threading.Event, killed: dict) -> N
             time.sleep(0.01)
 
 
-def test_killed_worker_then_rerun_parses_only_the_rest(corpus, cluster, tmp_path):
+@pytest.mark.parametrize("rerun", ["from_failure", "new_run"])
+def test_killed_worker_then_rerun_parses_only_the_rest(corpus, cluster, tmp_path, rerun):
+    """A worker SIGKILLed while it runs a shard step (another shard has finished): the run
+    stops before publishing and says why; then either the failed run's unfinished steps
+    alone run again (`--from-failure`), or a new run parses only what no finished shard
+    staged. Either way the warehouse equals the in-process run's."""
     raw, want, ref = corpus
     lc, _client = cluster
     stage, wh = tmp_path / "stage", tmp_path / "wh"
     stop, killed = threading.Event(), {}
     t = threading.Thread(target=_kill_a_shard_worker, args=(lc.scheduler_address, stop, killed), daemon=True)
     t.start()
+    failed = None
     try:
         run_pipeline(raw, wh, executor="dask", dask_address=lc.scheduler_address, shards=8,
                      stage_url=stage.as_uri())
-        finished = True
-    except RuntimeError as e:
-        finished = False
-        msg = str(e)
-        assert "a Dask worker died while running a step of this run" in msg and "KilledWorker" in msg, msg
-        assert "run again and only the rest is parsed" in msg
-        assert not (wh / "ogi.duckdb").exists()  # nothing published
+    except RunFailed as e:
+        failed = e
     finally:
         stop.set()
         t.join(30)
-    if finished:  # (the kill came too late for the run to notice: it is whole all the same)
+    if failed is None:  # (the kill came too late for the run to notice: it is whole all the same)
         assert _hashes(wh) == want
         pytest.skip("the worker was killed after its step had finished")
+    msg = str(failed)
     assert killed, "no worker was killed"
+    assert "a Dask worker died while running a step of this run (KilledWorker" in msg, msg
+    assert "The shards that finished are staged: run again and only the rest is parsed" in msg
+    assert f"--from-failure {failed.run_id}" in msg
+    assert not (wh / "ogi.duckdb").exists()  # nothing published
     staged = [p for p in stage.rglob("seg-*") if (p / "_done").exists()]
     assert staged, "the finished shards left no staged segment"
-    # the rerun (in process, same staging location) takes the finished shards' segments
-    s = run_pipeline(raw, wh, use_cache=True, progress=False, stage_url=stage.as_uri())
-    import json
-
-    last = json.loads((wh / "state" / "last_run.json").read_text(encoding="utf-8"))
-    assert last["reused_segments"] == len(staged)
-    assert 0 < last["parsed"] < s["reports"], last
+    if rerun == "from_failure":
+        s = run_pipeline(raw, wh, executor="dask", dask_address=lc.scheduler_address, from_failure=failed.run_id)
+        shard_steps = {x for x in s["steps_run"] if "extract_shard" in x}
+        assert killed["key"].split(".", 1)[1] in shard_steps  # the killed shard ran again
+        assert len(shard_steps) < 8 and "raw_report_files" not in s["steps_run"]
+        assert "extracted_reports.plan_shards" not in s["steps_run"]
+        assert {"extracted_reports.gather_shards", "warehouse_tables"} <= set(s["steps_run"])
+    else:
+        s = run_pipeline(raw, wh, use_cache=True, progress=False, stage_url=stage.as_uri())
+        last = json.loads((wh / "state" / "last_run.json").read_text(encoding="utf-8"))
+        assert last["reused_segments"] == len(staged)
+        assert 0 < last["parsed"] < s["reports"], last
     assert _hashes(wh) == want
 
 
@@ -145,7 +157,7 @@ def test_ogi_run_executor_dask_local_cluster(tmp_path):
         pytest.skip(f"dev corpus not found: {DEV}")
     ref, wh = tmp_path / "ref", tmp_path / "wh"
     run_pipeline(DEV, ref, use_cache=False, progress=False)
-    cmd = [sys.executable, "-m", "pipelines.cli", "run", "--raw", str(DEV), "--warehouse", str(wh), "--quiet",
+    cmd = [sys.executable, "-m", "pipelines.tools.cli", "run", "--raw", str(DEV), "--warehouse", str(wh), "--quiet",
            "--executor", "dask", "--dask-workers", "2", "--shards", "3",
            "--stage-url", (tmp_path / "stage").as_uri()]
     r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)

@@ -28,7 +28,7 @@ import time
 
 from . import synth
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 SHARED = pathlib.Path(os.environ.get("OGI_SHARED", ROOT.parent / "shared"))
 TARGETS = {"cold_reports_per_s": 500, "nochange_s": 10.0, "changed_s": 20.0, "peak_bytes": 2 * 1024**3}
 SCORE_FULL_MAX = 20000   # above this, score.py reads a sample of the gold (it is slow on millions of cells)
@@ -75,11 +75,12 @@ class PeakRSS:
         self._t.join()
 
 
-def ogi_run(raw: pathlib.Path, wh: pathlib.Path, workers: int) -> dict:
-    """`ogi run` in its own process; wall seconds, peak RSS of its process tree, counts."""
+def ogi_run(raw: pathlib.Path, wh: pathlib.Path, workers: int, extra: tuple[str, ...] = ()) -> dict:
+    """`ogi run` in its own process; wall seconds, peak RSS of its process tree, counts.
+    `extra`: more options of `ogi run` (e.g. the Dask executor's)."""
     env = {**os.environ, "OGI_WORKERS": str(workers)}
-    cmd = [sys.executable, "-m", "pipelines.cli", "run", "--raw", str(raw), "--warehouse", str(wh), "--quiet",
-           "--workers", str(workers)]
+    cmd = [sys.executable, "-m", "pipelines.tools.cli", "run", "--raw", str(raw), "--warehouse", str(wh), "--quiet",
+           "--workers", str(workers), *extra]
     import resource
 
     t0 = time.perf_counter()
@@ -232,7 +233,7 @@ def score_py(gold: pathlib.Path, db: pathlib.Path, sample: int | None, seed: int
 
 
 def _time_extract(data: bytes, name: str, budget: float) -> tuple[float, int]:
-    from .extract import extract_report
+    from ..parse.extract import extract_report
 
     extract_report(data, name)  # warm
     reps, t0 = 0, time.perf_counter()
@@ -276,7 +277,7 @@ def profile_cold(corpus: pathlib.Path, work: pathlib.Path, n: int, echo) -> None
     prof = work / "cold.prof"
     wh = work / "profile-wh"
     shutil.rmtree(wh, ignore_errors=True)
-    cmd = [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "pipelines.cli", "run", "--raw", str(raw),
+    cmd = [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "pipelines.tools.cli", "run", "--raw", str(raw),
            "--warehouse", str(wh), "--quiet", "--workers", "1"]
     t0 = time.perf_counter()
     subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)
@@ -507,6 +508,45 @@ def run_bench(n: int = 20000, out: str | None = None, seed: int = 0, workers: in
             shutil.rmtree(work, ignore_errors=True)
 
 
+def run_dask_bench(n: int = 2000, out: str | None = None, seed: int = 0, workers: int = 2, shards: int | None = None,
+                   keep: bool = False, echo=print) -> dict:
+    """The same synthetic corpus read cold twice, each run from scratch in its own process:
+    the default path (`ogi run`, steps in process, a pool of `workers`) and the Dask path
+    (`ogi run --executor dask`: a LocalCluster of `workers` worker processes started for the
+    run, `shards` shard steps, default 2 per worker, one parsing process each, staging in a
+    folder outside the warehouse); both warehouses hashed per table (tools/parity.py)."""
+    from .parity import warehouse_hashes
+
+    shards = shards or 2 * workers
+    work = pathlib.Path(out) if out else pathlib.Path(tempfile.mkdtemp(prefix="ogi-bench-dask-"))
+    work.mkdir(parents=True, exist_ok=True)
+    corpus = work / "corpus"
+    for d in (corpus, work / "wh-default", work / "wh-dask", work / "stage"):
+        shutil.rmtree(d, ignore_errors=True)
+    try:
+        echo(f"ogi bench --dask: {n} synthetic reports (seed {seed}); {workers} parsing processes either way, "
+             f"{os.cpu_count()} cores; work folder {work}")
+        synth.generate(n, corpus, seed=seed, workers=workers)
+        runs = {
+            "default (in process)": ogi_run(corpus / "reports", work / "wh-default", workers),
+            f"dask ({workers} workers, {shards} shards)": ogi_run(
+                corpus / "reports", work / "wh-dask", 1,
+                ("--executor", "dask", "--dask-workers", str(workers), "--shards", str(shards),
+                 "--stage-url", (work / "stage").resolve().as_uri())),
+        }
+        same = warehouse_hashes(work / "wh-default" / "ogi.duckdb") == warehouse_hashes(work / "wh-dask" / "ogi.duckdb")
+        echo(f"\n{'path':<28}{'wall s':>9}{'reports/s':>11}{'CPU s':>9}{'peak RSS':>11}   steps")
+        for name, r in runs.items():
+            steps = ", ".join(f"{k} {v:.1f}" for k, v in r["steps"].items())
+            echo(f"{name:<28}{r['wall']:>9.1f}{r['files'] / r['wall']:>11,.0f}{r['cpu']:>9.1f}"
+                 f"{_fmt_bytes(r['peak']):>11}   {steps}")
+        echo(f"warehouses equal row for row (per-table hashes): {'yes' if same else 'NO'}")
+        return {"n": n, "runs": runs, "equal": same}
+    finally:
+        if not keep and not out:
+            shutil.rmtree(work, ignore_errors=True)
+
+
 HOSTILE_TARGETS = {"wall_s": 300.0, "peak_one_bytes": 2.5 * 1024**3}
 
 
@@ -514,7 +554,7 @@ def run_hostile_bench(workers: int | None = None, out: str | None = None, keep: 
                       n_good: int = 40) -> dict:
     """Issue 17's hostile folder: `n_good` synthetic reports beside a GBK-named file, a
     symlink loop, a link outside the folder, a 300 MB-inflating DOCX, span-bomb HTML and
-    DOCX pages and a 400,000-character PDF page (and the rest of pipelines/hostile.py),
+    DOCX pages and a 400,000-character PDF page (and the rest of pipelines/tools/hostile.py),
     one cold `ogi run` under the default limits: wall time, the peak RSS of the largest
     process and of the whole tree, and whether every good report was published, every
     bad path named, nothing from outside the folder published."""

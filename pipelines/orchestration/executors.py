@@ -1,5 +1,4 @@
-"""The executors of the ogi job, chosen by run config (Dagster layer: the only other module
-besides assets, definitions and runner that imports dagster).
+"""The executors of the ogi job, chosen by run config (the Dagster layer).
 
 The job's executor `ogi` takes one of these under `execution: config:`
 
@@ -9,9 +8,10 @@ The job's executor `ogi` takes one of these under `execution: config:`
     dask: {cluster: {existing: {address: tcp://scheduler:8786}}}   a running Dask cluster
 
 `dask` is dagster-dask's executor (every cluster type it knows: local, existing, ssh,
-yarn, pbs, slurm, kube, …), with one difference: a worker that dies under a step whose
-retries Dask has used up stops the run with a message that says what happened and what
-a rerun does. `ogi run` uses the in-process path unless `--executor dask` (or
+yarn, pbs, slurm, kube, …), with two differences: it re-executes a failed run's failed
+steps alone (dagster-dask's own waits for futures of steps the re-execution does not
+run, and fails), and a worker that dies under a step whose retries Dask has used up
+stops the run with a message that says what happened and what a rerun does. `ogi run` uses the in-process path unless `--executor dask` (or
 OGI_EXECUTOR=dask) asks otherwise; `dagster dev` launches with `multiprocess` unless the
 launchpad's run config says otherwise.
 
@@ -54,15 +54,32 @@ def _dask_sizeof() -> None:
 _dask_sizeof()
 
 
+CLUSTERS = {  # dagster-dask's cluster types: (module, class)
+    "local": ("dask.distributed", "LocalCluster"), "ssh": ("dask.distributed", "SSHCluster"),
+    "yarn": ("dask_yarn", "YarnCluster"), "pbs": ("dask_jobqueue", "PBSCluster"),
+    "moab": ("dask_jobqueue", "MoabCluster"), "sge": ("dask_jobqueue", "SGECluster"),
+    "lsf": ("dask_jobqueue", "LSFCluster"), "slurm": ("dask_jobqueue", "SLURMCluster"),
+    "oar": ("dask_jobqueue", "OARCluster"), "kube": ("dask_kubernetes", "KubeCluster"),
+}
+
+
 def _ogi_dask(init_context: InitExecutorContext):
-    from dagster_dask.executor import DaskExecutor
+    import importlib
+
+    import dask.distributed
+    from dagster import DagsterEvent
+    from dagster._core.errors import raise_execution_interrupts
+    from dagster._utils import iterate_with_context
+    from dagster_dask.executor import DaskExecutor, get_dask_resource_requirements, query_on_dask_worker
 
     class OgiDaskExecutor(DaskExecutor):
-        """dagster-dask's executor; a worker lost past Dask's retries is said plainly."""
+        """dagster-dask's executor with two differences: a re-execution runs (a step whose
+        input comes from the parent run has no Dask future to wait for), and a worker lost
+        past Dask's retries is said plainly."""
 
         def execute(self, plan_context, execution_plan):
             try:
-                yield from super().execute(plan_context, execution_plan)
+                yield from self._execute(plan_context, execution_plan)
             except Exception as e:  # noqa: BLE001 - re-raised with the meaning for this job
                 name = type(e).__name__
                 if name in ("KilledWorker", "CommClosedError", "FutureCancelledError", "CancelledError"):
@@ -72,8 +89,43 @@ def _ogi_dask(init_context: InitExecutorContext):
                         "parsed.") from e
                 raise
 
+        def _cluster(self, job_name: str):
+            if self.cluster_type == "existing":
+                return self.cluster_configuration["address"]
+            if self.cluster_type not in CLUSTERS:
+                raise ValueError(f"unknown Dask cluster type {self.cluster_type!r}")
+            module, cls = CLUSTERS[self.cluster_type]
+            return getattr(importlib.import_module(module), cls)(**self.build_dict(job_name))
+
+        def _execute(self, plan_context, execution_plan):
+            if not plan_context.instance.is_persistent:
+                raise RuntimeError("Dask execution needs a persistent Dagster instance (DAGSTER_HOME)")
+            job_name = plan_context.job_name
+            instance_ref = plan_context.instance.get_ref()
+            with dask.distributed.Client(self._cluster(job_name)) as client:
+                futures = {}
+                for level in execution_plan.get_steps_to_execute_by_level():
+                    for step in level:
+                        deps = [futures[k] for inp in step.step_inputs for k in inp.dependency_keys
+                                if k in futures]   # (the others ran in the parent run)
+                        futures[step.key] = client.submit(
+                            query_on_dask_worker, deps, plan_context.reconstructable_job,
+                            plan_context.dagster_run, plan_context.run_config, [step.key], instance_ref,
+                            execution_plan.known_state, key=f"{job_name}.{step.key}",
+                            resources=get_dask_resource_requirements(step.tags))
+                done = dask.distributed.as_completed(list(futures.values()), with_results=True)
+                for _future, events in iterate_with_context(raise_execution_interrupts, done):
+                    for ev in events:
+                        yield check_event(ev, DagsterEvent)
+
     ((kind, conf),) = init_context.executor_config["cluster"].items()
     return OgiDaskExecutor(kind, conf)
+
+
+def check_event(ev, cls):
+    if not isinstance(ev, cls):
+        raise TypeError(f"a Dask step returned {type(ev).__name__}, not a Dagster event")
+    return ev
 
 
 def _selector_fields() -> dict:

@@ -9,7 +9,7 @@ import time
 
 from dagster import DagsterInstance, InMemoryIOManager
 
-from . import runlock
+from ..stage import runlock
 from .assets import settings_from_env
 from .definitions import build_defs
 
@@ -19,16 +19,18 @@ QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 def run_pipeline(raw: str | pathlib.Path, warehouse: str | pathlib.Path, workers: int | None = None,
                  use_cache: bool = True, progress: bool = True, executor: str | None = None,
                  dask_address: str | None = None, dask_workers: int | None = None, shards: int | None = None,
-                 stage_url: str | None = None) -> dict:
+                 stage_url: str | None = None, from_failure: str | None = None) -> dict:
     """`executor`: in_process (default; OGI_EXECUTOR) or dask (`dask_address` a running
     scheduler, else a LocalCluster of `dask_workers` processes, default OGI_DASK_WORKERS
     or 2); `shards`: shard steps (default OGI_SHARDS, else 1 in process and 2 per Dask
     worker); `stage_url`: the staging location (default OGI_STAGE_URL, else
-    `<warehouse>/staged`)."""
+    `<warehouse>/staged`); `from_failure`: a failed Dask run's id, whose failed steps
+    alone run again (run_on_dask)."""
     executor = (executor or os.environ.get("OGI_EXECUTOR") or "in_process").strip().lower()
     if executor == "dask":
         return run_on_dask(raw, warehouse, workers=workers, use_cache=use_cache, address=dask_address,
-                           dask_workers=dask_workers, shards=shards, stage_url=stage_url)
+                           dask_workers=dask_workers, shards=shards, stage_url=stage_url,
+                           from_failure=from_failure)
     if executor not in ("in_process", "in-process"):
         raise ValueError(f"unknown executor {executor!r}: in_process or dask (celery and k8s run through "
                          "`dagster` with OGI_EXECUTOR set; see docs/distributed.md)")
@@ -61,44 +63,77 @@ def _summary(instance, run_id: str, raw, warehouse, checks: dict, t0: float) -> 
     return summary
 
 
+class RunFailed(RuntimeError):
+    """A run on Dask that failed before publishing; `run_id` names it for a re-execution."""
+
+    def __init__(self, message: str, run_id: str):
+        super().__init__(message)
+        self.run_id = run_id
+
+
+SETTINGS_TAG = "ogi/settings"   # a Dask run's settings, kept on the run for its re-execution
+
+
+def dask_instance(warehouse: pathlib.Path):
+    """DAGSTER_HOME's instance if set (give every host the same one), else one kept in
+    `<warehouse>/.dagster_runs`."""
+    if os.environ.get("DAGSTER_HOME"):
+        return DagsterInstance.get()
+    (warehouse / ".dagster_runs").mkdir(parents=True, exist_ok=True)
+    return DagsterInstance.local_temp(str(warehouse / ".dagster_runs"))
+
+
 def run_on_dask(raw, warehouse, workers: int | None = None, use_cache: bool = True, address: str | None = None,
                 dask_workers: int | None = None, shards: int | None = None, stage_url: str | None = None,
-                instance=None) -> dict:
+                instance=None, from_failure: str | None = None) -> dict:
     """The job with its steps on Dask (dagster-dask): each step a Dask task, run in a worker
     process; this process holds the warehouse's lock for the whole run. The steps get
     this process's settings (raw and warehouse as absolute paths, which every worker must
     reach at the same place) and hand each other their outputs through the staging
-    location. The Dagster instance: DAGSTER_HOME's if set (give every host the same
-    one), else one in `<warehouse>/.dagster_runs`. Raises RuntimeError, saying which step
-    failed and why, when the run fails (nothing is published then)."""
-    from dagster import build_reconstructable_job, execute_job
+    location. The Dagster instance: `dask_instance`. Raises RunFailed, saying which step
+    failed and why, when the run fails (nothing is published then).
+
+    `from_failure`: a failed run's id: re-execute only its steps that failed or did not
+    finish (a shard step, then the gather and the publish), with that run's settings and
+    the outputs of its steps that did finish."""
+    import json
+
+    from dagster import ReexecutionOptions, build_reconstructable_job, execute_job
 
     from .executors import dask_run_config
-    from .shards import shard_count
+    from ..stage.shards import shard_count
 
     t0 = time.perf_counter()
     raw, warehouse = pathlib.Path(raw).resolve(), pathlib.Path(warehouse).resolve()
     n_workers = dask_workers or int(os.environ.get("OGI_DASK_WORKERS", "2") or 2)
-    shards = shards or shard_count(default=2 * n_workers)
-    ogi = settings_from_env(raw_dir=str(raw), warehouse_dir=str(warehouse), workers=workers or 1,
-                            use_cache=use_cache, progress=False, stage_url=stage_url)
-    settings = {k: getattr(ogi, k) for k in ("raw_dir", "warehouse_dir", "workers", "use_cache", "progress",
-                                             "stage_url")}
-    recon = build_reconstructable_job("pipelines.definitions", "distributed_job",
-                                      reconstructable_kwargs={"shards": shards, **settings})
+    instance = instance or dask_instance(warehouse)
     run_config = {**dask_run_config(address or os.environ.get("OGI_DASK_ADDRESS") or None, n_workers), **QUIET}
-    if instance is None and os.environ.get("DAGSTER_HOME"):
-        instance = DagsterInstance.get()
-    elif instance is None:
-        (warehouse / ".dagster_runs").mkdir(parents=True, exist_ok=True)
-        instance = DagsterInstance.local_temp(str(warehouse / ".dagster_runs"))
+    reexec = None
+    if from_failure:
+        parent = instance.get_run_by_id(from_failure)
+        if parent is None or SETTINGS_TAG not in parent.tags:
+            raise ValueError(f"no Dask run {from_failure} of this warehouse to re-execute")
+        kwargs = json.loads(parent.tags[SETTINGS_TAG])
+        reexec = ReexecutionOptions.from_failure(from_failure, instance)
+    else:
+        ogi = settings_from_env(raw_dir=str(raw), warehouse_dir=str(warehouse), workers=workers or 1,
+                                use_cache=use_cache, progress=False, stage_url=stage_url)
+        kwargs = {"shards": shards or shard_count(default=2 * n_workers),
+                  **{k: getattr(ogi, k) for k in ("raw_dir", "warehouse_dir", "workers", "use_cache", "progress",
+                                                  "stage_url")}}
+    recon = build_reconstructable_job("pipelines.orchestration.definitions", "distributed_job",
+                                      reconstructable_kwargs=kwargs)
     with runlock.run_lock(warehouse):
-        res = execute_job(recon, instance=instance, run_config=run_config, raise_on_error=False)
+        res = execute_job(recon, instance=instance, run_config=run_config, raise_on_error=False,
+                          tags={SETTINGS_TAG: json.dumps(kwargs)}, reexecution_options=reexec)
     if not res.success:
-        raise RuntimeError(failure_message(instance, res.run_id))
+        raise RunFailed(failure_message(instance, res.run_id) +
+                        f" (run {res.run_id}: `ogi run --executor dask --from-failure {res.run_id}` runs only "
+                        "its failed steps again)", res.run_id)
     checks = {ev.check_name: bool(ev.passed) for ev in res.get_asset_check_evaluations()}
     s = _summary(instance, res.run_id, raw, warehouse, checks, t0)
-    s.update(executor="dask", shards=shards, run_id=res.run_id)
+    s.update(executor="dask", shards=kwargs["shards"], run_id=res.run_id,
+             steps_run=sorted(step_seconds(instance, res.run_id, detail=True)))
     return s
 
 

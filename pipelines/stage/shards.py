@@ -100,7 +100,7 @@ def plan(files: pd.DataFrame, warehouse: pathlib.Path, use_cache: bool = True, s
          stage: str | None = None) -> tuple[Plan, list[ShardWork]]:
     """The run's plan and its `shards` pieces of work (empty ones included, so that a
     graph of n shard steps always gets n)."""
-    from . import publish
+    from ..publish import writer as publish
 
     t0 = time.perf_counter()
     warehouse = pathlib.Path(warehouse)
@@ -244,7 +244,7 @@ def run_shard(work: ShardWork, workers: int = 1, progress: bool = False) -> Shar
 
 def gather(p: Plan, results: list[ShardResult]) -> batch.Extraction:
     """The shards' segments and counts as the Extraction the writer publishes."""
-    from . import publish
+    from ..publish import writer as publish
 
     if p.unchanged is not None:
         return p.unchanged
@@ -305,7 +305,7 @@ def gather(p: Plan, results: list[ShardResult]) -> batch.Extraction:
 def localize(ext: batch.Extraction) -> batch.Extraction:
     """The extraction with its segments as local folders (downloaded from an object store
     into `<warehouse>/staged/<parser>/`; unchanged when the staging location is local)."""
-    from . import publish
+    from ..publish import writer as publish
 
     url = getattr(ext, "stage", None)
     if not url or not ext.segments:

@@ -48,11 +48,13 @@ from dagster import (
 )
 
 import schemas
-from . import PARSER_VERSION, runlock, shards
-from .batch import MANIFEST, Extraction, discover, extract_all, finish
-from .publish import TableRows, prepare, read_marker, write
-from .shards import ShardResult
-from .staging import stage_url
+from .. import PARSER_VERSION
+from ..stage import runlock
+from ..stage.batch import MANIFEST, Extraction, discover, extract_all, finish
+from ..publish.writer import TableRows, prepare, read_marker, write
+from ..stage import shards
+from ..stage.shards import ShardResult
+from ..stage.staging import stage_url
 
 # each an asset of the one writer step below: the tables from the reports, the listing of
 # the raw folder, and the agency tables built from all reports' dim_reports rows

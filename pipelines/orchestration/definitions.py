@@ -21,8 +21,8 @@ from .assets import (
     warehouse_tables,
 )
 from .executors import job_executor
-from .shards import shard_count
-from .staging import Stage
+from ..stage.shards import shard_count
+from ..stage.staging import Stage
 
 
 def build_defs(overrides: dict | None = None, shards: int | None = None) -> Definitions:
