@@ -303,6 +303,26 @@ def resolve_region_text(text: str, limit: int = 4000) -> Resolved:
     return res
 
 
+def county_names(text: str, limit: int = 6000) -> frozenset[str]:
+    """The county-level divisions a text names in full (兰考县, 和平区; three characters or
+    more: 和县 and 城区 are words of running text too), as printed, without a name that lies
+    inside a longer one (吉县 in 永吉县) or names a town or street after it (新县镇)."""
+    full, _, starts = _index()
+    s = text[:limit]
+    n = len(s)
+    spans: list[tuple[int, int]] = []
+    for i in range(n):
+        for size in starts.get(s[i], ()):
+            j = i + size
+            if j > n:
+                break
+            if size < 3 or _NOT_AFTER_FULL.match(s[j:j + 2]):
+                continue
+            if any(r.level == "county" and r.name not in _GENERIC for r in full.get(s[i:j], ())):
+                spans.append((i, j))
+    return frozenset(s[a:b] for a, b in spans if not any(oa <= a and b <= ob and (ob - oa) > (b - a) for oa, ob in spans))
+
+
 def place_prefix(name: str) -> tuple[int, str | None]:
     """How many leading characters of an agency name are place names (淮安市洪泽区 in
     淮安市洪泽区人民政府: 6), and the level of the last one (province, city, county): full
