@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from .datafiles import read_yaml
 from .labels import templates
 from .regions import (Resolved, county_names, place_prefix, province_code, province_from_phone, resolve_region,
-                      resolve_region_text, resolve_region_url)
+                      resolve_region_credit_code, resolve_region_platform, resolve_region_text, resolve_region_url)
 from .textnorm import label_key
 
 _TITLE_WORDS: Final = r"(?:政府)?信息公开(?:工作)?(?:年度报告|年度工作报告|年报|工作报告|情况报告|报告)"
@@ -28,6 +28,7 @@ _PERIOD: Final = re.compile(r"(?:统计|时限|期限|周期|期间)[^。]{0,12}
 _DATE_LINE: Final = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
 _CONTACT: Final = re.compile(r"(?:请与|请联系|请咨询|咨询)([^,。;:()]{2,40}?)(?:党政办公室|政务公开办公室|综合办公室|办公室|办公厅|政务服务中心)(?:联系|反映|\(|,)")
 _YEAR_TITLE: Final = re.compile(r"^((?:19|20)\d{2})\s*年(?:度)?\s*" + _TITLE_WORDS)
+_MENU_ITEM: Final = re.compile(r"^[•·●▪◆■►»]")
 _NOISE: Final = re.compile(r"^(?:正文|标题|首页|当前位置.*|来源.*)$")
 _AGENCY_SUFFIX_OK: Final = re.compile(r"(政府|委员会|委|局|厅|办公室|办公厅|办|院|区|县|市|镇|乡|街道|街道办事处|管委会|管理委员会|"
                                r"中心|处|所|署|部|会|站|队|馆|社|园区|开发区|新区|试验区|实验区|公司|集团|省|自治区|州|盟|旗|行署)"
@@ -98,8 +99,9 @@ def _title(lines: list[str]) -> tuple[str, int, bool] | None:
 def _title_candidates(lines: list[str]) -> list[tuple[int, int, int, str, int]]:
     """Every title reading of the first lines, best first: (not 年度报告, lines, line, agency, year)."""
     cands = []
-    # the first 25 lines with text (a page's navigation chrome may put 40 blank lines above it)
-    heads = [h for h in (ln.strip().lstrip("#").strip() for ln in lines[:200]) if h][:25]
+    # the first 25 lines with text that are not a menu's items (a page's navigation chrome
+    # may put 40 blank lines and a bulleted menu above the title)
+    heads = [h for h in (ln.strip().lstrip("#").strip() for ln in lines[:300]) if h and not _MENU_ITEM.match(h)][:25]
     heads = [_FIELD_NAME.sub("", h) for h in heads]
     # 关于印发《…年度报告》的通知: the title inside the book-title marks
     heads = [_BOOK_TITLE.sub(r"\1", h) if "《" in h and "报告》" in h else h for h in heads]
@@ -200,10 +202,12 @@ def _rules() -> dict:
         "not_agency": frozenset(raw["not_agency"]),
         "self_named": {suf: tuple(ws) for suf, ws in raw["self_named"].items()},
         "own_government": tuple(raw["own_government"]),
+        "not_report_provinces": frozenset(raw["not_report_provinces"]),
         "town": re.compile(r"(?:(?<=[省市县区旗\n,。、;:(《“ ])|^|(?<=\d年)|(?<=\d年度))(?P<name>[\u4e00-\u9fff]{2,4}?)"
                            r"(?P<suffix>镇|乡|街道)(?=" + "|".join(raw["town_followers"]) + ")"),
         "download_site": re.compile(raw["download_site"]),
-        "department_site": {w: re.compile(raw["department_site"].replace("{S}", suf))
+        # tried at every position (a lookahead): a failed reading must not hide a later one
+        "department_site": {w: re.compile("(?=" + raw["department_site"].replace("{S}", suf) + ")")
                             for w, suf in raw["department_suffixes"].items()},
         "not_agency_start": tuple(raw["not_agency_start"]),
         "level": {**raw["level"], "town": re.compile(raw["level"]["town"]),
@@ -461,9 +465,14 @@ def agency_level(agency: str | None, province: str | None, city: str | None, cou
     if not region_level:
         region_level = next((lv for lv, ws in rules["superior"].items() if any(w in head for w in ws)), None)
     if not agency:
-        refs = {kind: min((head.find(w) for w in ws if w in head), default=-1)
-                for kind, ws in rules["self_reference"].items()}
-        found = sorted((i, kind) for kind, i in refs.items() if i >= 0)
+        # 我部门, 本镇 before 全市: a department speaks of 全市 too (在全市其他部门支持下)
+        found = []
+        for weak in (False, True):
+            refs = {kind: min((head.find(w) for w in ws if w in head and w.startswith("全") == weak), default=-1)
+                    for kind, ws in rules["self_reference"].items()}
+            found = sorted((i, kind) for kind, i in refs.items() if i >= 0)
+            if found:
+                break
         if not found:
             return None
         kind = found[0][1]
@@ -553,14 +562,29 @@ def read_metadata(text: str, tables_found: list[str], key: str | None = None) ->
     reg = resolve_region(agency)
     if reg.corrected_name:
         agency = reg.corrected_name
+    if reg.province in _rules()["not_report_provinces"]:
+        reg = Resolved()
     central = False
     if agency:
         central = place_prefix(agency)[0] == 0 and bool(_rules()["level"]["central"].search(agency)) \
             and agency[:1] not in _rules()["level"]["relative"]
+    outside = _rules()["not_report_provinces"]
+    from_text = False
     if reg.province is None and not central:  # (a ministry's report names places it works with)
-        reg = resolve_region_text(flat)
+        reg = resolve_region_text(flat, exclude=outside)
+        from_text = reg.province is not None
     if reg.province is None and not central:
-        reg = resolve_region_url(text)  # the source address a crawler saved on the first line
+        reg = resolve_region_credit_code(flat)  # the body's unified social credit code (索引号)
+    url = resolve_region_url(text)  # the source address a crawler saved on the first line
+    if reg.province is None and not central:
+        reg = url
+    elif from_text and reg.city is None:
+        # the body names the province only (广西壮族自治区…通知), the address its city
+        finer = resolve_region_url(text, within=reg.province)
+        if finer.province == reg.province and finer.city is not None:
+            reg = finer
+    if reg.province is None and not central:
+        reg = resolve_region_platform(text)  # a province's disclosure platform in the address
     if reg.province is None and not central:
         prov = province_from_phone(flat)  # the contact office's area code
         if prov is not None:
