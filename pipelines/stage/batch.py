@@ -38,15 +38,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import PARSER_VERSION
+from .. import PARSER_VERSION, compiled
 
 MANIFEST = pathlib.Path("state") / "manifest.parquet"
 STAGED = "staged"
 RACY_NS = 2_000_000_000   # a file modified this close to its hashing is hashed again next time
-# modules that do not shape extraction results (the rest of pipelines/ does)
-NOT_PARSING = {"assets.py", "definitions.py", "runner.py", "cli.py", "bench.py", "synth.py", "publish.py", "batch.py",
-               "runlock.py", "hostile.py", "parity.py",
-               "docs.py", "audit.py", "_compiled.json"}  # (the compiled parser gives the same output)
 FILE_COLUMNS = ["path", "abs_path", "size", "mtime_ns", "sha256"]
 
 
@@ -328,15 +324,17 @@ def inputs_fingerprint(files: pd.DataFrame, met: list | tuple = ()) -> str:
 
 @functools.cache
 def parser_fingerprint() -> str:
-    """PARSER_VERSION and a hash of the code and data that extraction runs."""
-    here = pathlib.Path(__file__).resolve().parent
+    """PARSER_VERSION and a hash of the code and data that make a report's result: the
+    folders of compiled.PARSING (parse/ and formats/)."""
+    pkg = pathlib.Path(compiled.HERE)
     h = hashlib.sha256(PARSER_VERSION.encode())
-    for p in sorted(here.rglob("*")):
-        if not p.is_file() or "__pycache__" in p.parts or p.name in NOT_PARSING or p.parent.name == "sql":
-            continue
-        if p.suffix not in (".py", ".csv", ".yaml", ".yml", ".json", ".txt"):
-            continue
-        h.update(str(p.relative_to(here)).encode() + b"\0" + p.read_bytes())
+    for folder in compiled.PARSING:
+        for p in sorted((pkg / folder).rglob("*")):
+            if not p.is_file() or "__pycache__" in p.parts:
+                continue
+            if p.suffix not in (".py", ".csv", ".yaml", ".yml", ".json", ".txt"):
+                continue
+            h.update(str(p.relative_to(pkg)).encode() + b"\0" + p.read_bytes())
     return f"{PARSER_VERSION}-{h.hexdigest()[:12]}"
 
 
@@ -385,7 +383,7 @@ def _read_stable(path: str) -> tuple[bytes | None, str, str]:
 
 
 def _limit_result(data: bytes, rel: str, why: str):
-    from .extract import _base_report, _failed
+    from ..parse.extract import _base_report, _failed
 
     return _failed(_base_report(data, rel), why)
 
@@ -394,7 +392,7 @@ def _parse_one(data: bytes, rel: str):
     """extract_report under the per-file limits; a limit passed gives a failed report
     whose status_detail names the limit."""
     from . import limits
-    from .extract import extract_report
+    from ..parse.extract import extract_report
 
     try:
         with limits.FileGuard():
@@ -411,7 +409,7 @@ def _parse_one(data: bytes, rel: str):
 
 def _parse_chunk(args: tuple) -> dict:
     """Worker: parse a chunk of files and write them as one segment."""
-    from .publish import RowBuffer, write_segment
+    from ..publish.writer import RowBuffer, write_segment
 
     items, seg = args[0], args[1]
     slot = args[2] if len(args) > 2 else None
@@ -452,7 +450,7 @@ def _parse_chunk(args: tuple) -> dict:
 def _failed_segment(items: list[tuple[str, str, str | None]], reasons: list[str], seg: str) -> dict:
     """In the parent: failed reports for files whose worker died on them (read here only
     to hash them), written as a segment like a worker's."""
-    from .publish import RowBuffer, write_segment
+    from ..publish.writer import RowBuffer, write_segment
 
     buf = RowBuffer()
     seen: set[str] = set()
@@ -619,7 +617,9 @@ def _warm() -> None:
     (~0.2 s), done once before the pool forks so that no worker pays for them."""
     import schemas
 
-    from . import extract, limits, publish  # noqa: F401
+    from ..parse import extract
+    from . import limits
+    from ..publish import writer as publish  # noqa: F401
 
     for t in (*publish.SPLIT_TABLES, *publish.WHOLE_TABLES):
         publish.validate(t, schemas.arrow_schema(t).empty_table())  # (the workers validate Arrow rows)
@@ -698,7 +698,7 @@ def _leftover_segments(root: pathlib.Path) -> dict[str, tuple[str, int]]:
 def _keep_once(segments: list) -> list:
     """Segments with each report taken from one of them only (a first run, which parses
     before it knows the contents, reads a file holding the same bytes as another twice)."""
-    from . import publish
+    from ..publish import writer as publish
 
     owner: set[str] = set()
     out = []
@@ -790,7 +790,7 @@ def extract_all(files: pd.DataFrame, warehouse: pathlib.Path, workers: int = 1, 
 
 def _extract_all(files: pd.DataFrame, warehouse: pathlib.Path, workers: int, progress: bool,
                  use_cache: bool) -> Extraction:
-    from . import publish
+    from ..publish import writer as publish
 
     t0 = time.perf_counter()
     warehouse = pathlib.Path(warehouse)

@@ -13,10 +13,10 @@ from typing import Final
 import hashlib
 import pathlib
 
-from . import PARSER_VERSION, compiled
+from .. import PARSER_VERSION, compiled
 from .accounting import (T3_IDENTITY_CHECKS, account, blanks_shown_zero, confirmed_rows, page_of, pre2019_cells,
                          t3_not_evaluated, t3_verified, t4_verified, template_cells)
-from .decode import DecodeError, decode_bytes
+from ..formats.decode import DecodeError, decode_bytes
 from .identities import t3_fact_table
 from .labels import templates
 from .agencies import agency_id, body_key
@@ -61,7 +61,7 @@ def to_text(data: bytes, source_path: str, notes: list[str] | None = None) -> tu
     """(raw text, file format, encoding). Raises DecodeError / formats.FormatError.
     `notes` receives the converter's lines about parts read in a degraded way (a PDF
     page over a size cap read as plain text)."""
-    from . import formats
+    from .. import formats
 
     kind = formats.sniff(data, source_path)
     if kind == "empty" or not data.strip():
@@ -82,7 +82,7 @@ def _sniff_quietly(data: bytes, source_path: str) -> str | None:
     if not data.strip():
         return "empty"
     try:
-        from . import formats
+        from .. import formats
 
         return formats.sniff(data, source_path)
     except Exception:  # noqa: BLE001
@@ -120,7 +120,7 @@ def extract_report(data: bytes, source_path: str) -> ReportResult:
 def _read_interpreted(data: bytes, source_path: str, e: Exception) -> ReportResult:
     """The compiled parser raised: read the report again with the interpreted modules
     (where the same error is recorded as usual if it is not the compiler's), and say so."""
-    pure = compiled.interpreted("extract").extract_report(data, source_path)
+    pure = compiled.interpreted("parse.extract").extract_report(data, source_path)
     # the interpreted package's own classes, turned into this package's
     facts = [Fact(*f.astuple()) for f in pure.facts]
     checks = [Check(*c.astuple()) for c in pure.checks]
