@@ -130,18 +130,19 @@ def _read_interpreted(data: bytes, source_path: str, e: Exception) -> ReportResu
     return ReportResult(pure.report, facts, checks, pure.text)
 
 
-_BLANK_TABLES: Final = (("t3", ("fct_applications", "fct_outcomes")), ("t4", ("fct_review_litigation",)))
+_BLANK_TABLES: Final = (("t2", ("fct_proactive_disclosures",)), ("t3", ("fct_applications", "fct_outcomes")),
+                        ("t4", ("fct_review_litigation",)))
+_TABLE_NAME: Final = {"t2": "table 二", "t3": "table 三", "t4": "table 四"}
 
 
 def _blank_only_tables(facts: list[Fact], r3, r4) -> tuple[list[Fact], list[Check]]:
-    """A table 三 or 四 that prints no number, only blank cells, is published (as NULL
-    cells) only where the report's own arithmetic shows that blank is 0 (a sum with a
-    blank and a number in it holds: blanks_shown_zero); else it may be an unfilled form,
-    and its cells are not published."""
+    """A table 二, 三 or 四 that prints no number, only blank cells, is published (as NULL
+    cells) only where the report's own arithmetic shows that blank is 0 (a sum of table 三
+    or 四 with a blank and a number in it holds: blanks_shown_zero); else it may be an
+    unfilled form, and its cells are not published."""
     blank = [tid for tid, tables in _BLANK_TABLES
-             if (r3 if tid == "t3" else r4) is not None
-             and all(f.value is None for f in facts if f.table in tables and f.source == "table")
-             and any(f.table in tables for f in facts)]
+             if all(f.value is None for f in facts if f.table in tables and f.source == "table")
+             and any(f.table in tables and f.source == "table" for f in facts)]
     if not blank:
         return facts, []
     legal = templates()["t3"]["legal_columns"]
@@ -149,10 +150,10 @@ def _blank_only_tables(facts: list[Fact], r3, r4) -> tuple[list[Fact], list[Chec
                          r4.groups if r4 is not None else {}, templates()["t4"]["results"]):
         return facts, []
     drop = {t for tid, tables in _BLANK_TABLES if tid in blank for t in tables}
-    checks = [Check(f"{tid}.read", tid, False, f"{'table 三' if tid == 't3' else 'table 四'} prints no number, only "
+    checks = [Check(f"{tid}.read", tid, False, f"{_TABLE_NAME[tid]} prints no number, only "
                     "blank cells, and no sum in the report shows that blank means 0 (an unfilled form?); "
                     "not published", "warning") for tid in blank]
-    return [f for f in facts if f.table not in drop], checks
+    return [f for f in facts if f.table not in drop or f.source != "table"], checks
 
 
 def _extract_text(report: dict, text: str) -> ReportResult:
@@ -235,7 +236,7 @@ def _extract_text(report: dict, text: str) -> ReportResult:
         complete = False
         t3_read = t3_read and not any(c.subject == "t3" for c in blank_checks)
         t4_read = t4_read and not any(c.subject == "t4" for c in blank_checks)
-        found = [t for t in found if not any(c.subject == t for c in blank_checks)]
+        found = [t for t in found if t not in {c.subject for c in blank_checks}]
 
     prose = secs.prose if fmt in ("f2019", "f2021") else [(0, len(text))]
     nfacts, nchecks = read_narrative(text, prose, pre2019=fmt == "pre2019")
