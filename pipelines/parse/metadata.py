@@ -249,12 +249,12 @@ def _body_agency(flat: str, kinds: tuple[str, ...]) -> tuple[str, int | None] | 
                     area = _area_of_text(flat, om.group("gov")[0])
                     if area is None:
                         continue
-                    a = area if gd.get("summary") else area + "人民政府"
                     y = gd.get("year")
-                    return a, int(y) if y else None
-                a = _candidate(m.group("agency"))
-                if a is None:
+                    return (area if gd.get("summary") else area + "人民政府"), int(y) if y else None
+                cand = _candidate(m.group("agency"))
+                if cand is None:
                     continue
+                a = cand
                 if kind == "area" and not _is_area(a):
                     continue
                 if kind == "compiler":
@@ -361,8 +361,11 @@ def _fuller(agency: str, others: list[str], heads: list[str]) -> str:
     the name and ends it with 人民政府, 政府 or 办事处 (龙归镇 → 武江区龙归镇人民政府 from a
     second title line or the signature; 上海市普陀区 → 上海市普陀区人民政府 from 由…编制);
     a name relative to its place (区政府国资局) completed from a heading line that gives
-    the place (浑南区国资局)."""
+    the place (浑南区国资局). A government's complete name (洪泽区人民政府) is kept as the
+    title prints it: the compiler's 淮安市洪泽区人民政府办公室 adds a place, not a body."""
     best = agency
+    if agency.endswith(("人民政府", "政府", "办事处", "行政公署")):
+        return agency
     for o in others:
         i = o.find(agency)
         if i < 0 or o == agency or o[i + len(agency):] not in ("", "人民政府", "政府", "办事处") or len(o) <= len(best):
