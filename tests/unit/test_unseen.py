@@ -232,3 +232,76 @@ def test_an_empty_markdown_cell_of_a_ragged_table_is_not_a_blank():
     _, f = _facts(head + rows + "\n" + TAIL, "r.md")
     assert f.get(("fct_applications", "carried_to_next", "total"), "missing") in ("missing", 1)
     assert f[("fct_applications", "carried_to_next", "natural_person")] == 1
+
+
+# Pre-2019 reports: the statistics table of 2014-2018 and prose-only reports.
+STAT_ROWS = [("一、主动公开情况", "——", "——"), ("（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条）", "条", "1853"),
+             ("其中：主动公开规范性文件数", "条", "12"), ("制发规范性文件总数", "件", "12"),
+             ("（二）通过不同渠道和方式公开政府信息的情况", "——", "——"), ("1.政府公报公开政府信息数", "条", "0"),
+             ("2.政府网站公开政府信息数", "条", "1853"), ("3.政务微博公开政府信息数", "条", "320"),
+             ("二、回应解读情况", "——", "——"),
+             ("（一）回应公众关注热点或重大舆情数（不同方式回应同一热点或舆情计1次）", "次", "3"),
+             ("三、依申请公开情况", "——", "——"), ("（一）收到申请数", "件", "5"), ("1.当面申请数", "件", "1"),
+             ("2.传真申请数", "件", "0"), ("3.网络申请数", "件", "4"), ("4.信函申请数", "件", "0"),
+             ("（三）申请答复数", "件", "5"), ("1.属于已主动公开范围数", "件", "1"), ("2.同意公开答复数", "件", "2"),
+             ("3.同意部分公开答复数", "件", "1"), ("4.不同意公开答复数", "件", "0"), ("5.不属于本行政机关公开数", "件", "1"),
+             ("四、行政复议数量", "件", "1"), ("（一）维持具体行政行为数", "件", "1"), ("（二）被依法纠错数", "件", "0"),
+             ("（三）其他情形数", "件", "0"), ("五、行政诉讼数量", "件", "0")]
+STAT_TRUTH = {("fct_proactive_disclosures", "all_information", "count"): 1853,
+              ("fct_applications", "new_received", "total"): 5, ("fct_applications", "new_received.in_person", "total"): 1,
+              ("fct_applications", "new_received.fax", "total"): 0, ("fct_applications", "new_received.online", "total"): 4,
+              ("fct_applications", "new_received.letter", "total"): 0, ("fct_outcomes", "total", "total"): 5,
+              ("fct_outcomes", "granted", "total"): 2, ("fct_outcomes", "partially_granted", "total"): 1,
+              ("fct_outcomes", "withheld", "total"): 0, ("fct_outcomes", "unable.not_this_agency", "total"): 1,
+              ("fct_review_litigation", "administrative_review", "total"): 1,
+              ("fct_review_litigation", "administrative_review", "upheld"): 1,
+              ("fct_review_litigation", "administrative_review", "corrected"): 0,
+              ("fct_review_litigation", "administrative_review", "other"): 0,
+              ("fct_review_litigation", "litigation", "total"): 0}
+
+
+@pytest.mark.parametrize("sep", ["\t", "", "\n", " "])
+def test_the_count_rule_in_a_statistics_label_is_no_figure(sep):
+    """（不同渠道和方式公开相同信息计1条） inside the label of 主动公开政府信息数: its 1 is never
+    the row's figure (1853), in tab rows, crawler text run together, one cell per line."""
+    text = ("某某市人民政府2016年政府信息公开工作年度报告\n本报告所列数据的统计期限自2016年1月1日起至2016年12月31日止。\n"
+            "附表：政府信息公开情况统计表\n" + sep.join(("统计指标", "单位", "统计数")) + "\n"
+            + "".join(sep.join(r) + ("\n" if sep else "") for r in STAT_ROWS))
+    res, f = _facts(text)
+    assert {k: f.get(k, "missing") for k in STAT_TRUTH} == STAT_TRUTH
+    assert not [k for k, v in f.items() if k not in STAT_TRUTH]
+    assert res.report["format_version"] == "pre2019"
+
+
+PROSE_2014 = ("某某市统计局2014年政府信息公开工作年度报告\n本报告所列数据的统计期限自2014年1月1日起至2014年12月31日止。\n"
+              "一、概述\n2014年，我局通过门户网站公开各类信息46条。\n二、依申请公开情况\n本年度没有接到政府信息公开申请。\n"
+              "三、行政复议情况\n本年度未发生针对本局政府信息公开事务的行政复议案、行政诉讼案和有关的申诉案。\n"
+              "四、收费情况\n本年度无政府信息公开收费。\n")
+
+
+def test_prose_only_report_statements_of_zero_and_its_total():
+    res, f = _facts(PROSE_2014)
+    assert f == {("fct_proactive_disclosures", "all_information", "count"): 46,
+                 ("fct_applications", "new_received", "total"): 0,
+                 ("fct_review_litigation", "administrative_review", "total"): 0,
+                 ("fct_review_litigation", "litigation", "total"): 0,
+                 ("fct_review_litigation", "complaint", "total"): 0}
+    assert res.report["year"] == 2014 and res.report["format_version"] == "pre2019"
+    assert all(x.source == "narrative" and not x.verified for x in res.facts)
+
+
+@pytest.mark.parametrize("passage,want", [
+    # the year's own figure beside a running total and a part: the year's
+    ("2012年，全县主动公开政府信息1200条，其中通过门户网站公开信息1100条。截至目前累计主动公开政府信息8000条。", 1200),
+    ("全年主动公开政府信息120条。在政府网站主动公开信息80条。", 120),
+    # one figure per channel, none said to be the total: none
+    ("2012年，通过门户网站公开信息300条，通过政府公报公开信息20条。", None),
+    ("本机关通过门户网站公开信息300条，通过政府公报公开信息20条。", None),
+])
+def test_competing_proactive_figures_resolved_by_phrasing_or_withheld(passage, want):
+    text = "某某县人民政府2012年政府信息公开工作年度报告\n一、概述\n" + passage + "\n二、依申请公开\n全年未接到公民、法人或其他组织提出的政府信息公开申请。\n"
+    res, f = _facts(text)
+    assert f.get(("fct_proactive_disclosures", "all_information", "count")) == want
+    assert f[("fct_applications", "new_received", "total")] == 0
+    if want is None:
+        assert [c for c in res.checks if c.check == "narrative.ambiguous" and "all_information" in c.subject]
