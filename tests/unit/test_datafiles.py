@@ -70,3 +70,64 @@ def test_yaml_pattern_error_names_the_entry(data_dir):
     (data_dir / "n.yaml").write_text("cells: [\n", encoding="utf-8")
     with pytest.raises(DataFileError, match=r"n.yaml, line \d+: not valid YAML"):
         read_yaml("n.yaml")
+
+
+@pytest.fixture
+def label_data(tmp_path, monkeypatch):
+    """A copy of the shipped data files the label tables are read from, loaded afresh."""
+    import shutil
+
+    from pipelines.parse import labels
+
+    shutil.copytree(datafiles.DATA, tmp_path / "data")
+    monkeypatch.setattr(datafiles, "DATA", tmp_path / "data")
+    for f in (labels.patterns, labels._matches):
+        f.cache_clear()
+    yield tmp_path / "data"
+    monkeypatch.undo()
+    for f in (labels.patterns, labels._matches):
+        f.cache_clear()
+
+
+def _set_t3_pattern(data, code: str, pattern: str) -> int:
+    """Replace one row's pattern in data/t3_rows.csv; returns its line number."""
+    import csv
+    import io
+
+    path = data / "t3_rows.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    i = next(i for i, r in enumerate(rows) if r[0] == code)
+    rows[i][2] = pattern
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return i + 1
+
+
+def test_a_broken_label_group_stops_the_run_naming_the_line(label_data):
+    """A `|` inside a label's group that leaves the group open: every report would fail with
+    `internal error … missing )`; instead the loading and the report raise one DataFileError
+    naming the file, the line and the problem."""
+    from conftest import sample
+    from pipelines.parse.extract import extract_report, load_data_files
+
+    line = _set_t3_pattern(label_data, "withheld", "不予公开|(?:不予|不公开")
+    with pytest.raises(DataFileError) as e:
+        load_data_files()
+    assert str(e.value).startswith(f"pipelines/parse/data/t3_rows.csv, line {line}: pattern '不予公开|(?:不予|不公开' "
+                                   "is not a valid regular expression: missing ), unterminated subpattern")
+    with pytest.raises(DataFileError, match=f"t3_rows.csv, line {line}: "):
+        extract_report(sample("003").read_bytes(), "003.txt")
+
+
+def test_a_label_group_with_alternatives_reads_the_table(label_data):
+    """The same variant written as one group of alternatives reads as before."""
+    from conftest import sample
+    from pipelines.parse.extract import extract_report
+
+    before = extract_report(sample("003").read_bytes(), "003.txt")
+    _set_t3_pattern(label_data, "withheld", "(?:不予|不)公开|^\\(三\\)不$|^予公开$")
+    after = extract_report(sample("003").read_bytes(), "003.txt")
+    assert after.report["parse_status"] == before.report["parse_status"]
+    assert [f.astuple() for f in after.facts] == [f.astuple() for f in before.facts]
+    assert any(f.key1.startswith("withheld.") and f.value is not None for f in after.facts)
