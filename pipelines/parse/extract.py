@@ -16,8 +16,8 @@ import hashlib
 import pathlib
 
 from .. import PARSER_VERSION, compiled
-from .accounting import (T3_IDENTITY_CHECKS, account, confirmed_rows, page_of, pre2019_cells, t3_not_evaluated,
-                         t3_verified, t4_verified, template_cells)
+from .accounting import (T3_IDENTITY_CHECKS, account, blanks_shown_zero, confirmed_rows, page_of, pre2019_cells,
+                         t3_not_evaluated, t3_verified, t4_verified, template_cells)
 from ..formats.decode import DecodeError, decode_bytes
 from .datafiles import DataFileError
 from .identities import T3_FACT_TABLES, t3_fact_table
@@ -159,6 +159,32 @@ def _read_interpreted(data: bytes, source_path: str, e: Exception) -> ReportResu
     return ReportResult(pure.report, facts, checks, pure.text)
 
 
+_BLANK_TABLES: Final = (("t2", ("fct_proactive_disclosures",)), ("t3", ("fct_applications", "fct_outcomes")),
+                        ("t4", ("fct_review_litigation",)))
+_TABLE_NAME: Final = {"t2": "table 二", "t3": "table 三", "t4": "table 四"}
+
+
+def _blank_only_tables(facts: list[Fact], r3, r4) -> tuple[list[Fact], list[Check]]:
+    """A table 二, 三 or 四 that prints no number, only blank cells, is published (as NULL
+    cells) only where the report's own arithmetic shows that blank is 0 (a sum of table 三
+    or 四 with a blank and a number in it holds: blanks_shown_zero); else it may be an
+    unfilled form, and its cells are not published."""
+    blank = [tid for tid, tables in _BLANK_TABLES
+             if all(f.value is None for f in facts if f.table in tables and f.source == "table")
+             and any(f.table in tables and f.source == "table" for f in facts)]
+    if not blank:
+        return facts, []
+    legal = templates()["t3"]["legal_columns"]
+    if blanks_shown_zero(r3.rows if r3 is not None else {}, r3.columns if r3 is not None else [], legal,
+                         r4.groups if r4 is not None else {}, templates()["t4"]["results"]):
+        return facts, []
+    drop = {t for tid, tables in _BLANK_TABLES if tid in blank for t in tables}
+    checks = [Check(f"{tid}.read", tid, False, f"{_TABLE_NAME[tid]} prints no number, only "
+                    "blank cells, and no sum in the report shows that blank means 0 (an unfilled form?); "
+                    "not published", "warning") for tid in blank]
+    return [f for f in facts if f.table not in drop or f.source != "table"], checks
+
+
 def _extract_text(report: dict, text: str) -> ReportResult:
     secs = split_sections(text)
     key = label_key(text)
@@ -181,6 +207,7 @@ def _extract_text(report: dict, text: str) -> ReportResult:
             found.append("t2")
         complete &= bool(r2.cells) and not any(not c.passed for c in r2.checks)
     t3_read = False
+    r3 = r4 = None
     if secs.t3:
         r3 = read_t3(text, secs.t3)
         if r3 is not None:
@@ -232,6 +259,13 @@ def _extract_text(report: dict, text: str) -> ReportResult:
             complete = False
     elif fmt in ("f2019", "f2021"):
         complete = False
+    facts, blank_checks = _blank_only_tables(facts, r3 if t3_read else None, r4 if t4_read else None)
+    if blank_checks:
+        checks.extend(blank_checks)
+        complete = False
+        t3_read = t3_read and not any(c.subject == "t3" for c in blank_checks)
+        t4_read = t4_read and not any(c.subject == "t4" for c in blank_checks)
+        found = [t for t in found if t not in {c.subject for c in blank_checks}]
 
     prose = secs.prose if fmt in ("f2019", "f2021") else [(0, len(text))]
     nfacts, nchecks = read_narrative(text, prose, pre2019=fmt == "pre2019")
