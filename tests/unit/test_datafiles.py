@@ -18,6 +18,22 @@ def test_every_shipped_data_file_loads():
     assert table2._bands()["regulations"] == "一"
 
 
+# read by other code than the parser's loaders: the region list and its companions (regions.py
+# opens them itself), the manifest headers (publish/sources.py), the audit texts (tools/audit.py)
+NOT_PARSER_LOADED = {"regions.csv", "regions.meta.yaml", "region_aliases.csv", "ocr_confusions.csv", "manifest.yaml",
+                     "audit_checks.csv"}
+
+
+def test_load_data_files_reads_every_data_file():
+    """A new data file is loaded (and validated) before the pool forks: load_data_files
+    must read it, or the first report would meet its error."""
+    from pipelines.parse.extract import load_data_files
+
+    load_data_files()
+    shipped = {p.name for p in datafiles.DATA.iterdir() if p.suffix in (".csv", ".yaml")}
+    assert shipped - datafiles.LOADED - NOT_PARSER_LOADED == set()
+
+
 def test_alternatives_split_only_at_the_top_level():
     assert top_level_alternatives("a(?:b|c)d|e") == ["a(?:b|c)d", "e"]
     assert top_level_alternatives("[|]x|\\|y") == ["[|]x", "\\|y"]
