@@ -161,8 +161,11 @@ def _eval_pages(wh: pathlib.Path) -> None:
     click.echo(level_agreement(raw / "INDEX.tsv", wh / "ogi.duckdb"))
 
 
-FACT_SHORT = {"fct_applications": "applications", "fct_outcomes": "outcomes",
-              "fct_proactive_disclosures": "proactive (table 二)", "fct_review_litigation": "review/litigation"}
+def _fact_short() -> dict[str, str]:
+    """fact table → the name summaries print (schemas/tables.yaml `short_name`)."""
+    import schemas
+
+    return {t: schemas.tables()[t].short_name for t in schemas.FACT_TABLES}
 
 
 def verified_share(db: pathlib.Path) -> str:
@@ -175,12 +178,12 @@ def verified_share(db: pathlib.Path) -> str:
     try:
         rows = con.execute(" UNION ALL ".join(
             f"SELECT '{t}', count(*), count(*) FILTER (WHERE verified) FROM {t} WHERE source <> 'narrative'"
-            for t in FACT_SHORT)).fetchall()
+            for t in _fact_short())).fetchall()
     finally:
         con.close()
     n = sum(r[1] for r in rows)
     v = sum(r[2] for r in rows)
-    per = ", ".join(f"{FACT_SHORT[t]} {b}/{a}" for t, a, b in rows)
+    per = ", ".join(f"{_fact_short()[t]} {b}/{a}" for t, a, b in rows)
     return f"verified: {v}/{n} table cells ({100 * v / max(n, 1):.1f}%); {per}"
 
 
@@ -200,7 +203,7 @@ def verified_cmd(warehouses: tuple[str, ...]) -> None:
         click.echo(f"{wh}: {verified_share(db)}")
         con = duckdb.connect(str(db), read_only=True)
         try:
-            for t in FACT_SHORT:
+            for t in _fact_short():
                 a, b = con.execute(f"SELECT count(*), count(*) FILTER (WHERE verified) FROM {t} "
                                    "WHERE source <> 'narrative'").fetchone()
                 n, v = n + a, v + b
