@@ -42,7 +42,6 @@ from .labels import templates
 from .model import Check, Fact
 
 TABLE_NAMES: Final = {"t2": "table 二", "t3": "table 三", "t4": "table 四", "pre2019": "the statistics table"}
-FACT_TABLE: Final = {"t2": "fct_proactive_disclosures", "t4": "fct_review_litigation"}
 
 # An identity: (check name, subject, cells on the left, cells on the right); a cell is (row, column index)
 Identity = tuple[str, str, list[tuple[str, int]], list[tuple[str, int]]]

@@ -4,7 +4,9 @@ CLI call `extract_report` and nothing below it.
 
 A file that cannot be read (empty, binary, unknown encoding, a PDF without a text
 layer) or that holds no recognisable table or figure still gives a result: a report row
-with parse_status 'failed' and a check that says why.
+with parse_status 'failed' and a check that says why. A data file of `data/` that cannot
+be used is not a report's problem: its DataFileError (file, line, problem) stops the run,
+and `load_data_files` raises it before any report is read.
 """
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ from .. import PARSER_VERSION, compiled
 from .accounting import (T3_IDENTITY_CHECKS, account, blanks_shown_zero, confirmed_rows, page_of, pre2019_cells,
                          t3_not_evaluated, t3_verified, t4_verified, template_cells)
 from ..formats.decode import DecodeError, decode_bytes
-from .identities import t3_fact_table
+from .datafiles import DataFileError
+from .identities import T3_FACT_TABLES, t3_fact_table
 from .labels import templates
 from .agencies import agency_id, body_key
 from .metadata import agency_key, detect_format, read_metadata
@@ -32,6 +35,30 @@ from .textnorm import label_key, normalize_text
 
 # inputs read by pages: a fact's page is counted from the form feeds of their text
 UNPAGED_FORMATS: Final = ("text", "html", "docx")
+
+
+def load_data_files() -> None:
+    """Load, and so validate, every data file the parser reads (each is cached once
+    loaded): a bad edit raises its DataFileError here, before any report is read."""
+    from . import agencies, metadata, narrative, pre2019, regions, table2
+    from .labels import patterns
+
+    for name in ("t3_rows", "t3_columns", "t2_items", "t4_columns"):
+        patterns(name)
+    templates()
+    narrative._rules(False)
+    narrative._rules(True)
+    narrative._prefer()
+    pre2019._rules()
+    pre2019._notes()
+    table2._bands()
+    metadata._rules()
+    agencies._aliases()
+    regions._index()
+    regions._aliases()
+    regions._confusions()
+    regions._phone_areas()
+    regions._pinyin_index()
 
 
 def report_id_of(data: bytes) -> tuple[str, str]:
@@ -94,6 +121,8 @@ def extract_report(data: bytes, source_path: str) -> ReportResult:
     notes: list[str] = []
     try:
         raw, kind, enc = to_text(data, source_path, notes)
+    except DataFileError:
+        raise
     except Exception as e:  # noqa: BLE001 - every reading failure is recorded, never raised
         name = type(e).__name__
         if name not in ("DecodeError", "FormatError", "LimitError") and compiled.active():
@@ -111,6 +140,8 @@ def extract_report(data: bytes, source_path: str) -> ReportResult:
         for note in notes:  # e.g. a PDF page over a size cap, read without its tables
             res.checks.append(Check("parse.degraded", "file", False, note, "warning"))
         return res
+    except DataFileError:
+        raise  # (every report would fail alike: the run stops with the file, line and problem)
     except Exception as e:  # noqa: BLE001 - a parser bug must not stop the run
         if compiled.active():
             return _read_interpreted(data, source_path, e)
@@ -314,7 +345,7 @@ def _merge_narrative(facts: list[Fact], nfacts: list[Fact], t3_read: bool, t4_re
             continue
         if nf.table == "fct_review_litigation" and t4_read:
             continue
-        if nf.table in ("fct_applications", "fct_outcomes") and t3_read:
+        if nf.table in T3_FACT_TABLES and t3_read:
             continue
         out.append(nf)
         have[nf.key] = nf

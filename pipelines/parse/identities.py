@@ -15,24 +15,37 @@ cells on the right of the sum.
 from __future__ import annotations
 
 import functools
-from typing import Any, Iterable, Final
+from typing import Any, Final
 
-from schemas import codes
-
-from .labels import templates
+from schemas import READ_FROM, codes
 
 Failure = tuple[str, str, float, float]
 
 NON_OUTCOME: Final = ("new_received", "carried_over", "total", "carried_to_next")
-# table 三's groups (a subtotal row over its sub-rows): pipelines/parse/data/templates.yaml t3.groups
-GROUPS: Final[dict[str, tuple[str, ...]]] = {g: tuple(kids) for g, kids in templates()["t3"]["groups"].items()}
+
+
+def _groups() -> dict[str, tuple[str, ...]]:
+    """Table 三's groups, a subtotal row over its sub-rows (schemas/codes.csv: the outcome
+    codes whose parent is an outcome other than the total), with the sub-rows the 2019 and
+    2021 templates print, in codes.csv order."""
+    outcome = [c for c in codes() if c.dimension == "outcome"]
+    heads = {c.code for c in outcome} - {"total"}
+    out: dict[str, list[str]] = {}
+    for c in outcome:
+        if c.parent in heads and ("f2019" in c.formats or "f2021" in c.formats):
+            out.setdefault(c.parent, []).append(c.code)
+    return {g: tuple(kids) for g, kids in out.items()}
+
+
+GROUPS: Final[dict[str, tuple[str, ...]]] = _groups()
+T3_FACT_TABLES: Final = READ_FROM["t3"]   # (fct_applications, fct_outcomes)
 # table 三's rows published in fct_applications (the stage codes of schemas/codes.csv); the others in fct_outcomes
 APPLICATION_ROWS: Final = frozenset(c.code for c in codes() if c.dimension == "stage")
 
 
 def t3_fact_table(row: str) -> str:
     """The fact table a row of table 三 is published in."""
-    return "fct_applications" if row in APPLICATION_ROWS else "fct_outcomes"
+    return T3_FACT_TABLES[0] if row in APPLICATION_ROWS else T3_FACT_TABLES[1]
 
 
 def subtotals(codes) -> dict[str, list[str]]:
@@ -145,6 +158,3 @@ def t4_failures(groups: dict[str, list], results: list[str]) -> list[Failure]:
             out.append(("t4.total", g, s, _v(vec[ti])))
     return out
 
-
-def count_failures(failures: Iterable[Failure]) -> int:
-    return sum(1 for _ in failures)
