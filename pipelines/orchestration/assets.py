@@ -17,6 +17,9 @@ import pathlib
 import pandas as pd
 from dagster import (
     AssetCheckResult,
+    ConfigurableIOManager,
+    InputContext,
+    OutputContext,
     AssetCheckSeverity,
     AssetCheckSpec,
     AssetExecutionContext,
@@ -56,9 +59,10 @@ from ..stage import shards
 from ..stage.shards import ShardResult
 from ..stage.staging import stage_url
 
-# each an asset of the one writer step below: the tables from the reports, the listing of
-# the raw folder, and the agency tables built from all reports' dim_reports rows
-CORE_TABLES = (*schemas.PUBLISHED, "inputs", *schemas.AGENCY_TABLES)
+# each an asset of the one writer step below: every table of schemas/tables.yaml (from the
+# reports, the listing of the raw folder, the agency tables built from all reports'
+# dim_reports rows, the reference tables and meta_runs)
+CORE_TABLES = tuple(schemas.tables())
 
 
 class OgiSettings(ConfigurableResource):
@@ -117,6 +121,36 @@ def raw_report_files(context: AssetExecutionContext, ogi: OgiSettings) -> pd.Dat
     return df
 
 
+class StagedHandleIO(ConfigurableIOManager):
+    """Keeps the staged step's handle (an Extraction: the segments parsed, the warehouse it
+    builds on) between steps as a pickle under `base_dir`; a handle never stored — the last
+    full run was `ogi run`, whose handles stay in memory — loads as None, and the writer
+    step then lists and extracts again (from the cache), so one table can be materialised
+    alone after any run."""
+
+    base_dir: str
+
+    def _path(self, context) -> pathlib.Path:
+        return pathlib.Path(self.base_dir, *context.asset_key.path)
+
+    def handle_output(self, context: OutputContext, obj) -> None:
+        import pickle
+
+        path = self._path(context)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(obj))
+        os.replace(tmp, path)
+
+    def load_input(self, context: InputContext):
+        import pickle
+
+        try:
+            return pickle.loads(self._path(context).read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None  # (none stored, or by another version of the code: extracted again)
+
+
 def _dask_worker() -> str | None:
     """The address of the Dask worker running this step, if one is."""
     try:
@@ -166,7 +200,7 @@ def extracted_reports_asset(n: int) -> AssetsDefinition:
 
     # (one input per shard, not a fan-in list: a step run alone in a Dask worker does not
     # know which upstream outputs exist, and would load a fan-in list as empty)
-    @op(ins={"plan": In(), **{f"shard_{k}": In() for k in range(n)}},
+    @op(ins={"plan": In(), **{f"shard_{k}": In() for k in range(n)}}, out=Out(io_manager_key="staged_io"),
         description="The shards' segments and counts as one extraction for the writer.")
     def gather_shards(context: OpExecutionContext, ogi: OgiSettings, plan, **results) -> Extraction:
         with ogi.lock_scope(), runlock.run_lock(ogi.warehouse_path):
@@ -230,10 +264,12 @@ class WarehouseWriter(ConfigurableResource):
         return counts
 
 
-def _current(ext: Extraction) -> bool:
-    """Whether an extraction handed over by the IO manager can still be published: its
-    staged segments exist and the warehouse is still the one it was built on (a handle
-    from an earlier run, e.g. when one table is materialised alone, is not)."""
+def _current(ext: Extraction | None) -> bool:
+    """Whether an extraction handed over by the IO manager can still be published: there is
+    one, its staged segments exist and the warehouse is still the one it was built on (a
+    handle from an earlier run, e.g. when one table is materialised alone, is not)."""
+    if ext is None:
+        return False
     if any(not (pathlib.Path(s.dir) / "_done").exists() for s in ext.segments):
         return False
     # without a base the plan rebuilds every table from the segments, whatever is published now
@@ -247,19 +283,20 @@ def _current(ext: Extraction) -> bool:
                          "Selecting some tables publishes the whole warehouse (it changes as one), and "
                          "reports only the selected ones.")
 def warehouse_tables(context: AssetExecutionContext, ogi: OgiSettings, warehouse_writer: WarehouseWriter,
-                     extracted_reports: Extraction):
+                     extracted_reports: Extraction | None):
     with ogi.lock_scope():
         yield from _publish(context, ogi, warehouse_writer, extracted_reports)
 
 
 def _publish(context: AssetExecutionContext, ogi: OgiSettings, warehouse_writer: WarehouseWriter,
-             ext: Extraction):
-    ext = shards.localize(ext)  # (segments on an object store: downloaded)
-    if not _current(ext):
-        context.log.info("the staged extraction handed over is from an earlier run: listing and extracting again")
+             ext: Extraction | None):
+    if ext is not None:
+        ext = shards.localize(ext)  # (segments on an object store: downloaded)
+    if ext is None or not _current(ext):
+        context.log.info("no staged extraction of this run handed over: listing and extracting again")
         ext = extract_all(discover(ogi.raw_path, ogi.warehouse_path / MANIFEST if ogi.use_cache else None, lazy=True,
                                    exclude=[ogi.warehouse_path]),
-                          ogi.warehouse_path, ogi.workers, ogi.progress, ogi.use_cache)
+                          ogi.warehouse_path, ogi.workers, ogi.progress, ogi.use_cache, stage=ogi.stage)
     p = prepare(pathlib.Path(ext.warehouse), ext.files, ext.segments, ext.base, ext.signature, ext.inputs,
                 ext.unchanged, ext.stats, listing=getattr(ext, "listing", None))
     p.stage = getattr(ext, "stage", "")  # (batch.finish clears it after the publish)

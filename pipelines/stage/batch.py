@@ -613,13 +613,16 @@ def _run_pool(jobs: list[tuple[list, str]], workers: int, done) -> tuple[list, l
 
 
 def _warm() -> None:
-    """Imports, the pandera schemas and pandera's own set-up on its first validation
-    (~0.2 s), done once before the pool forks so that no worker pays for them."""
+    """Imports, the parser's data files, the pandera schemas and pandera's own set-up on its
+    first validation (~0.2 s), done once before the pool forks so that no worker pays for
+    them (and a data file that cannot be used stops the run here, naming its file and line)."""
     import schemas
 
     from ..parse import extract
     from . import limits
     from ..publish import writer as publish  # noqa: F401
+
+    extract.load_data_files()
 
     for t in (*publish.SPLIT_TABLES, *publish.WHOLE_TABLES):
         publish.validate(t, schemas.arrow_schema(t).empty_table())  # (the workers validate Arrow rows)
@@ -779,23 +782,25 @@ def inputs_table(files: pd.DataFrame, met: list[tuple[str, str, str]]):
 
 
 def extract_all(files: pd.DataFrame, warehouse: pathlib.Path, workers: int = 1, progress: bool = True,
-                use_cache: bool = True, shards: int = 1) -> Extraction:
+                use_cache: bool = True, shards: int = 1, stage: str | None = None) -> Extraction:
     """Parse what the warehouse does not hold yet; returns the Extraction to publish.
-    `use_cache=False`: parse every file and rebuild the warehouse from scratch. Holds the
+    `use_cache=False`: parse every file and rebuild the warehouse from scratch; `shards`:
+    the fan-out of shards.py, run here one shard after another; `stage`: the staging
+    location (staging.py; default OGI_STAGE_URL, else `<warehouse>/staged`). Holds the
     warehouse's run lock (runlock)."""
     from .runlock import run_lock
 
     with run_lock(warehouse):
-        return _extract_all(files, warehouse, workers, progress, use_cache, shards)
+        return _extract_all(files, warehouse, workers, progress, use_cache, shards, stage)
 
 
 def _extract_all(files: pd.DataFrame, warehouse: pathlib.Path, workers: int, progress: bool,
-                 use_cache: bool, shards: int = 1) -> Extraction:
+                 use_cache: bool, shards: int = 1, stage: str | None = None) -> Extraction:
     """The fan-out of shards.py run in this process: plan, each shard in turn (each across
     the pool of `workers`), gather."""
     from . import shards as sh
 
-    plan, works = sh.plan(files, warehouse, use_cache, shards)
+    plan, works = sh.plan(files, warehouse, use_cache, shards, stage)
     return sh.gather(plan, [sh.run_shard(w, workers, progress) for w in works])
 
 
