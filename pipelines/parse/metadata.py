@@ -452,6 +452,8 @@ def _as_named(place: str, flat: str) -> str:
 
 
 _PARENS: Final = re.compile(r"\([^()]*\)")
+# a district's or county's government as a body's superior: not 各区政府, 区县政府 nor 自治区政府
+_SUPERIOR_COUNTY: Final = re.compile(r"(?<![各区县市省])(?<!自治)(?:区|县)(?:人民)?政府(?!信息|网站|门户|各)")
 LEVELS: Final = ("province", "city", "county", "town", "department-of-central", "department-of-province",
                  "department-of-city", "department-of-county")
 
@@ -494,6 +496,8 @@ def agency_level(agency: str | None, province: str | None, city: str | None, cou
         if m:
             return str(rules["suffix_level"][m.group("suffix")])
         rel = rules["relative"].get(a[:1])
+        if rel == "city" and county and county.endswith("市"):
+            rel = "county"  # 市政府办公室 of a county-level city (大安市)
         alias = "".join(_PARENS.findall(agency)).strip("()")  # 委农办(县农业局): the second name may give it
         if not rel and alias:
             rel = rules["relative"].get(alias[:1])
@@ -502,6 +506,8 @@ def agency_level(agency: str | None, province: str | None, city: str | None, cou
         if province is None and rules["central"].search(a):
             return "department-of-central"
         lv = region_level
+        if lv == "city" and _SUPERIOR_COUNTY.search(head):
+            lv = "county"  # a body named without its place that answers to a 区政府 (根据区政府办…)
     return f"department-of-{lv}" if lv else None
 
 
@@ -576,15 +582,23 @@ def read_metadata(text: str, tables_found: list[str], key: str | None = None) ->
     if reg.province is None and not central:  # (a ministry's report names places it works with)
         reg = resolve_region_text(flat, exclude=outside)
         from_text = reg.province is not None
+        k = place_prefix(agency)[0] if agency and from_text else 0
+        if k:
+            # a place name several divisions share (和平区: 天津, 沈阳) in the body's province
+            named = resolve_region((reg.city or reg.province or "") + agency[:k])
+            if named.province == reg.province and named.county is not None and named.city == reg.city:
+                reg = named
     if reg.province is None and not central:
         reg = resolve_region_credit_code(flat)  # the body's unified social credit code (索引号)
     url = resolve_region_url(text)  # the source address a crawler saved on the first line
     if reg.province is None and not central:
         reg = url
-    elif from_text and reg.city is None:
-        # the body names the province only (广西壮族自治区…通知), the address its city
+    elif from_text and reg.county is None:
+        # the body names the province or the city only (广西壮族自治区…通知; 白城市政府), the
+        # address the city or the county in it (qinzhou: 钦州市; daan: 大安市)
         finer = resolve_region_url(text, within=reg.province)
-        if finer.province == reg.province and finer.city is not None:
+        if finer.province == reg.province and (reg.city is None or finer.city == reg.city) \
+                and ((finer.city is not None and reg.city is None) or finer.county is not None):
             reg = finer
     if reg.province is None and not central:
         reg = resolve_region_platform(text)  # a province's disclosure platform in the address
