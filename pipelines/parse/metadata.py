@@ -200,6 +200,7 @@ def _rules() -> dict:
         "year": [(kind, [comp(p) for p in pats]) for kind, pats in raw["year"].items()],
         "era": raw["era_markers"],
         "not_agency": frozenset(raw["not_agency"]),
+        "not_agency_end": tuple(raw["not_agency_end"]),
         "self_named": {suf: tuple(ws) for suf, ws in raw["self_named"].items()},
         "own_government": tuple(raw["own_government"]),
         "not_report_provinces": frozenset(raw["not_report_provinces"]),
@@ -228,7 +229,8 @@ def _candidate(a: str) -> str | None:
         a = _LATIN_JUNK.sub("", a)  # a domain or spam text put in place of the name
     if a.count("(") != a.count(")"):
         a = a.split("(")[0]
-    if a in _rules()["not_agency"] or a.startswith(_rules()["not_agency_start"]) or a.startswith("(") or _rules()["office_only"].match(a):
+    if a in _rules()["not_agency"] or a.startswith(_rules()["not_agency_start"]) or a.startswith("(") or _rules()["office_only"].match(a) \
+            or a.endswith(_rules()["not_agency_end"]):
         return None
     return a if _plausible_agency(a) else None
 
@@ -535,8 +537,10 @@ def read_metadata(text: str, tables_found: list[str], key: str | None = None) ->
         m = _CONTACT.search(mt)
         if m:
             a = _CONTACT_TAIL.sub("", _clean_agency(m.group(1)))
-            if _plausible_agency(a + "办公室") and not _RELATIVE.fullmatch(a):
-                # the office of a place (请与邹桥乡党政办公室联系) is its government's
+            if _plausible_agency(a + "办公室") and not _RELATIVE.fullmatch(a) and (_is_place(a) or _plausible_agency(a)):
+                # the office of a place (请与邹桥乡党政办公室联系) is its government's, a
+                # body's office (请与市教育局办公室联系) the body's; an office that is a body
+                # of its own (兴安盟行署外事办公室, 全州县政务服务管理办公室) names no author
                 agency = a + "人民政府" if _is_place(a) else a
     subject = _body_agency(flat, ("subject",))
     if agency is None and subject:

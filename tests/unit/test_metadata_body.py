@@ -287,3 +287,16 @@ def test_a_body_answering_to_a_district_government_is_a_district_body():
     r = meta("2022年教育局政府信息公开工作年度报告\n根据《广西壮族自治区人民政府办公厅关于做好年度报告工作的通知》、"
              "《钦州市政府信息公开规定》编制。\n")
     assert r["level"] != "department-of-county"
+
+
+def test_contact_office_that_is_a_body_of_its_own_names_no_author():
+    # 请与X办公室联系: X's government where X is a place, X where X is a body; an office that
+    # is a body of its own is only the contact (a government's report may name it)
+    assert meta("统计期限为2022年1月1日至2022年12月31日。如对本报告有疑问,请与全州县政务服务管理办公室联系。\n")["agency"] is None
+    assert meta("统计期限为2020年1月1日至2020年12月31日。如有疑问,请与邹桥乡党政办公室联系。\n")["agency"] == "邹桥乡人民政府"
+    assert meta("统计期限为2020年1月1日至2020年12月31日。如有疑问,请与泰安市教育局办公室联系。\n")["agency"] == "泰安市教育局"
+
+
+def test_a_publishing_channel_is_never_the_agency():
+    r = meta("统计期限为2024年1月1日至2024年12月31日。\n一、总体情况\n2024年,政府门户网站主动公开信息3546条。\n")
+    assert r["agency"] is None
