@@ -611,7 +611,12 @@ def read_metadata(text: str, tables_found: list[str], key: str | None = None) ->
         if prov is not None:
             reg = Resolved(province=prov, code=province_code(prov))
     level = agency_level(agency, reg.province, reg.city, reg.county, flat)
-    return Metadata(agency, year, shown, reg.province, reg.city, reg.county, reg.code, t[0] if t else None, fmt, level)
+    city, county = reg.city, reg.county
+    if county and not city and county.endswith("市") and reg.province and not reg.province.endswith("市"):
+        # a county-level city under its province directly (琼海市, 天门市, 济源市) is the
+        # report's city, as it is its own prefecture; a municipality's district stays a county
+        city, county = county, None
+    return Metadata(agency, year, shown, reg.province, city, county, reg.code, t[0] if t else None, fmt, level)
 
 
 def agency_key(agency: str | None) -> str | None:

@@ -217,6 +217,9 @@ def _resolve(name: str) -> Resolved | None:
     if len(county_rs) == 1:
         c = county_rs[0]
         res.county, res.city, res.province, res.code = c.name, c.city or None, c.province, c.code
+        printed = next((name[a:b] for r, a, b in counties if r.code == c.code), c.name)
+        if printed != c.name and printed[:-1] == c.name[:-1]:
+            res.county = printed  # renamed since the snapshot or before it (荔浦市, 高陵县): as the report names it
         return res
     if len(city_rs) == 1:
         c = city_rs[0]

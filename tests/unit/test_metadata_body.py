@@ -96,9 +96,21 @@ def test_misleading_place_names(text, province):
 
 
 def test_renamed_county_found_under_its_new_suffix():
-    # 荔浦县 became 荔浦市 (2018): the snapshot's 荔浦县 is the same place
+    # 荔浦县 became 荔浦市 (2018): the snapshot's 荔浦县 is the same place (its code), named
+    # as the report names it (../shared/corpus/pages: county as printed)
     r = meta("根据《条例》规定,现公布荔浦市2022年政府信息公开工作年度报告。\n")
-    assert (r["province"], r["city"], r["county"]) == ("广西壮族自治区", "桂林市", "荔浦县")
+    assert (r["province"], r["city"], r["county"], r["region_code"]) == ("广西壮族自治区", "桂林市", "荔浦市", "450331")
+    r = meta("根据《条例》规定,现公布高陵县2011年政府信息公开工作年度报告。\n")
+    assert (r["province"], r["city"], r["county"]) == ("陕西省", "西安市", "高陵县")
+
+
+def test_county_level_city_under_its_province_is_the_city():
+    # 琼海市 (Hainan), 天门市 (Hubei): no prefecture above them, the city column names them;
+    # a municipality's district stays in county
+    r = meta("胡市镇人民政府2019年政府信息公开工作年度报告\n根据《天门市人民政府办公室关于做好年度报告工作的通知》编制。\n")
+    assert (r["province"], r["city"], r["county"], r["level"]) == ("湖北省", "天门市", None, "town")
+    r = meta("上海市闵行区人民政府2020年政府信息公开工作年度报告\n")
+    assert (r["province"], r["city"], r["county"]) == ("上海市", None, "闵行区")
 
 
 def test_era_from_structure_else_year_never_from_a_cited_notice():
