@@ -62,6 +62,7 @@ def load_data_files() -> None:
     regions._confusions()
     regions._phone_areas()
     regions._pinyin_index()
+    regions._url_platforms()
 
 
 def report_id_of(data: bytes) -> tuple[str, str]:

@@ -129,7 +129,10 @@ def read_t2(text: str, region: tuple[int, int], fmt: str) -> T2Reading:
             continue
         if not nums:
             continue
-        if len(nums) < len(measures) and looks_flattened(nums, len(measures)):
+        if len(nums) < len(measures) and looks_flattened(nums, len(measures)) \
+                and not any(t.kind == BLANK for t in printed):
+            # (a row that prints a blank cell lacks a number because of it: its numbers are
+            # no digit run to cut)
             digits = digits_of(nums)
             readings = split_run(digits, len(measures), lambda v: True) if digits and len(digits) <= 16 else []
             if len(readings) == 1:

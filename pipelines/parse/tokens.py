@@ -198,9 +198,22 @@ def _markdown_grids(lines: list[str]) -> dict[int, int]:
                 if not any(t.strip() for _o, t in c):
                     out[j] = 0
             continue
+        # the first value column: the first column the header labels (自然人 …) after the
+        # last label column of the rows from the first one with a number; else the column
+        # after those labels; never past the first number (columns of blanks before a
+        # column found too late are then not read as cells: a row falls short, not shifts)
         first = min(numeric)
-        for j in rows:
-            out[j] = first
+        body = next(i for i, c in enumerate(cells) if any(_PLAIN_NUMBER.fullmatch(t) for _o, t in c))
+        labels = [k for c in cells[body:] for k, (_o, t) in enumerate(c) if t.strip() and not _PLAIN_NUMBER.fullmatch(t)]
+        last = max(labels, default=-1)
+        heads = [k for c in cells[:body] for k, (_o, t) in enumerate(c) if t.strip() and k > last]
+        start = min(heads) if heads else last + 1
+        if start <= first:
+            first = start
+        for j, c in zip(rows, cells):
+            # a row of numbers and empty cells only (no label: table 四's row) is all cells
+            texts = [t for _o, t in c if t.strip()]
+            out[j] = 0 if texts and all(_PLAIN_NUMBER.fullmatch(t) for t in texts) else first
     return out
 
 

@@ -258,9 +258,19 @@ def docs(check: bool) -> None:
 @click.option("--templates", default="f2019,f2021", show_default=True, help="Comma-separated: f2019, f2021.")
 @click.option("--blanks", is_flag=True, help="Print some zero cells blank (cells, pipes and pdf layouts).")
 @click.option("--workers", type=int, default=None, help="Processes (default: OGI_WORKERS or 2).")
-def synth(n: int, out: str, seed: int, layouts: str | None, templates: str, blanks: bool, workers: int | None) -> None:
+@click.option("--classes", default=None, help="Instead of plain reports, the classes of issue 15, comma-separated: "
+              "ordinal_glue, signed_glue, blank_zero, spaced_header, prose_pre2019, untitled (or 'all').")
+def synth(n: int, out: str, seed: int, layouts: str | None, templates: str, blanks: bool, workers: int | None,
+          classes: str | None) -> None:
     """Generate a synthetic corpus of N reports with its ground truth (gold format)."""
     from . import synth as sy
+
+    cls: tuple[str, ...] = ()
+    if classes:
+        cls = sy.CLASSES if classes.strip() == "all" else tuple(x.strip() for x in classes.split(","))
+        bad_cls = [x for x in cls if x not in sy.CLASSES]
+        if bad_cls:
+            raise click.ClickException(f"unknown classes {bad_cls}; choose from {', '.join(sy.CLASSES)}")
 
     lays = tuple(x.strip() for x in layouts.split(",")) if layouts else sy.DEFAULT_LAYOUTS
     bad = [x for x in lays if x not in sy.LAYOUTS]
@@ -268,7 +278,7 @@ def synth(n: int, out: str, seed: int, layouts: str | None, templates: str, blan
         raise click.ClickException(f"unknown layouts {bad}; choose from {', '.join(sy.LAYOUTS)}")
     tpls = tuple(x.strip() for x in templates.split(","))
     res = sy.generate(n, out, seed=seed, layouts=lays, templates=tpls, blanks=blanks,
-                      workers=workers or sy.default_workers())
+                      workers=workers or sy.default_workers(), classes=cls)
     click.echo(f"wrote {res['reports']} reports to {pathlib.Path(out) / 'reports'} and "
                f"{res['cells']} gold cells to {pathlib.Path(out) / 'gold'}")
 
