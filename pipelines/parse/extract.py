@@ -63,6 +63,7 @@ def load_data_files() -> None:
     regions._phone_areas()
     regions._pinyin_index()
     regions._url_platforms()
+    regions._stems()
 
 
 def report_id_of(data: bytes) -> tuple[str, str]:
