@@ -53,7 +53,8 @@ class Metadata:
 _WS_RUN: Final = re.compile(r"\s+")
 _ISSUED: Final = re.compile(r"^(?:印发|发布|公布)")
 _NOT_IN_AGENCY: Final = re.compile(r"[>»/\\|。,;:\d]")
-_FIELD_NAME: Final = re.compile(r"^(?:文章标题|信息名称|标题|题目|名称)\s*[:：]\s*")
+# a page's field label before the title: 标题: …, or 标   题 … (spaced, no colon)
+_FIELD_NAME: Final = re.compile(r"^(?:文章标题|信息名称|标\s*题|题\s*目|名\s*称)(?:\s*[:：]\s*|\s+(?=\S))")
 _BOOK_TITLE: Final = re.compile(r"^[^《]*《([^》]*报告)》.*$")
 _YEAR_OF_DISCLOSURE: Final = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?(?:政府)?信息公开")
 _BRACKETS: Final = re.compile(r"[()\[\]【】（）《》\"'“”]")
@@ -72,9 +73,14 @@ def _clean_agency(a: str) -> str:
     a = _ISSUED.sub("", a)
     if a.endswith("人民"):
         a += "政府"  # 2008年度湖南省人民政府信息公开…: the name runs into 政府信息公开
+    a = _TEMPLATE_PAREN.sub("", a)  # 青龙镇政府(机关): the template's 本级政府(机关) filled in
+    for n in range(3, len(a) // 2 + 1):
+        if a[:n] == a[n:2 * n] and a[n - 1] in "省市县区旗盟州":
+            return a[n:]  # 北京市大兴区北京市大兴区发展和改革委员会: a place printed twice
     return a
 
 
+_TEMPLATE_PAREN: Final = re.compile(r"(?<=.)\((?:机关|单位|部门|本级)\)$")
 _GENERIC_AGENCY: Final = re.compile(r"^(?:本|我|该)?(?:省|市|县|区|镇|乡|街道)?(?:人民)?(?:政府|局|委|厅|办|机关|单位|部门)"
                              r"(?:办公室|办公厅|办)?$")
 
@@ -200,6 +206,7 @@ def _rules() -> dict:
         "year": [(kind, [comp(p) for p in pats]) for kind, pats in raw["year"].items()],
         "era": raw["era_markers"],
         "not_agency": frozenset(raw["not_agency"]),
+        "not_agency_end": tuple(raw["not_agency_end"]),
         "self_named": {suf: tuple(ws) for suf, ws in raw["self_named"].items()},
         "own_government": tuple(raw["own_government"]),
         "not_report_provinces": frozenset(raw["not_report_provinces"]),
@@ -228,7 +235,8 @@ def _candidate(a: str) -> str | None:
         a = _LATIN_JUNK.sub("", a)  # a domain or spam text put in place of the name
     if a.count("(") != a.count(")"):
         a = a.split("(")[0]
-    if a in _rules()["not_agency"] or a.startswith(_rules()["not_agency_start"]) or a.startswith("(") or _rules()["office_only"].match(a):
+    if a in _rules()["not_agency"] or a.startswith(_rules()["not_agency_start"]) or a.startswith("(") or _rules()["office_only"].match(a) \
+            or a.endswith(_rules()["not_agency_end"]):
         return None
     return a if _plausible_agency(a) else None
 
@@ -432,9 +440,25 @@ def _self_named(flat: str) -> str | None:
         found = {m.group("name") + m.group("suffix") for m in rules["town"].finditer(flat)
                  if m.group("suffix") == suf and not m.group("name").startswith(rules["not_agency_start"])
                  and not any(c in m.group("name") for c in "我本全各该乡镇县区市省")}
-        return _as_named(found.pop(), flat) if len(found) == 1 else None
+        return _as_named(_with_printed_place(found.pop(), flat), flat) if len(found) == 1 else None
     found = {n for n in county_names(flat) if n.endswith(suf)}
     return _as_named(found.pop(), flat) if len(found) == 1 else None
+
+
+def _with_printed_place(town: str, flat: str) -> str:
+    """A town with the places the opening prints before it, the longest such form
+    (三门坡镇 → 海口市琼山区三门坡镇 from 《海口市琼山区三门坡镇政府信息公开指南》)."""
+    best = town
+    i = flat.find(town)
+    while i >= 0:
+        for n in range(min(i, 14), 1, -1):
+            pre = flat[i - n:i]
+            if place_prefix(pre) == (n, place_prefix(pre)[1]) and place_prefix(pre)[1] is not None:
+                if n + len(town) > len(best):
+                    best = pre + town
+                break
+        i = flat.find(town, i + 1)
+    return best
 
 
 def _as_named(place: str, flat: str) -> str:
@@ -452,6 +476,8 @@ def _as_named(place: str, flat: str) -> str:
 
 
 _PARENS: Final = re.compile(r"\([^()]*\)")
+# a district's or county's government as a body's superior: not 各区政府, 区县政府 nor 自治区政府
+_SUPERIOR_COUNTY: Final = re.compile(r"(?<![各区县市省])(?<!自治)(?:区|县)(?:人民)?政府(?!信息|网站|门户|各)")
 LEVELS: Final = ("province", "city", "county", "town", "department-of-central", "department-of-province",
                  "department-of-city", "department-of-county")
 
@@ -494,6 +520,8 @@ def agency_level(agency: str | None, province: str | None, city: str | None, cou
         if m:
             return str(rules["suffix_level"][m.group("suffix")])
         rel = rules["relative"].get(a[:1])
+        if rel == "city" and county and county.endswith("市"):
+            rel = "county"  # 市政府办公室 of a county-level city (大安市)
         alias = "".join(_PARENS.findall(agency)).strip("()")  # 委农办(县农业局): the second name may give it
         if not rel and alias:
             rel = rules["relative"].get(alias[:1])
@@ -502,6 +530,8 @@ def agency_level(agency: str | None, province: str | None, city: str | None, cou
         if province is None and rules["central"].search(a):
             return "department-of-central"
         lv = region_level
+        if lv == "city" and _SUPERIOR_COUNTY.search(head):
+            lv = "county"  # a body named without its place that answers to a 区政府 (根据区政府办…)
     return f"department-of-{lv}" if lv else None
 
 
@@ -529,9 +559,15 @@ def read_metadata(text: str, tables_found: list[str], key: str | None = None) ->
         m = _CONTACT.search(mt)
         if m:
             a = _CONTACT_TAIL.sub("", _clean_agency(m.group(1)))
-            if _plausible_agency(a + "办公室") and not _RELATIVE.fullmatch(a):
-                # the office of a place (请与邹桥乡党政办公室联系) is its government's
-                agency = a + "人民政府" if _is_place(a) else a
+            if _plausible_agency(a + "办公室") and not _RELATIVE.fullmatch(a) and (_is_place(a) or _plausible_agency(a)):
+                # the office of a place (请与邹桥乡党政办公室联系) is its government's, a
+                # body's office (请与市教育局办公室联系) the body's; an office that is a body
+                # of its own (兴安盟行署外事办公室, 全州县政务服务管理办公室) names no author
+                if _is_place(a):
+                    named = _as_named(a, _compact(mt))
+                    agency = named if named != a else a + "人民政府"
+                else:
+                    agency = a
     subject = _body_agency(flat, ("subject",))
     if agency is None and subject:
         agency = subject[0]
@@ -576,15 +612,23 @@ def read_metadata(text: str, tables_found: list[str], key: str | None = None) ->
     if reg.province is None and not central:  # (a ministry's report names places it works with)
         reg = resolve_region_text(flat, exclude=outside)
         from_text = reg.province is not None
+        k = place_prefix(agency)[0] if agency and from_text else 0
+        if k:
+            # a place name several divisions share (和平区: 天津, 沈阳) in the body's province
+            named = resolve_region((reg.city or reg.province or "") + agency[:k])
+            if named.province == reg.province and named.county is not None and named.city == reg.city:
+                reg = named
     if reg.province is None and not central:
         reg = resolve_region_credit_code(flat)  # the body's unified social credit code (索引号)
     url = resolve_region_url(text)  # the source address a crawler saved on the first line
     if reg.province is None and not central:
         reg = url
-    elif from_text and reg.city is None:
-        # the body names the province only (广西壮族自治区…通知), the address its city
+    elif from_text and reg.county is None:
+        # the body names the province or the city only (广西壮族自治区…通知; 白城市政府), the
+        # address the city or the county in it (qinzhou: 钦州市; daan: 大安市)
         finer = resolve_region_url(text, within=reg.province)
-        if finer.province == reg.province and finer.city is not None:
+        if finer.province == reg.province and (reg.city is None or finer.city == reg.city) \
+                and ((finer.city is not None and reg.city is None) or finer.county is not None):
             reg = finer
     if reg.province is None and not central:
         reg = resolve_region_platform(text)  # a province's disclosure platform in the address
@@ -593,7 +637,12 @@ def read_metadata(text: str, tables_found: list[str], key: str | None = None) ->
         if prov is not None:
             reg = Resolved(province=prov, code=province_code(prov))
     level = agency_level(agency, reg.province, reg.city, reg.county, flat)
-    return Metadata(agency, year, shown, reg.province, reg.city, reg.county, reg.code, t[0] if t else None, fmt, level)
+    city, county = reg.city, reg.county
+    if county and not city and county.endswith("市") and reg.province and not reg.province.endswith("市"):
+        # a county-level city under its province directly (琼海市, 天门市, 济源市) is the
+        # report's city, as it is its own prefecture; a municipality's district stays a county
+        city, county = county, None
+    return Metadata(agency, year, shown, reg.province, city, county, reg.code, t[0] if t else None, fmt, level)
 
 
 def agency_key(agency: str | None) -> str | None:

@@ -80,24 +80,57 @@ _COUNTY_SUFFIX: Final = ("县", "市", "区")
 @functools.cache
 def _stems() -> dict[str, list[Region]]:
     """County-level names without their last character (荔浦县 → 荔浦): a county that
-    became a city or district (荔浦县 → 荔浦市, 高陵县 → 高陵区) is named either way."""
+    became a city or district (荔浦县 → 荔浦市, 高陵县 → 高陵区) is named either way; and
+    autonomous counties' place parts (长阳土家族自治县 → 长阳, named 长阳县)."""
     out: dict[str, list[Region]] = {}
     for r in _regions():
         if r.level == "county" and r.name.endswith(_COUNTY_SUFFIX) and len(r.name) >= 3:
             out.setdefault(r.name[:-1], []).append(r)
+        stem = autonomous_stem(r.name) if r.level == "county" else None
+        if stem is not None:
+            out.setdefault(stem, []).append(r)
     return out
+
+
+@functools.cache
+def _ethnic_groups() -> tuple[str, ...]:
+    """The nationalities' names (data/ethnic_groups.csv), longest first."""
+    from .datafiles import read_csv
+
+    return tuple(sorted((r["name"] for r in read_csv("ethnic_groups.csv", ("name",), required=("name",))),
+                        key=len, reverse=True))
+
+
+def autonomous_stem(name: str) -> str | None:
+    """The place part of an autonomous county's or banner's name, as reports shorten it
+    (莫力达瓦达斡尔族自治旗 → 莫力达瓦, 巍山彝族回族自治县 → 巍山); None for other names."""
+    m = re.match(r"^(.+?)自治[县旗]$", name)
+    if not m:
+        return None
+    rest = m.group(1)
+    while True:
+        e = next((e for e in _ethnic_groups() if rest.endswith(e) and len(rest) > len(e)), None)
+        if e is None:
+            break
+        rest = rest[: -len(e)]
+    return rest if len(rest) >= 2 and rest != m.group(1) else None
 
 
 def _renamed(s: str, i: int) -> tuple[list[Region], int]:
     """County-level regions named at s[i:] under another suffix (荔浦市 for 荔浦县), and
     where the name ends."""
     stems = _stems()
-    for size in (2, 3, 4):
+    for size in (2, 3, 4, 5):
         j = i + size
-        if j < len(s) and s[j] in "县市区" and s[i:j] in stems:
+        if j < len(s) and s[j] in "县市区旗" and s[i:j] in stems:
             rs = [r for r in stems[s[i:j]] if r.name != s[i:j + 1]]
             if rs and not _NOT_AFTER_FULL.match(s[j + 1:j + 3]):
                 return rs, j + 1
+        if size >= 3 and s.startswith(("政府", "人民政府"), j) and s[i:j] in stems:
+            # an autonomous county's short name before its government (莫力达瓦政府)
+            rs = [r for r in stems[s[i:j]] if autonomous_stem(r.name) == s[i:j]]
+            if rs:
+                return rs, j
     return [], i
 
 
@@ -184,6 +217,9 @@ def _resolve(name: str) -> Resolved | None:
     if len(county_rs) == 1:
         c = county_rs[0]
         res.county, res.city, res.province, res.code = c.name, c.city or None, c.province, c.code
+        printed = next((name[a:b] for r, a, b in counties if r.code == c.code), c.name)
+        if printed != c.name and printed[:-1] == c.name[:-1]:
+            res.county = printed  # renamed since the snapshot or before it (荔浦市, 高陵县): as the report names it
         return res
     if len(city_rs) == 1:
         c = city_rs[0]

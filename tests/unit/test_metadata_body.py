@@ -96,9 +96,21 @@ def test_misleading_place_names(text, province):
 
 
 def test_renamed_county_found_under_its_new_suffix():
-    # 荔浦县 became 荔浦市 (2018): the snapshot's 荔浦县 is the same place
+    # 荔浦县 became 荔浦市 (2018): the snapshot's 荔浦县 is the same place (its code), named
+    # as the report names it (../shared/corpus/pages: county as printed)
     r = meta("根据《条例》规定,现公布荔浦市2022年政府信息公开工作年度报告。\n")
-    assert (r["province"], r["city"], r["county"]) == ("广西壮族自治区", "桂林市", "荔浦县")
+    assert (r["province"], r["city"], r["county"], r["region_code"]) == ("广西壮族自治区", "桂林市", "荔浦市", "450331")
+    r = meta("根据《条例》规定,现公布高陵县2011年政府信息公开工作年度报告。\n")
+    assert (r["province"], r["city"], r["county"]) == ("陕西省", "西安市", "高陵县")
+
+
+def test_county_level_city_under_its_province_is_the_city():
+    # 琼海市 (Hainan), 天门市 (Hubei): no prefecture above them, the city column names them;
+    # a municipality's district stays in county
+    r = meta("胡市镇人民政府2019年政府信息公开工作年度报告\n根据《天门市人民政府办公室关于做好年度报告工作的通知》编制。\n")
+    assert (r["province"], r["city"], r["county"], r["level"]) == ("湖北省", "天门市", None, "town")
+    r = meta("上海市闵行区人民政府2020年政府信息公开工作年度报告\n")
+    assert (r["province"], r["city"], r["county"]) == ("上海市", None, "闵行区")
 
 
 def test_era_from_structure_else_year_never_from_a_cited_notice():
@@ -256,3 +268,67 @@ def test_a_department_speaking_of_its_city_is_a_department():
     r = meta("URL: http://www.example.com/1.shtml\n\n2017年,在句容市委、市政府的正确领导下,在全市其他部门支持下,"
              "我部门进一步加强信息公开工作。\n")
     assert r["level"] == "department-of-county"
+
+
+def test_autonomous_county_by_its_short_name():
+    # reports shorten 长阳土家族自治县 to 长阳县, 莫力达瓦达斡尔族自治旗 to 莫力达瓦
+    r = meta("长阳县人民政府2016年政府信息公开工作年度报告\n根据《条例》规定编制。\n")
+    assert (r["province"], r["city"], r["county"], r["level"]) == ("湖北省", "宜昌市", "长阳土家族自治县", "county")
+    r = meta("根据《条例》有关规定,现公布莫旗政府2012年政府信息公开工作年度报告。本报告的电子版可在莫力达瓦政府门户网站下载。\n")
+    assert (r["agency"], r["province"], r["county"]) == ("莫旗政府", "内蒙古自治区", "莫力达瓦达斡尔族自治旗")
+
+
+def test_a_district_name_two_cities_share_is_placed_by_the_body():
+    # 和平区 is a district of 天津 and of 沈阳: the body's 天津市 decides
+    r = meta("和平区2018年政府信息公开工作年度报告\n本年度报告根据《条例》和《天津市政府信息公开规定》编制。\n")
+    assert (r["province"], r["county"]) == ("天津市", "和平区")
+
+
+def test_source_address_gives_the_county_of_a_city_office():
+    # 市政府办公室 of 大安市 (a county-level city of 白城市): the body names 白城市, the address 大安
+    r = meta("URL: http://daan.jlbc.gov.cn/root267_45/dasrmzf/1.html\n\n市政府办公室2015年度政府信息公开工作年度报告\n"
+             "根据《条例》的规定和省、白城市政府的工作安排,办公室编制了2015年政府信息公开工作年度报告。\n")
+    assert (r["city"], r["county"], r["level"]) == ("白城市", "大安市", "department-of-county")
+
+
+def test_a_body_answering_to_a_district_government_is_a_district_body():
+    r = meta("2011年教育局政府信息公开工作年度报告\n本年度报告是根据《条例》和《广州市政府信息公开规定》要求编制。"
+             "根据区政府办关于政府信息公开工作的部署……\n")
+    assert (r["province"], r["city"], r["level"]) == ("广东省", "广州市", "department-of-county")
+    # 自治区人民政府 is not a district's government
+    r = meta("2022年教育局政府信息公开工作年度报告\n根据《广西壮族自治区人民政府办公厅关于做好年度报告工作的通知》、"
+             "《钦州市政府信息公开规定》编制。\n")
+    assert r["level"] != "department-of-county"
+
+
+def test_contact_office_that_is_a_body_of_its_own_names_no_author():
+    # 请与X办公室联系: X's government where X is a place, X where X is a body; an office that
+    # is a body of its own is only the contact (a government's report may name it)
+    assert meta("统计期限为2022年1月1日至2022年12月31日。如对本报告有疑问,请与全州县政务服务管理办公室联系。\n")["agency"] is None
+    assert meta("统计期限为2020年1月1日至2020年12月31日。如有疑问,请与邹桥乡党政办公室联系。\n")["agency"] == "邹桥乡人民政府"
+    assert meta("统计期限为2020年1月1日至2020年12月31日。如有疑问,请与泰安市教育局办公室联系。\n")["agency"] == "泰安市教育局"
+
+
+def test_a_publishing_channel_is_never_the_agency():
+    r = meta("统计期限为2024年1月1日至2024年12月31日。\n一、总体情况\n2024年,政府门户网站主动公开信息3546条。\n")
+    assert r["agency"] is None
+
+
+def test_name_cleanups_field_label_doubled_place_template_parenthetical():
+    # a spaced field label without colon before the title
+    r = meta("标      题 西藏自治区人民政府 2023年政府信息公开工作年度报告\n索引号 000014349/2024-00600\n")
+    assert (r["agency"], r["year"]) == ("西藏自治区人民政府", 2023)
+    # a CMS that printed the place twice
+    r = meta("本报告是根据《条例》要求,由北京市大兴区北京市大兴区发展和改革委员会编制的2013年度政府信息公开年度报告。\n")
+    assert r["agency"] == "北京市大兴区发展和改革委员会"
+    # the template's 本级政府(机关) filled in with the name
+    r = meta("根据《条例》,特向社会公布2019年度青龙镇政府(机关)信息公开年度报告。\n")
+    assert r["agency"] == "青龙镇政府"
+
+
+def test_contact_government_named_as_printed_and_town_with_its_printed_places():
+    r = meta("本报告根据《条例》编制。统计期限为2013年1月1日至2013年12月31日。如有疑问,请与邹桥乡党政办公室联系。"
+             "2013年,邹桥乡政府认真贯彻《条例》。\n")
+    assert r["agency"] == "邹桥乡政府"
+    r = meta("一、总体情况\n2023年,我镇认真贯彻落实上级规定。修改完善了《海口市琼山区大坡镇政府信息公开指南》,推动我镇信息公开制度化。\n")
+    assert r["agency"] == "海口市琼山区大坡镇"
