@@ -51,6 +51,9 @@ def distributed_job(shards: int, **settings):
     """The ogi job for a run whose steps run in other processes: the settings given (not
     this process's environment), the launching process holding the warehouse's lock, and
     step outputs at the staging location (`<stage>/io`), which every worker reaches."""
+    from .executors import dask_sizeof
+
+    dask_sizeof()  # (this process runs Dask tasks, or starts them)
     ogi = OgiSettings(**settings, lock_elsewhere=True)
     io = FilesystemIOManager(base_dir=Stage(ogi.stage).io_url())
     return build_defs({"ogi": ogi, "io_manager": io, "staged_io": io}, shards=shards).resolve_job_def("ogi_job")

@@ -24,20 +24,23 @@ from __future__ import annotations
 
 import os
 
-from dagster import Field, Selector, executor, in_process_executor, multiprocess_executor
+from dagster import Field, Permissive, Selector, StringSource, executor, in_process_executor, multiprocess_executor
 from dagster._core.definitions.executor_definition import multiple_process_executor_requirements
 from dagster._core.executor.init import InitExecutorContext
 
 EXECUTORS = ("in_process", "multiprocess", "dask")
 
 
-def _dask_executor_def():
-    from dagster_dask import dask_executor
+def _dask_config() -> dict:
+    """dagster-dask's executor config (`cluster:` one of its cluster types), written here so
+    that loading the job does not import dask (the default path starts as fast as before)."""
+    clusters = {"existing": Field({"address": StringSource}, description="Connect to an existing scheduler.")}
+    clusters.update({k: Field(Permissive(), is_required=False, description=f"{k} cluster configuration.")
+                     for k in CLUSTERS})
+    return {"cluster": Field(Selector(clusters), default_value={"local": {}})}
 
-    return dask_executor
 
-
-def _dask_sizeof() -> None:
+def dask_sizeof() -> None:
     """Tell Dask the size of Dagster's records (it would iterate them, which they refuse,
     and warn for every step result)."""
     try:
@@ -50,8 +53,6 @@ def _dask_sizeof() -> None:
     for cls in (AssetKey, DagsterEvent, DagsterRun, KnownExecutionState):
         sizeof.register(cls, lambda _x: 1024)
 
-
-_dask_sizeof()
 
 
 CLUSTERS = {  # dagster-dask's cluster types: (module, class)
@@ -66,6 +67,7 @@ CLUSTERS = {  # dagster-dask's cluster types: (module, class)
 def _ogi_dask(init_context: InitExecutorContext):
     import importlib
 
+    dask_sizeof()
     import dask.distributed
     from dagster import DagsterEvent
     from dagster._core.errors import raise_execution_interrupts
@@ -129,15 +131,11 @@ def check_event(ev, cls):
 
 
 def _selector_fields() -> dict:
-    fields = {
+    return {
         "in_process": Field(in_process_executor.config_schema.as_field().config_type, is_required=False),
         "multiprocess": Field(multiprocess_executor.config_schema.as_field().config_type, is_required=False),
+        "dask": Field(_dask_config(), is_required=False),
     }
-    try:
-        fields["dask"] = Field(_dask_executor_def().config_schema.as_field().config_type, is_required=False)
-    except ImportError:  # (dagster-dask is a dependency; a trimmed install still runs in process)
-        pass
-    return fields
 
 
 @executor(name="ogi", config_schema=Field(Selector(_selector_fields()), default_value={"multiprocess": {}}),
@@ -146,7 +144,9 @@ def ogi_executor(init_context: InitExecutorContext):
     """in_process, multiprocess or dask, by run config (see the module docstring)."""
     ((kind, conf),) = init_context.executor_config.items()
     if kind == "dask":
-        target_def, make = _dask_executor_def(), _ogi_dask
+        from dagster_dask import dask_executor
+
+        target_def, make = dask_executor, _ogi_dask
     else:
         target_def = in_process_executor if kind == "in_process" else multiprocess_executor
         make = target_def.executor_creation_fn
