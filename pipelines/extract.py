@@ -14,8 +14,9 @@ import hashlib
 import pathlib
 
 from . import PARSER_VERSION, compiled
-from .accounting import (T3_IDENTITY_CHECKS, account, confirmed_rows, page_of, pre2019_cells, t3_not_evaluated,
-                         t3_verified, t4_verified, template_cells)
+from .accounting import (T3_IDENTITY_CHECKS, account, confirmed_rows, ocr_withheld, ocr_withheld_check, page_of,
+                         pre2019_cells, t3_identities, t3_not_evaluated, t3_verified, t4_verified, template_cells,
+                         uncertain_kind)
 from .decode import DecodeError, decode_bytes
 from .identities import t3_fact_table
 from .labels import templates
@@ -32,6 +33,8 @@ from .textnorm import label_key, normalize_text
 
 # inputs read by pages: a fact's page is counted from the form feeds of their text
 UNPAGED_FORMATS: Final = ("text", "html", "docx")
+# inputs read by OCR (an image-only PDF, an image): every cell flagged `ocr`
+OCR_FORMATS: Final = ("scan", "image")
 
 
 def report_id_of(data: bytes) -> tuple[str, str]:
@@ -66,13 +69,31 @@ def to_text(data: bytes, source_path: str, notes: list[str] | None = None) -> tu
     kind = formats.sniff(data, source_path)
     if kind == "empty" or not data.strip():
         raise DecodeError("empty file")
+    if kind == "image":
+        from .formats import ocr
+
+        why = ocr.not_a_page(data)
+        if why:
+            raise DecodeError(why)
+        if not ocr.enabled():
+            raise DecodeError(f"an image ({ocr.image_format(data[:16])}): needs OCR, which is off (OGI_OCR=0)")
+        return ocr.ocr_image(data, source_path, notes), "image", None
     if kind == "binary":
         if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
             raise DecodeError("legacy Word/Excel binary (OLE) file: not supported, save it as .docx or PDF")
-        if data[:4] in (b"\x89PNG", b"GIF8") or data[:3] == b"\xff\xd8\xff":
-            raise DecodeError("image file: needs OCR, not read")
+        if data[:4] == b"GIF8":
+            raise DecodeError("an image (GIF): not read (OCR reads PNG, JPEG and TIFF)")
         raise DecodeError("binary content, not a report in a known format")
-    if kind in ("pdf", "docx", "html"):
+    if kind == "pdf":
+        try:
+            return formats.to_text(data, kind, notes), kind, None
+        except formats.NeedsOCR as e:
+            from .formats import ocr
+
+            if not ocr.enabled():
+                raise DecodeError(f"{e}: needs OCR, which is off (OGI_OCR=0)") from None
+            return ocr.ocr_pdf(data, source_path, notes), "scan", None
+    if kind in ("docx", "html"):
         return formats.to_text(data, kind, notes), kind, None
     text, enc = decode_bytes(data)
     return text, "text", enc
@@ -105,9 +126,18 @@ def extract_report(data: bytes, source_path: str) -> ReportResult:
     text = ""
     try:
         text = normalize_text(raw)
-        res = _extract_text(report, text)
+        uncertain: list[tuple[int, int, str]] = []
+        if kind in OCR_FORMATS:
+            from .formats.ocr import unmark
+
+            text, uncertain = unmark(text)
+        res = _extract_text(report, text, uncertain if kind in OCR_FORMATS else None)
         if kind not in UNPAGED_FORMATS:
             page_of(text, res.facts)
+        if kind in OCR_FORMATS:
+            for f in res.facts:  # every cell read from an image; an uncertain one says why
+                k = uncertain_kind(f.span_start, f.span_end, uncertain) if f.source != "derived" else None
+                f.flags = tuple(f.flags) + (("ocr", k) if k else ("ocr",))
         for note in notes:  # e.g. a PDF page over a size cap, read without its tables
             res.checks.append(Check("parse.degraded", "file", False, note, "warning"))
         return res
@@ -130,7 +160,10 @@ def _read_interpreted(data: bytes, source_path: str, e: Exception) -> ReportResu
     return ReportResult(pure.report, facts, checks, pure.text)
 
 
-def _extract_text(report: dict, text: str) -> ReportResult:
+def _extract_text(report: dict, text: str, uncertain: list[tuple[int, int, str]] | None = None) -> ReportResult:
+    """`uncertain`: for a text read by OCR, the spans of its uncertain numbers (repaired
+    from look-alikes or read with low confidence; formats.ocr.unmark): those under a
+    failing identity are withheld, and every fact is flagged `ocr`."""
     secs = split_sections(text)
     key = label_key(text)
     fmt = detect_format(text, secs.found(), key)
@@ -170,6 +203,15 @@ def _extract_text(report: dict, text: str) -> ReportResult:
             checks.extend(r3.checks)
             t3_columns, t3_split = r3.columns, r3.split_other
             v3 = t3_verified(r3.rows, r3.columns, legal, conf)
+            held3: dict = {}
+            if uncertain:
+                rows3 = r3.rows
+
+                def cell3(r: str, i: int):
+                    v = rows3.get(r)
+                    return None if v is None else v[i]
+
+                held3 = ocr_withheld(t3_identities(list(rows3), r3.columns, legal), cell3, uncertain, conf)
             n_rows = 0
             for code, cells in r3.rows.items():
                 if cells is None:
@@ -177,9 +219,14 @@ def _extract_text(report: dict, text: str) -> ReportResult:
                     continue
                 n_rows += 1
                 table = t3_fact_table(code)
-                for col, c in zip(r3.columns, cells):
+                for i, (col, c) in enumerate(zip(r3.columns, cells)):
                     if "missing_cell" in c.flags:
                         continue  # explained in check_results (t3.missing_cell)
+                    if (code, i) in held3:
+                        kind, ident = held3[(code, i)]
+                        checks.append(ocr_withheld_check("t3", table, code, col, c, kind, ident))
+                        complete = False
+                        continue
                     facts.append(Fact(table, code, col, c.value, c.source, c.start, c.end, c.flags,
                                       v3.get((code, col), False)))
             if n_rows:
@@ -191,9 +238,26 @@ def _extract_text(report: dict, text: str) -> ReportResult:
     if secs.t4:
         r4 = read_t4(text, secs.t4)
         checks.extend(r4.checks)
-        v4 = t4_verified(r4.groups, templates()["t4"]["results"])
+        results4 = templates()["t4"]["results"]
+        v4 = t4_verified(r4.groups, results4)
+        held4: dict = {}
+        if uncertain:
+            groups4 = r4.groups
+            ti = results4.index("total")
+            idents4 = [("t4.total", p, [(p, i) for i in range(len(results4)) if i != ti], [(p, ti)]) for p in groups4]
+
+            def cell4(p: str, i: int):
+                v = groups4.get(p)
+                return None if v is None else v[i]
+
+            held4 = ocr_withheld(idents4, cell4, uncertain)
         for proc, cells in r4.groups.items():
-            for res, c in zip(templates()["t4"]["results"], cells):
+            for i, (res, c) in enumerate(zip(results4, cells)):
+                if (proc, i) in held4:
+                    kind, ident = held4[(proc, i)]
+                    checks.append(ocr_withheld_check("t4", "fct_review_litigation", proc, res, c, kind, ident))
+                    complete = False
+                    continue
                 facts.append(Fact("fct_review_litigation", proc, res, c.value, c.source, c.start, c.end, c.flags,
                                   v4.get((proc, res), False)))
         if r4.groups:

@@ -50,7 +50,7 @@ __all__ = [
     "join_blocks",
 ]
 
-KINDS = ("pdf", "docx", "html", "text", "binary")
+KINDS = ("pdf", "docx", "html", "text", "image", "binary")
 
 
 class FormatError(Exception):
@@ -123,6 +123,7 @@ def _looks_binary(head: bytes) -> bool:
     return ctrl / len(head) > 0.05
 
 
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")  # as formats.ocr.IMAGE_MAGIC
 _CTRL_BYTES = bytes(b for b in range(0x20) if b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B))
 
 
@@ -137,7 +138,8 @@ def _decode_head(head: bytes) -> bytes:
 
 
 def sniff(data: bytes, name: str = "") -> str:
-    """Return 'pdf', 'docx', 'html', 'text' or 'binary' for these bytes.
+    """Return 'pdf', 'docx', 'html', 'text', 'image' (PNG, JPEG, TIFF: read by OCR,
+    ``formats.ocr``) or 'binary' for these bytes.
 
     Decided by content (magic bytes, markup in the first KB, NUL / control-char
     density); the file name's extension is only a fall-back for content that says
@@ -155,6 +157,8 @@ def sniff(data: bytes, name: str = "") -> str:
         except (zipfile.BadZipFile, OSError, ValueError):
             return "binary"
         return "docx" if "word/document.xml" in names else "binary"
+    if head.startswith(_IMAGE_MAGIC):
+        return "image"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "binary"  # OLE2: legacy .doc / .xls
     if not data:
@@ -194,6 +198,10 @@ def to_text(data: bytes, kind: str, notes: list[str] | None = None) -> str:
         return html_to_text(data)
     if kind == "text":
         raise ValueError("kind 'text' is decoded by the text parser, not by pipelines.formats")
+    if kind == "image":
+        from .ocr import ocr_image
+
+        return ocr_image(data, "", notes)
     if kind == "binary":
         raise FormatError("unsupported binary content (not PDF, DOCX, HTML or text)")
     raise ValueError(f"unknown kind {kind!r}; expected one of {KINDS}")
