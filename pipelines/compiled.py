@@ -30,10 +30,14 @@ HERE = pathlib.Path(__file__).resolve().parent
 RECORD = HERE / "_compiled.json"
 PURE = "pipelines_pure"
 
-# the modules compiled (one mypyc group), as paths under pipelines/ (scripts/compile_parser.py reads this)
-MODULES = ("tokens", "labels", "table3", "table2", "table4", "identities", "extract", "metadata", "sections",
-           "narrative", "regexes", "textnorm", "model", "digitruns", "pre2019", "regions", "formats/html", "formats/shape", "rows",
-           "accounting")
+# What is compiled (one mypyc group) and what the cache's parser fingerprint hashes
+# (stage/batch.py) follow from the folders, not from lists to keep in step:
+# - PARSING: the folders whose code and data shape a report's result (fingerprinted);
+# - compiled: every module of parse/, plus the format helpers the HTML reader runs per cell.
+PARSING = ("parse", "formats")
+COMPILED_FORMATS = ("formats/html", "formats/shape")
+MODULES = tuple(sorted(p.relative_to(HERE).with_suffix("").as_posix() for p in (HERE / "parse").rglob("*.py")
+                       if p.name != "__init__.py")) + COMPILED_FORMATS
 
 
 def source_hash(rel: str) -> str:

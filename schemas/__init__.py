@@ -77,7 +77,7 @@ def tables() -> dict[str, Table]:
 # the fact tables are those tables.yaml marks `fact: true`, in its order
 FACT_TABLES = tuple(name for name, t in tables().items() if t.fact)
 PUBLISHED = ("dim_reports", *FACT_TABLES, "check_results", "report_texts")   # written from the reports each run
-# built in the publish step from all reports' dim_reports rows (pipelines/agencies.py)
+# built in the publish step from all reports' dim_reports rows (pipelines/parse/agencies.py)
 AGENCY_TABLES = ("dim_agencies", "dim_agency_names")
 
 

@@ -1,9 +1,9 @@
-"""Regenerate pipelines/data/regions.csv, the snapshot of administrative division codes.
+"""Regenerate pipelines/parse/data/regions.csv, the snapshot of administrative division codes.
 
 Source: the adcodes table shipped by the PyPI package cpca (pip install cpca==0.5.5),
 which carries the national code list of its release. Run:
     python scripts/make_regions.py path/to/cpca/resources/adcodes.csv
-The snapshot's source and date are written to pipelines/data/regions.meta.yaml.
+The snapshot's source and date are written to pipelines/parse/data/regions.meta.yaml.
 """
 import csv
 import datetime

@@ -1,11 +1,11 @@
 """Input-format converters: raw report bytes of a non-text format -> plain text.
 
-What belongs here: deciding what kind of file some bytes are (``sniff``), turning
+What belongs here: deciding what kind of file some bytes are (``sniff``), decoding text in any common encoding (``decode``), turning
 PDF / DOCX / HTML bytes into the plain text the text parser reads (``to_text`` and
 the ``pdf``, ``docx`` and ``html`` modules), the exceptions they raise, and the small
 helpers that keep the three converters' output identical in shape (in ``shape``). Parsing the text
 into tables (labels, numbers, template rows) does NOT belong here: that is the text
-parser's job (``pipelines/textnorm.py``, ``pipelines/tables.py``, ...).
+parser's job (``pipelines/parse/``).
 
 Output text contract (all converters):
 
@@ -62,18 +62,18 @@ class NeedsOCR(FormatError):
 
 
 class LimitError(FormatError):
-    """The document passes one of the limits of ``pipelines.limits`` (decompressed size,
+    """The document passes one of the limits of ``pipelines.stage.limits`` (decompressed size,
     table cells after spans): not converted. The message starts with ``limit:``."""
 
     def __init__(self, kind: str, what: str = ""):
-        from ..limits import reason
+        from ..stage.limits import reason
 
         super().__init__(reason(kind, what))
 
 
 def table_cells_cap() -> int:
     """Cells a table may have once its spans are expanded (OGI_LIMIT_TABLE_CELLS; 0 = none)."""
-    from ..limits import setting
+    from ..stage.limits import setting
 
     return int(setting("OGI_LIMIT_TABLE_CELLS")) or 1 << 62
 

@@ -173,7 +173,7 @@ def check_decompressed(data: bytes) -> None:
     zip directory declares bound what is read: zipfile stops at a part's declared size."""
     import zipfile
 
-    from ..limits import setting
+    from ..stage.limits import setting
 
     mb = setting("OGI_LIMIT_DECOMPRESSED_MB")
     if not mb:

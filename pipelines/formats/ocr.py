@@ -28,7 +28,7 @@ does not run OCR again.
 Then, with no image: each box becomes characters (its width shared out, a full-width
 character counting twice a half-width one), all boxes of one visual line on one top.
 Inside a numeric box (only digits, digit look-alikes and separators) the look-alikes of
-``data/ocr_digits.csv`` (``I l | O o`` ...) are read as digits; nowhere else. The digits
+``parse/data/ocr_digits.csv`` (``I l | O o`` ...) are read as digits; nowhere else. The digits
 of a numeric box that was so repaired, or read with a confidence below LOW_CONFIDENCE,
 are *marked* in the text: written as private-use characters (MARK_REPAIRED / MARK_LOW
 plus the digit), which ``unmark`` turns back into digits after normalisation, returning
@@ -125,7 +125,7 @@ def not_a_page(data: bytes) -> str | None:
 
 
 def _lookalikes() -> dict[str, str]:
-    path = pathlib.Path(__file__).resolve().parent.parent / "data" / "ocr_digits.csv"
+    path = pathlib.Path(__file__).resolve().parent.parent / "parse" / "data" / "ocr_digits.csv"
     with open(path, encoding="utf-8", newline="") as f:
         return {r["seen"]: r["meant"] for r in csv.DictReader(f) if r["seen"]}
 
@@ -456,7 +456,7 @@ def _read_pages(data: bytes, source: str, count_render, notes: list[str]) -> lis
     cached = _cache_get(sha)
     if cached is not None:
         return cached
-    from .. import limits
+    from ..stage import limits
 
     n, render = count_render(data, notes)
     pages: list[dict] = []

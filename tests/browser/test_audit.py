@@ -16,10 +16,10 @@ from click.testing import CliRunner
 
 import schemas
 from conftest import ROOT, SAMPLES, sample
-from pipelines.audit import audit_data, check_texts, subject_label, write_audit
-from pipelines.cli import main
-from pipelines.publish import write_warehouse
-from pipelines.runner import run_pipeline
+from pipelines.tools.audit import audit_data, check_texts, subject_label, write_audit
+from pipelines.tools.cli import main
+from pipelines.publish.writer import write_warehouse
+from pipelines.orchestration.runner import run_pipeline
 
 CHROMIUM = pathlib.Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -83,7 +83,7 @@ def test_every_check_text_is_filled():
 def test_subject_labels_as_printed(warehouse):
     import duckdb
 
-    from pipelines.audit import _labels
+    from pipelines.tools.audit import _labels
 
     con = duckdb.connect(str(warehouse / "ogi.duckdb"), read_only=True)
     labels = _labels(con)

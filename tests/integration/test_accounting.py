@@ -9,10 +9,10 @@ import pathlib
 import pytest
 
 from conftest import DEV, DEV_GOLD, GOLD, SAMPLES, SHARED, load_gold
-from pipelines import synth
-from pipelines.accounting import template_cells
-from pipelines.extract import extract_path, extract_report
-from pipelines.labels import templates
+from pipelines.tools import synth
+from pipelines.parse.accounting import template_cells
+from pipelines.parse.extract import extract_path, extract_report
+from pipelines.parse.labels import templates
 from schemas import codes
 
 SCANS = SHARED / "corpus" / "scans"

@@ -7,8 +7,8 @@ import duckdb
 import pytest
 
 from conftest import DEV, SHARED
-from pipelines.extract import extract_path
-from pipelines.runner import run_pipeline
+from pipelines.parse.extract import extract_path
+from pipelines.orchestration.runner import run_pipeline
 
 PAGES = SHARED / "corpus" / "pages"
 

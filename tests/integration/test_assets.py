@@ -9,9 +9,9 @@ from dagster import AssetKey, DagsterInstance, FilesystemIOManager, materialize
 
 import schemas
 from conftest import SAMPLES
-from pipelines.assets import CHECK_SPECS, TABLE_SPECS, extracted_reports, raw_report_files, settings_from_env, \
-    warehouse_tables
-from pipelines.definitions import build_defs
+from pipelines.orchestration.assets import (CHECK_SPECS, TABLE_SPECS, extracted_reports, raw_report_files,
+                                            settings_from_env, warehouse_tables)
+from pipelines.orchestration.definitions import build_defs
 
 
 def test_every_published_table_is_an_asset_with_its_columns():

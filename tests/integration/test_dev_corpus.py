@@ -3,7 +3,7 @@ NOTES.md with asserted values, and a floor on the whole corpus against its gold.
 import pytest
 
 from conftest import DEV, DEV_GOLD, load_gold
-from pipelines.extract import extract_path
+from pipelines.parse.extract import extract_path
 
 pytestmark = pytest.mark.skipif(not DEV.is_dir(), reason="../shared/corpus/dev not present")
 
@@ -95,7 +95,7 @@ def test_dev_warehouse_scores_above_the_floor(tmp_path):
     import sys
 
     from conftest import SHARED
-    from pipelines.runner import run_pipeline
+    from pipelines.orchestration.runner import run_pipeline
 
     s = run_pipeline(DEV, tmp_path, workers=1, progress=False)
     # the blank Word template is in the folder too: read, and failed with a reason; SOURCES.tsv

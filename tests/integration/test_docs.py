@@ -1,4 +1,4 @@
-"""The generated files (docs/tables.md, pipelines/sql/views.sql) are what the generator
+"""The generated files (docs/tables.md, pipelines/publish/sql/views.sql) are what the generator
 produces now, and the data dictionary covers every table, column and code."""
 import re
 
@@ -6,9 +6,9 @@ import duckdb
 from click.testing import CliRunner
 
 import schemas
-from pipelines import docs
-from pipelines.cli import main
-from pipelines.regions import snapshot_meta
+from pipelines.tools import docs
+from pipelines.tools.cli import main
+from pipelines.parse.regions import snapshot_meta
 
 
 def test_generated_files_are_current():

@@ -9,8 +9,8 @@ import duckdb
 from click.testing import CliRunner
 
 from conftest import sample
-from pipelines.cli import EXIT_PARTIAL, main
-from pipelines.publish import run_outcome
+from pipelines.tools.cli import EXIT_PARTIAL, main
+from pipelines.publish.writer import run_outcome
 
 
 def test_run_outcome_counts_failed_reports_and_unreadable_paths():

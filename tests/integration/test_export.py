@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SAMPLES
-from pipelines import export as ex
-from pipelines.cli import main
-from pipelines.runner import run_pipeline
+from pipelines.tools import export as ex
+from pipelines.tools.cli import main
+from pipelines.orchestration.runner import run_pipeline
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,9 @@ import duckdb
 import pytest
 
 from conftest import ROOT, SAMPLES
-from pipelines import batch, hostile, runlock
-from pipelines.runner import run_pipeline
+from pipelines.stage import batch, runlock
+from pipelines.tools import hostile
+from pipelines.orchestration.runner import run_pipeline
 
 LOW = {"OGI_LIMIT_SECONDS": "20", "OGI_LIMIT_DECOMPRESSED_MB": "4", "OGI_LIMIT_TABLE_CELLS": "20000",
        "OGI_LIMIT_MEMORY_MB": "1500", "OGI_LOCK_WAIT": "0"}
@@ -135,7 +136,7 @@ def test_unreadable_file_as_an_unprivileged_user(tmp_path):
     wh.mkdir()
     for p in (raw, wh, *raw.iterdir()):
         shutil.chown(p, "nobody") if p != locked else None
-    code = ("import sys; from pipelines.runner import run_pipeline; "
+    code = ("import sys; from pipelines.orchestration.runner import run_pipeline; "
             "run_pipeline(sys.argv[1], sys.argv[2], workers=1, progress=False)")
     env = {**os.environ, "HOME": str(base), "DAGSTER_HOME": str(base)}
     r = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", sys.executable, "-c", code,
@@ -175,7 +176,7 @@ def test_docx_zip_bomb_fails_on_the_decompressed_size(hostile_run):
 
 
 def _kill_on(marker: str, how):
-    from pipelines import extract
+    from pipelines.parse import extract
 
     real = extract.extract_report
 
@@ -190,7 +191,7 @@ def _kill_on(marker: str, how):
 def test_a_worker_killed_on_a_file_is_replaced_and_the_file_failed(tmp_path, monkeypatch):
     """What the OOM killer does: the worker parsing one file gets SIGKILL (every time). The
     pool is replaced, the other files are all published, the file fails with the reason."""
-    from pipelines import extract
+    from pipelines.parse import extract
 
     raw = tmp_path / "raw"
     shutil.copytree(SAMPLES, raw)
@@ -212,7 +213,7 @@ def test_a_worker_killed_on_a_file_is_replaced_and_the_file_failed(tmp_path, mon
 
 
 def test_memory_limit_fails_the_file_not_the_run(tmp_path, monkeypatch):
-    from pipelines import extract
+    from pipelines.parse import extract
 
     monkeypatch.setenv("OGI_LIMIT_MEMORY_MB", "400")
     raw = tmp_path / "raw"
@@ -253,7 +254,7 @@ def test_span_bomb_in_the_converters_directly(monkeypatch):
 def test_time_limit_interrupts_a_slow_file(tmp_path, monkeypatch):
     """A file whose parsing runs past OGI_LIMIT_SECONDS (a 400,000-character PDF page in
     a quadratic engine) is interrupted; the run goes on."""
-    from pipelines import extract
+    from pipelines.parse import extract
 
     monkeypatch.setenv("OGI_LIMIT_SECONDS", "1")
     raw = tmp_path / "raw"
@@ -278,7 +279,8 @@ def test_time_limit_holds_per_page_of_a_long_scan(tmp_path, monkeypatch):
     """Work in parts (the pages of a scan read by OCR) restarts the file's clock before
     each part (limits.restart_clock): a file whose pages each take less than
     OGI_LIMIT_SECONDS is read however many pages it has; one page past it still stops it."""
-    from pipelines import extract, limits
+    from pipelines.parse import extract
+    from pipelines.stage import limits
 
     monkeypatch.setenv("OGI_LIMIT_SECONDS", "1")
     raw = tmp_path / "raw"
@@ -324,7 +326,7 @@ def test_time_limit_holds_per_page_of_a_long_scan(tmp_path, monkeypatch):
 def test_time_limit_holds_in_code_the_alarm_cannot_interrupt(tmp_path, monkeypatch):
     """The alarm blocked (as in C code that never returns to Python): the CPU-time limit
     stops the worker; the file is retried alone, stopped again, and failed."""
-    from pipelines import extract
+    from pipelines.parse import extract
 
     monkeypatch.setenv("OGI_LIMIT_SECONDS", "1")
     raw = tmp_path / "raw"
@@ -349,7 +351,7 @@ def test_workers_die_with_the_main_process(tmp_path):
     code = r"""
 import os, sys, time
 from concurrent.futures import ProcessPoolExecutor
-from pipelines import limits
+from pipelines.stage import limits
 def work(_):
     time.sleep(120)
 ex = ProcessPoolExecutor(2, initializer=limits.worker_init)
@@ -404,7 +406,7 @@ def test_second_run_on_a_locked_warehouse_exits_with_one_line(tmp_path):
     shutil.copytree(SAMPLES, raw)
     wh = tmp_path / "wh"
     holder = subprocess.Popen([sys.executable, "-c",
-                               "import sys, time; from pipelines import runlock; "
+                               "import sys, time; from pipelines.stage import runlock; "
                                "runlock.hold(sys.argv[1], 'x'); print('held', flush=True); time.sleep(300)", str(wh)],
                               cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
@@ -518,7 +520,7 @@ def test_warehouse_inside_the_raw_folder_is_not_read(hostile_run):
 
 
 def test_empty_raw_folder_publishes_an_empty_warehouse(tmp_path):
-    from pipelines.runner import format_summary
+    from pipelines.orchestration.runner import format_summary
 
     raw = tmp_path / "raw"
     raw.mkdir()

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from conftest import SAMPLES
-from pipelines.extract import extract_report
+from pipelines.parse.extract import extract_report
 
 
 def _perturb(text: str, kind: str, rng: random.Random) -> str:
@@ -63,7 +63,7 @@ def test_no_wrong_cell_under_damage(kind, seed_gold):
 @pytest.fixture(scope="module")
 def dev_texts():
     from conftest import DEV, DEV_GOLD, load_gold
-    from pipelines.extract import to_text
+    from pipelines.parse.extract import to_text
 
     if not DEV.is_dir():
         pytest.skip("../shared/corpus/dev not present")

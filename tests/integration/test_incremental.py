@@ -9,8 +9,9 @@ import duckdb
 import pytest
 
 import schemas
-from pipelines import batch, synth
-from pipelines.runner import run_pipeline
+from pipelines.stage import batch
+from pipelines.tools import synth
+from pipelines.orchestration.runner import run_pipeline
 
 SEED = 21
 TABLES = ("dim_reports", *schemas.FACT_TABLES, "check_results", "report_texts")

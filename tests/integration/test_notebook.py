@@ -10,7 +10,7 @@ import pytest
 from nbclient import NotebookClient
 
 from conftest import ROOT, SAMPLES
-from pipelines.runner import run_pipeline
+from pipelines.orchestration.runner import run_pipeline
 
 NOTEBOOK = ROOT / "notebooks" / "overview.py"
 PLOTS = ("coverage.png", "top_agencies.png", "outcome_shares.png", "review_outcomes.png")

@@ -14,8 +14,8 @@ import duckdb
 import pytest
 
 from conftest import SHARED
-from pipelines import synth
-from pipelines.runner import run_pipeline
+from pipelines.tools import synth
+from pipelines.orchestration.runner import run_pipeline
 
 pytestmark = pytest.mark.ocr
 
@@ -96,7 +96,7 @@ def test_a_dev_scan_reads_as_its_gold(scan_run):
 def test_ocr_results_are_cached_by_content(scan_run, ocr_cache, monkeypatch):
     """A second reading of the same bytes (another parser version, another warehouse) takes
     the pages from the cache: no OCR engine is made."""
-    from pipelines.extract import extract_report
+    from pipelines.parse.extract import extract_report
     from pipelines.formats import ocr
 
     assert list(ocr_cache.glob("*/*.json"))
@@ -148,7 +148,7 @@ def _short_synthetic(n: int, max_pages: int = 3) -> list[int]:
 def test_synthetic_scans_have_no_wrong_cell(ocr_cache):
     """Synthetic reports rendered as scans (ogi synth's `scan` layout: 200 dpi, turned, JPEG):
     every cell published is the truth's, and most are published."""
-    from pipelines.extract import extract_report
+    from pipelines.parse.extract import extract_report
 
     n_right = n_gold = 0
     for i in _short_synthetic(2):

@@ -14,7 +14,7 @@ PAGES = SHARED / "corpus" / "pages"
 
 @pytest.mark.skipif(not (PAGES / "INDEX.tsv").exists(), reason="../shared/corpus/pages not present")
 def test_pages_corpus_meets_the_targets(tmp_path):
-    from pipelines.runner import run_pipeline
+    from pipelines.orchestration.runner import run_pipeline
 
     run_pipeline(PAGES, tmp_path, progress=False)
     r = subprocess.run([sys.executable, str(SHARED / "tools" / "score_pages.py"), "--index", str(PAGES / "INDEX.tsv"),

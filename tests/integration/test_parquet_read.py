@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import SAMPLES
-from pipelines.runner import run_pipeline
+from pipelines.orchestration.runner import run_pipeline
 
 YEAR = pads.partitioning(pa.schema([("year", pa.int32())]), flavor="hive")
 

@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from pipelines import synth
-from pipelines.extract import extract_report
+from pipelines.tools import synth
+from pipelines.parse.extract import extract_report
 from pipelines.formats.pdf import MAX_PAGE_CHARS, is_page_marker, pdf_to_text
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "unit"))

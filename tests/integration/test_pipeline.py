@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from conftest import GOLD, ROOT, SAMPLES, SHARED
-from pipelines.runner import run_pipeline
+from pipelines.orchestration.runner import run_pipeline
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +93,7 @@ def test_dagster_definitions_validate():
     exe = shutil.which("dagster", path=str(ROOT / ".venv" / "bin")) or shutil.which("dagster")
     if exe is None:
         pytest.skip("dagster CLI not installed")
-    r = subprocess.run([exe, "definitions", "validate", "-m", "pipelines.definitions"], cwd=ROOT,
+    r = subprocess.run([exe, "definitions", "validate", "-m", "pipelines.orchestration.definitions"], cwd=ROOT,
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
 
@@ -109,7 +109,7 @@ def test_step_times_recorded(built):
     assert sum(steps.values()) <= last["run_seconds"]  # (the module's last run: a rerun)
     assert set(s["step_seconds"]) == set(steps) and sum(s["step_seconds"].values()) <= s["seconds"]
 
-    from pipelines.bench import where_time_goes
+    from pipelines.tools.bench import where_time_goes
 
     line = where_time_goes({"wall": last["run_seconds"] + 1.0, "run_s": last["run_seconds"], "unchanged": False,
                             "extract_s": last["seconds"], "steps": steps, "publish": {"parquet": 0.5, "duckdb": 0.25},
@@ -124,7 +124,7 @@ def test_validation_of_typed_rows():
     DataFrame still gets its dtypes checked, and a wrong type never reaches pandera."""
     import pyarrow as pa
 
-    from pipelines import publish
+    from pipelines.publish import writer as publish
 
     schema = publish.schemas.arrow_schema("fct_outcomes")
     row = dict(report_id="r1", year=2021, outcome="granted", applicant_type="total", value=3, source="table",

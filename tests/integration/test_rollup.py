@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import DEV
-from pipelines.cli import main
-from pipelines.runner import run_pipeline
+from pipelines.tools.cli import main
+from pipelines.orchestration.runner import run_pipeline
 
 
 @pytest.fixture(scope="module")

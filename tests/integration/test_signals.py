@@ -10,9 +10,9 @@ import pandas as pd
 
 import schemas
 from conftest import sample
-from pipelines.audit import audit_data
-from pipelines.publish import write_warehouse
-from pipelines.runner import run_pipeline
+from pipelines.tools.audit import audit_data
+from pipelines.publish.writer import write_warehouse
+from pipelines.orchestration.runner import run_pipeline
 
 
 def _signals(wh):

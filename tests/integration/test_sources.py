@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import DEV, SAMPLES, sample
-from pipelines import sources
-from pipelines.cli import EXIT_PARTIAL, main
+from pipelines.publish import sources
+from pipelines.tools.cli import EXIT_PARTIAL, main
 
 
 def _files(raw):
@@ -104,12 +104,12 @@ def test_runs_sources_and_exit_codes(tmp_path, monkeypatch):
     assert last[0:2] == ("partial", 3) and last[2] >= 1 and "failed" in last[3]
 
     # a run that fails before publishing: exit 1, nothing published, recorded for the next publish
-    import pipelines.runner
+    import pipelines.orchestration.runner
 
     def boom(*a, **k):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(pipelines.runner, "run_pipeline", boom)
+    monkeypatch.setattr(pipelines.orchestration.runner, "run_pipeline", boom)
     res = runner.invoke(main, ["run", "--raw", str(raw), "--warehouse", str(wh), "--quiet"])
     assert res.exit_code == 1
     monkeypatch.undo()

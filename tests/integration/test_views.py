@@ -1,4 +1,4 @@
-"""The SQL views of pipelines/sql/views.sql in a warehouse built from the samples, with
+"""The SQL views of pipelines/publish/sql/views.sql in a warehouse built from the samples, with
 asserted values; and the cross-year panel on two edited copies of sample 003."""
 import shutil
 
@@ -6,8 +6,8 @@ import duckdb
 import pytest
 
 from conftest import SAMPLES, sample
-from pipelines import docs
-from pipelines.runner import run_pipeline
+from pipelines.tools import docs
+from pipelines.orchestration.runner import run_pipeline
 
 VIEWS = ("v_applications_wide", "v_outcomes_wide", "v_proactive_wide", "v_review_litigation_wide",
          "v_cells_labelled", "v_report_rates", "v_agency_panel", "v_panel_mismatches", "v_coverage",

@@ -1,15 +1,15 @@
 """Agencies as an entity (issue 18 item 1): the administrative level of every report,
 one agency_id for all the names of one body (place + normalised name, renamings from
-pipelines/data/agency_aliases.csv), never shared between a government and its
+pipelines/parse/data/agency_aliases.csv), never shared between a government and its
 departments (the dev corpus pair, dim_agencies and the panel: tests/integration/test_agencies_corpus.py)."""
 import csv
 
 import pytest
 
 from pipelines import DATA
-from pipelines.agencies import agency_id, body_key, normalise_name, parent_region
-from pipelines.extract import extract_report
-from pipelines.metadata import agency_level
+from pipelines.parse.agencies import agency_id, body_key, normalise_name, parent_region
+from pipelines.parse.extract import extract_report
+from pipelines.parse.metadata import agency_level
 
 
 def aid(name, level, code):

@@ -2,7 +2,7 @@
 from click.testing import CliRunner
 
 from pipelines import PARSER_VERSION
-from pipelines.cli import main
+from pipelines.tools.cli import main
 
 
 def test_version_names_package_and_parser():

@@ -10,8 +10,9 @@ import sys
 
 import pytest
 
-from pipelines import compiled, synth
-from pipelines.extract import _read_interpreted, extract_report
+from pipelines import compiled
+from pipelines.tools import synth
+from pipelines.parse.extract import _read_interpreted, extract_report
 
 from conftest import DEV, SHARED
 from test_fuzz_precision import KINDS, _perturb
@@ -45,12 +46,12 @@ def test_ci_builds_the_compiled_parser():
     if os.environ.get("OGI_REQUIRE_COMPILED") != "1":
         pytest.skip("only required where OGI_REQUIRE_COMPILED=1 (CI)")
     assert compiled.active(), compiled.status()
-    assert pathlib.Path(sys.modules["pipelines.tokens"].__file__).suffix == ".so"
+    assert pathlib.Path(sys.modules["pipelines.parse.tokens"].__file__).suffix == ".so"
 
 
 @needs_build
 def test_compiled_and_interpreted_give_the_same_output():
-    pure = compiled.interpreted("extract")
+    pure = compiled.interpreted("parse.extract")
     assert pathlib.Path(pure.__file__).suffix == ".py"
     n = 0
     for name, data in _inputs():
@@ -81,7 +82,7 @@ def _load_in_copy(tmp_path, env_extra=None, edit=None) -> subprocess.CompletedPr
     env = {**os.environ, "PYTHONPATH": str(tmp_path), **(env_extra or {})}
     if "OGI_PURE" not in (env_extra or {}):
         env.pop("OGI_PURE", None)
-    code = ("import pipelines, pipelines.compiled as c, pipelines.tokens as t, pipelines.table3 as t3; "
+    code = ("import pipelines, pipelines.compiled as c, pipelines.parse.tokens as t, pipelines.parse.table3 as t3; "
             "print(c.status()); print(t.__file__.rsplit('.', 1)[-1], t3.__file__.rsplit('.', 1)[-1])")
     return subprocess.run([sys.executable, "-W", "always", "-c", code], env=env, cwd=tmp_path,
                           capture_output=True, text=True, check=True)
@@ -89,9 +90,9 @@ def _load_in_copy(tmp_path, env_extra=None, edit=None) -> subprocess.CompletedPr
 
 @needs_build
 def test_a_stale_build_is_not_used(tmp_path):
-    out = _load_in_copy(tmp_path, edit="labels.py")
-    assert out.stdout.splitlines() == ["stale build (labels changed since compiled)", "py py"]
-    assert "compiled parser not used: stale build (labels changed since compiled); run `make venv`" in out.stderr
+    out = _load_in_copy(tmp_path, edit="parse/labels.py")
+    assert out.stdout.splitlines() == ["stale build (parse/labels changed since compiled)", "py py"]
+    assert "compiled parser not used: stale build (parse/labels changed since compiled); run `make venv`" in out.stderr
 
 
 @needs_build

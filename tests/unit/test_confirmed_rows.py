@@ -6,9 +6,9 @@ table's cells verified, the row's own cells stay derived (not verified)."""
 import pathlib
 
 from conftest import sample
-from pipelines.accounting import confirmed_rows, t3_verified
-from pipelines.extract import extract_path, extract_report
-from pipelines.table3 import Cell
+from pipelines.parse.accounting import confirmed_rows, t3_verified
+from pipelines.parse.extract import extract_path, extract_report
+from pipelines.parse.table3 import Cell
 
 COLS = ["natural_person", "other_org", "total"]
 

@@ -1,14 +1,14 @@
-"""The data files of pipelines/data/ load and are validated: a bad edit names the file,
+"""The data files of pipelines/parse/data/ load and are validated: a bad edit names the file,
 the line or entry and the problem, instead of failing every report."""
 import pytest
 
-from pipelines import datafiles
-from pipelines.datafiles import DataFileError, read_csv, read_yaml, top_level_alternatives
-from pipelines.labels import _compile, patterns, templates
+from pipelines.parse import datafiles
+from pipelines.parse.datafiles import DataFileError, read_csv, read_yaml, top_level_alternatives
+from pipelines.parse.labels import _compile, patterns, templates
 
 
 def test_every_shipped_data_file_loads():
-    from pipelines import narrative, pre2019, table2
+    from pipelines.parse import narrative, pre2019, table2
 
     for name in ("t3_rows", "t3_columns", "t2_items", "t4_columns"):
         assert patterns(name), name
@@ -43,7 +43,7 @@ def test_unbalanced_group_names_file_and_line(data_dir):
         "code,kind,pattern,notes\ngranted,leaf,予以公开,\nwithheld,group,(?:不予公开|不公开,broken\n", encoding="utf-8")
     with pytest.raises(DataFileError) as e:
         read_csv("t3_rows.csv", ("code", "pattern"), required=("code", "pattern"), patterns=("pattern",))
-    assert str(e.value).startswith("pipelines/data/t3_rows.csv, line 3: pattern '(?:不予公开|不公开' is not a valid "
+    assert str(e.value).startswith("pipelines/parse/data/t3_rows.csv, line 3: pattern '(?:不予公开|不公开' is not a valid "
                                    "regular expression: missing ), unterminated subpattern")
 
 

@@ -2,9 +2,9 @@
 import pytest
 
 from conftest import sample
-from pipelines.decode import DecodeError, _bad_share, decode_bytes
-from pipelines.extract import extract_report
-from pipelines.textnorm import normalize_text
+from pipelines.formats.decode import DecodeError, _bad_share, decode_bytes
+from pipelines.parse.extract import extract_report
+from pipelines.parse.textnorm import normalize_text
 
 
 @pytest.mark.parametrize("enc", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16", "utf-16-le", "utf-16-be"])

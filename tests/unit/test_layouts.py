@@ -1,6 +1,6 @@
 """Table layouts beyond the seeds, built here from the template's labels: subtotal rows,
 a 小计 column, HTML tables, flattened digit runs."""
-from pipelines.extract import extract_report
+from pipelines.parse.extract import extract_report
 
 ROWS = [
     ("一、本年新收政府信息公开申请数量", [20, 3, 0, 0, 1, 0, 24]),
@@ -237,7 +237,7 @@ def test_label_data_files_parse_cleanly():
     """Every pattern table has exactly its columns (a comma inside a pattern must be quoted)."""
     import csv
 
-    from pipelines.labels import DATA
+    from pipelines.parse.labels import DATA
 
     for path in DATA.glob("*.csv"):
         with open(path, encoding="utf-8") as fh:

@@ -3,8 +3,8 @@
 scored against its targets in tests/integration/test_pages.py."""
 import pytest
 
-from pipelines.extract import extract_report
-from pipelines.metadata import era_without_tables, read_metadata
+from pipelines.parse.extract import extract_report
+from pipelines.parse.metadata import era_without_tables, read_metadata
 
 OVERVIEW_2019 = ("全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、"
                  "政府信息公开行政复议、行政诉讼情况、存在的主要问题及改进情况。\n一、总体情况\n")

@@ -6,8 +6,9 @@ import time
 
 import pytest
 
-from pipelines import hostile, limits
-from pipelines.extract import extract_report
+from pipelines.stage import limits
+from pipelines.tools import hostile
+from pipelines.parse.extract import extract_report
 from pipelines.formats import ocr, sniff
 
 
@@ -82,8 +83,8 @@ def test_uncertain_cell_under_a_failing_identity_is_withheld():
     identity is withheld and named; the other cells of that identity are published as read,
     not verified."""
     from conftest import sample
-    from pipelines import extract
-    from pipelines.textnorm import normalize_text
+    from pipelines.parse import extract
+    from pipelines.parse.textnorm import normalize_text
 
     data = sample("003").read_bytes()
     text = normalize_text(data.decode("utf-8"))

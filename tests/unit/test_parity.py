@@ -1,6 +1,6 @@
 """The row hashes of `ogi parity`: order-independent, NULL apart from '', floats compared
 at 12 significant digits, and the comparison naming the table and columns that differ."""
-from pipelines import parity
+from pipelines.tools import parity
 
 
 def test_row_order_does_not_count_but_row_number_does():

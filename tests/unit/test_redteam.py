@@ -2,8 +2,8 @@
 ogi publish a wrong cell or wrong metadata."""
 import pytest
 
-from pipelines.extract import extract_report
-from pipelines.regions import resolve_region
+from pipelines.parse.extract import extract_report
+from pipelines.parse.regions import resolve_region
 
 
 def run(text: str, name: str = "x.txt"):

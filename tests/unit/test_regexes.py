@@ -1,13 +1,14 @@
-"""The regex speed devices (pipelines/regexes.py) never change what a pattern finds:
+"""The regex speed devices (pipelines/parse/regexes.py) never change what a pattern finds:
 the literal every match must contain, the characters a match can start with, and the
 Scanner that tries only those positions give exactly `finditer`'s matches."""
 import re
 
 from hypothesis import given, settings, strategies as st
 
-from pipelines.labels import patterns
-from pipelines.narrative import _rules
-from pipelines.regexes import Scanner, finditer_at, first_chars, leading_literal, literal_window, required_literal
+from pipelines.parse.labels import patterns
+from pipelines.parse.narrative import _rules
+from pipelines.parse.regexes import (Scanner, finditer_at, first_chars, leading_literal, literal_window,
+                                     required_literal)
 
 
 def test_required_and_leading_literals():

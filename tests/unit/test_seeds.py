@@ -2,7 +2,7 @@
 import pytest
 
 from conftest import sample
-from pipelines.extract import extract_path
+from pipelines.parse.extract import extract_path
 
 
 def facts_of(prefix):

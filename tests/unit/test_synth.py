@@ -1,4 +1,4 @@
-"""The synthetic corpus generator (pipelines/synth.py): its truth satisfies the table
+"""The synthetic corpus generator (pipelines/tools/synth.py): its truth satisfies the table
 identities, it is deterministic, it writes gold in the shared format, and — property
 based — extraction returns exactly the cells and metadata of any generated report."""
 import csv
@@ -6,8 +6,8 @@ import csv
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines import synth
-from pipelines.extract import extract_report
+from pipelines.tools import synth
+from pipelines.parse.extract import extract_report
 
 
 def _cells(s: synth.Synth) -> dict:

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from pipelines.extract import extract_report
+from pipelines.parse.extract import extract_report
 from test_layouts import HEAD, ROWS, TAIL
 
 T3_CODES = ["new_received", "carried_over", "granted", "partially_granted", "withheld", "withheld.state_secret",
@@ -77,8 +77,8 @@ def test_the_issue_example_reads_the_three_other_rows():
 def test_an_order_reading_may_not_cut_a_row_across_a_label():
     """A template-order cut whose row takes digits from both sides of another row's label
     moved digits across a label boundary: it is not a reading."""
-    from pipelines.labels import Label
-    from pipelines.table3 import Cell, _straddles_label
+    from pipelines.parse.labels import Label
+    from pipelines.parse.table3 import Cell, _straddles_label
 
     label = Label("other.unpaid_fee", "leaf", 100, 110, "2.申请人逾期未按收费通知")
     inside = [[Cell(1.0, 90, 91), Cell(0.0, 92, 93), Cell(1.0, 111, 112)]]

@@ -46,8 +46,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 import schemas
-from . import rows
-from .model import ReportResult
+from ..parse import rows
+from ..parse.model import ReportResult
 
 EVIDENCE_MAX = 200
 PUBLISH_FORMAT = "3"          # bump when the published layout changes
@@ -152,8 +152,8 @@ def _to_pandas(table: str, at) -> pd.DataFrame:
 def reference_frames() -> dict[str, pd.DataFrame]:
     """The tables that come from the schema definition and shipped data, not from the
     reports: dim_codes (codes.csv, one row per fact table and code) and
-    meta_region_snapshot (pipelines/data/regions.meta.yaml)."""
-    from .regions import snapshot_meta
+    meta_region_snapshot (pipelines/parse/data/regions.meta.yaml)."""
+    from ..parse.regions import snapshot_meta
 
     codes = [dict(fact_table=ft, dimension=c.dimension, code=c.code, parent=c.parent or None, label_zh=c.label_zh,
                   formats=",".join(c.formats), notes=c.notes or None, sort_order=i)
@@ -161,7 +161,7 @@ def reference_frames() -> dict[str, pd.DataFrame]:
     m = snapshot_meta()
     snap = [dict(source=str(m.get("source", "")), source_release=str(m.get("source_release", "")) or None,
                  generated=str(m.get("generated", "")) or None, n_codes=m.get("rows"),
-                 path="pipelines/data/regions.csv")]
+                 path="pipelines/parse/data/regions.csv")]
     return {t: pd.DataFrame(rs, columns=schemas.tables()[t].column_names).astype(schemas.pandas_dtypes(t))
             for t, rs in (("dim_codes", codes), ("meta_region_snapshot", snap))}
 
@@ -310,7 +310,7 @@ def signature(parser_fp: str) -> str:
     h = hashlib.sha256(f"{PUBLISH_FORMAT}\0{parser_fp}\0".encode())
     here = pathlib.Path(__file__).resolve().parent
     paths = [pathlib.Path(__file__).resolve(), *sorted(schemas.HERE.glob("*.yaml")), *sorted(schemas.HERE.glob("*.csv")),
-             schemas.HERE / "__init__.py", *sorted((here / "sql").glob("*.sql")), here / "data" / "regions.meta.yaml"]
+             schemas.HERE / "__init__.py", *sorted((here / "sql").glob("*.sql")), here.parent / "parse" / "data" / "regions.meta.yaml"]
     for p in paths:
         if p.exists():
             h.update(p.name.encode() + b"\0" + p.read_bytes())
@@ -520,9 +520,9 @@ def prepare(warehouse: pathlib.Path, files: pd.DataFrame, segments: list[Segment
 
 
 def _add_agency_tables(p: Prepared) -> None:
-    """dim_agencies and dim_agency_names, built from all reports (pipelines/agencies.py),
+    """dim_agencies and dim_agency_names, built from all reports (pipelines/parse/agencies.py),
     published whole beside dim_reports."""
-    from .agencies import agency_tables
+    from ..parse.agencies import agency_tables
 
     p.whole.update(agency_tables(p.whole["dim_reports"]))
 
@@ -608,7 +608,7 @@ def ogi_version() -> str | None:
 
 def run_row(run_id: str, outcome: str, exit_code: int, detail: str | None = None, **counts) -> dict:
     """A meta_runs row: this run's id, time, versions, counts and outcome."""
-    from . import PARSER_VERSION
+    from .. import PARSER_VERSION
 
     row = {c: None for c in schemas.tables()["meta_runs"].column_names}
     row.update(counts, run_id=run_id, finished_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -682,7 +682,7 @@ def run_tables(p: Prepared, tag: str) -> dict:
 def write(p: Prepared, workers: int = 2, log=None) -> dict[str, int]:
     """Publish what `prepare` decided; returns row counts per table. Holds the
     warehouse's run lock (runlock: one writer at a time, leftovers of crashed runs removed)."""
-    from .runlock import run_lock
+    from ..stage.runlock import run_lock
 
     with run_lock(p.warehouse):
         return _write(p, workers, log)
@@ -1129,7 +1129,7 @@ def write_warehouse(frames: dict[str, pd.DataFrame], warehouse: pathlib.Path) ->
     counts per table. The warehouse has no marker, so the next pipeline run rebuilds it."""
     frames = {**frames, **{t: df for t, df in reference_frames().items() if t not in frames}}
     if "dim_reports" in frames and "dim_agencies" not in frames:
-        from .agencies import agency_tables
+        from ..parse.agencies import agency_tables
 
         frames.update({t: at.to_pandas().astype(schemas.pandas_dtypes(t))
                        for t, at in agency_tables(_to_arrow("dim_reports", frames["dim_reports"])).items()})
@@ -1160,7 +1160,7 @@ def write_warehouse(frames: dict[str, pd.DataFrame], warehouse: pathlib.Path) ->
 
 
 def _views_sql() -> str:
-    """SQL views shipped in the DuckDB file (pipelines/sql/views.sql), if present; they
+    """SQL views shipped in the DuckDB file (pipelines/publish/sql/views.sql), if present; they
     bind against the tables' columns, not their rows."""
     sql = pathlib.Path(__file__).resolve().parent / "sql" / "views.sql"
     return sql.read_text(encoding="utf-8") if sql.exists() else ""

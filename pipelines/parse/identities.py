@@ -17,7 +17,7 @@ from .labels import templates
 Failure = tuple[str, str, float, float]
 
 NON_OUTCOME: Final = ("new_received", "carried_over", "total", "carried_to_next")
-# table 三's groups (a subtotal row over its sub-rows): pipelines/data/templates.yaml t3.groups
+# table 三's groups (a subtotal row over its sub-rows): pipelines/parse/data/templates.yaml t3.groups
 GROUPS: Final[dict[str, tuple[str, ...]]] = {g: tuple(kids) for g, kids in templates()["t3"]["groups"].items()}
 # table 三's rows published in fct_applications (the stage codes of schemas/codes.csv); the others in fct_outcomes
 APPLICATION_ROWS: Final = frozenset(c.code for c in codes() if c.dimension == "stage")

@@ -1,5 +1,5 @@
 -- Hand-written analysis views. `ogi docs` appends this file to the generated
--- pipelines/sql/views.sql, which publish.py runs in every ogi.duckdb (after the
+-- pipelines/publish/sql/views.sql, which publish.py runs in every ogi.duckdb (after the
 -- tables and the generated wide views). Every view has COMMENT statements: the data
 -- dictionary (docs/tables.md) is built from them.
 
@@ -291,7 +291,7 @@ COMMENT ON COLUMN v_audit_signals.expected IS 'carry_over: the previous year''s 
 COMMENT ON COLUMN v_audit_signals.found IS 'carry_over: this year''s 上年结转; zero_table: 0; title_year: the title''s year; missing_year: this report''s year';
 
 -- ------------------------------------------------------------------ roll-ups by region and level
--- A report's administrative level (dim_reports.level, from pipelines/metadata.py and
+-- A report's administrative level (dim_reports.level, from pipelines/parse/metadata.py and
 -- agencies.py): a government's own report (province, city, county, town) or a
 -- department's (department-of-<level>), so that roll-ups never add a government's
 -- figures to its departments' or its counties' (淮安市人民政府 apart from 洪泽区人民政府).

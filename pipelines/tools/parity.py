@@ -118,7 +118,7 @@ def corpus_raw(name: str, shared: pathlib.Path, work: pathlib.Path) -> pathlib.P
 def build(corpora: Iterable[str], shared: pathlib.Path, work: pathlib.Path | None = None,
           echo: Callable[[str], None] = print) -> dict:
     """Build each corpus's warehouse (no cache) and hash it."""
-    from .runner import run_pipeline
+    from ..orchestration.runner import run_pipeline
 
     with tempfile.TemporaryDirectory(prefix="ogi-parity-") as tmp:
         base = pathlib.Path(work) if work else pathlib.Path(tmp)

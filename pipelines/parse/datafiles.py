@@ -1,4 +1,4 @@
-"""The data files of `pipelines/data/` (label variants, layout facts, prose patterns), read
+"""The data files of `pipelines/parse/data/` (label variants, layout facts, prose patterns), read
 and validated as they are loaded.
 
 A bad edit to a data file (a missing column, an unquoted comma, a regular expression that
@@ -16,7 +16,7 @@ import csv
 import pathlib
 import re
 
-from . import DATA
+from .. import DATA
 
 
 class DataFileError(ValueError):
@@ -26,7 +26,7 @@ class DataFileError(ValueError):
         self.path = path
         self.where = where
         self.problem = problem
-        super().__init__(f"pipelines/data/{path.name}, {where}: {problem}")
+        super().__init__(f"pipelines/parse/data/{path.name}, {where}: {problem}")
 
 
 def top_level_alternatives(pattern: str) -> list[str]:
@@ -69,7 +69,7 @@ def check_pattern(path: pathlib.Path, where: str, pattern: str) -> str:
 
 def read_csv(name: str, columns: tuple[str, ...], required: tuple[str, ...] = (),
              patterns: tuple[str, ...] = ()) -> list[dict[str, str]]:
-    """Rows of `pipelines/data/<name>`: `columns` must be in the header, `required` cells
+    """Rows of `pipelines/parse/data/<name>`: `columns` must be in the header, `required` cells
     non-empty on every row, `patterns` cells valid regular expressions."""
     path = DATA / name
     with open(path, newline="", encoding="utf-8") as f:

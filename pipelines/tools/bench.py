@@ -28,7 +28,7 @@ import time
 
 from . import synth
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 SHARED = pathlib.Path(os.environ.get("OGI_SHARED", ROOT.parent / "shared"))
 TARGETS = {"cold_reports_per_s": 500, "nochange_s": 10.0, "changed_s": 20.0, "peak_bytes": 2 * 1024**3}
 SCORE_FULL_MAX = 20000   # above this, score.py reads a sample of the gold (it is slow on millions of cells)
@@ -78,7 +78,7 @@ class PeakRSS:
 def ogi_run(raw: pathlib.Path, wh: pathlib.Path, workers: int) -> dict:
     """`ogi run` in its own process; wall seconds, peak RSS of its process tree, counts."""
     env = {**os.environ, "OGI_WORKERS": str(workers)}
-    cmd = [sys.executable, "-m", "pipelines.cli", "run", "--raw", str(raw), "--warehouse", str(wh), "--quiet",
+    cmd = [sys.executable, "-m", "pipelines.tools.cli", "run", "--raw", str(raw), "--warehouse", str(wh), "--quiet",
            "--workers", str(workers)]
     import resource
 
@@ -232,7 +232,7 @@ def score_py(gold: pathlib.Path, db: pathlib.Path, sample: int | None, seed: int
 
 
 def _time_extract(data: bytes, name: str, budget: float) -> tuple[float, int]:
-    from .extract import extract_report
+    from ..parse.extract import extract_report
 
     extract_report(data, name)  # warm
     reps, t0 = 0, time.perf_counter()
@@ -276,7 +276,7 @@ def profile_cold(corpus: pathlib.Path, work: pathlib.Path, n: int, echo) -> None
     prof = work / "cold.prof"
     wh = work / "profile-wh"
     shutil.rmtree(wh, ignore_errors=True)
-    cmd = [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "pipelines.cli", "run", "--raw", str(raw),
+    cmd = [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "pipelines.tools.cli", "run", "--raw", str(raw),
            "--warehouse", str(wh), "--quiet", "--workers", "1"]
     t0 = time.perf_counter()
     subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)
@@ -514,7 +514,7 @@ def run_hostile_bench(workers: int | None = None, out: str | None = None, keep: 
                       n_good: int = 40) -> dict:
     """Issue 17's hostile folder: `n_good` synthetic reports beside a GBK-named file, a
     symlink loop, a link outside the folder, a 300 MB-inflating DOCX, span-bomb HTML and
-    DOCX pages and a 400,000-character PDF page (and the rest of pipelines/hostile.py),
+    DOCX pages and a 400,000-character PDF page (and the rest of pipelines/tools/hostile.py),
     one cold `ogi run` under the default limits: wall time, the peak RSS of the largest
     process and of the whole tree, and whether every good report was published, every
     bad path named, nothing from outside the folder published."""

@@ -1,6 +1,6 @@
 """Where each report came from: optional manifests beside the reports (a CSV or TSV with a
 file column, a URL column and a publication date column; header variants and file names
-are data, `pipelines/data/manifest.yaml`) read into `dim_reports.source_url` and
+are data, `pipelines/parse/data/manifest.yaml`) read into `dim_reports.source_url` and
 `dim_reports.published_date`.
 
     find_manifests(raw_root, rel_paths)   → the manifest files under the raw folder
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from . import DATA
+from .. import DATA
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Label variants as data: load the pattern tables in `pipelines/data/` and find the
+"""Label variants as data: load the pattern tables in `pipelines/parse/data/` and find the
 labels they name in a run of text tokens.
 
 Patterns are regular expressions over the label key (NFKC, whitespace removed). `^` and
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import final, Final
 
 
-from . import DATA
+from .. import DATA
 from .datafiles import read_csv, read_yaml, top_level_alternatives
 from .regexes import finditer_at, leading_literal, required_literal
 from .tokens import TEXT, Tok

@@ -7,7 +7,7 @@ import time
 
 from dagster import DagsterInstance, InMemoryIOManager
 
-from . import runlock
+from ..stage import runlock
 from .assets import settings_from_env
 from .definitions import build_defs
 

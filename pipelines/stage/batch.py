@@ -38,16 +38,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import PARSER_VERSION
+from .. import PARSER_VERSION, compiled
 
 MANIFEST = pathlib.Path("state") / "manifest.parquet"
 OCR_CACHE = pathlib.Path("state") / "ocr"  # formats/ocr.py's pages read, by content hash
 STAGED = "staged"
 RACY_NS = 2_000_000_000   # a file modified this close to its hashing is hashed again next time
-# modules that do not shape extraction results (the rest of pipelines/ does)
-NOT_PARSING = {"assets.py", "definitions.py", "runner.py", "cli.py", "bench.py", "synth.py", "publish.py", "batch.py",
-               "runlock.py", "hostile.py", "parity.py",
-               "docs.py", "audit.py", "_compiled.json"}  # (the compiled parser gives the same output)
 FILE_COLUMNS = ["path", "abs_path", "size", "mtime_ns", "sha256"]
 
 
@@ -106,7 +102,7 @@ def not_a_report(head: bytes) -> str | None:
 
 def not_a_page(data: bytes) -> str | None:
     """Why an image is not a scanned page (too small: a logo; cannot be opened), or None."""
-    from .formats.ocr import not_a_page as why
+    from ..formats.ocr import not_a_page as why
 
     return why(data)
 
@@ -337,15 +333,17 @@ def inputs_fingerprint(files: pd.DataFrame, met: list | tuple = ()) -> str:
 
 @functools.cache
 def parser_fingerprint() -> str:
-    """PARSER_VERSION and a hash of the code and data that extraction runs."""
-    here = pathlib.Path(__file__).resolve().parent
+    """PARSER_VERSION and a hash of the code and data that make a report's result: the
+    folders of compiled.PARSING (parse/ and formats/)."""
+    pkg = pathlib.Path(compiled.HERE)
     h = hashlib.sha256(PARSER_VERSION.encode())
-    for p in sorted(here.rglob("*")):
-        if not p.is_file() or "__pycache__" in p.parts or p.name in NOT_PARSING or p.parent.name == "sql":
-            continue
-        if p.suffix not in (".py", ".csv", ".yaml", ".yml", ".json", ".txt"):
-            continue
-        h.update(str(p.relative_to(here)).encode() + b"\0" + p.read_bytes())
+    for folder in compiled.PARSING:
+        for p in sorted((pkg / folder).rglob("*")):
+            if not p.is_file() or "__pycache__" in p.parts:
+                continue
+            if p.suffix not in (".py", ".csv", ".yaml", ".yml", ".json", ".txt"):
+                continue
+            h.update(str(p.relative_to(pkg)).encode() + b"\0" + p.read_bytes())
     return f"{PARSER_VERSION}-{h.hexdigest()[:12]}"
 
 
@@ -394,7 +392,7 @@ def _read_stable(path: str) -> tuple[bytes | None, str, str]:
 
 
 def _limit_result(data: bytes, rel: str, why: str):
-    from .extract import _base_report, _failed
+    from ..parse.extract import _base_report, _failed
 
     return _failed(_base_report(data, rel), why)
 
@@ -403,7 +401,7 @@ def _parse_one(data: bytes, rel: str):
     """extract_report under the per-file limits; a limit passed gives a failed report
     whose status_detail names the limit."""
     from . import limits
-    from .extract import extract_report
+    from ..parse.extract import extract_report
 
     try:
         with limits.FileGuard():
@@ -427,7 +425,7 @@ def _restart(slot: int | None, item: int) -> None:
 def _parse_chunk(args: tuple) -> dict:
     """Worker: parse a chunk of files and write them as one segment."""
     from . import limits
-    from .publish import RowBuffer, write_segment
+    from ..publish.writer import RowBuffer, write_segment
 
     items, seg = args[0], args[1]
     slot = args[2] if len(args) > 2 else None
@@ -472,7 +470,7 @@ def _parse_chunk(args: tuple) -> dict:
 def _failed_segment(items: list[tuple[str, str, str | None]], reasons: list[str], seg: str) -> dict:
     """In the parent: failed reports for files whose worker died on them (read here only
     to hash them), written as a segment like a worker's."""
-    from .publish import RowBuffer, write_segment
+    from ..publish.writer import RowBuffer, write_segment
 
     buf = RowBuffer()
     seen: set[str] = set()
@@ -647,7 +645,9 @@ def _warm() -> None:
     (~0.2 s), done once before the pool forks so that no worker pays for them."""
     import schemas
 
-    from . import extract, limits, publish  # noqa: F401
+    from ..parse import extract
+    from . import limits
+    from ..publish import writer as publish  # noqa: F401
 
     for t in (*publish.SPLIT_TABLES, *publish.WHOLE_TABLES):
         publish.validate(t, schemas.arrow_schema(t).empty_table())  # (the workers validate Arrow rows)
@@ -726,7 +726,7 @@ def _leftover_segments(root: pathlib.Path) -> dict[str, tuple[str, int]]:
 def _keep_once(segments: list) -> list:
     """Segments with each report taken from one of them only (a first run, which parses
     before it knows the contents, reads a file holding the same bytes as another twice)."""
-    from . import publish
+    from ..publish import writer as publish
 
     owner: set[str] = set()
     out = []
@@ -752,7 +752,7 @@ def _stale_limit_failures(base) -> set[str]:
         d = pq.read_table(str(p), columns=["report_id", "status_detail"]).to_pydict()
     except Exception:  # noqa: BLE001 - read_base checked it; a vanished file is no stale failure
         return set()
-    from .formats import ocr
+    from ..formats import ocr
 
     on = ocr.enabled()
     return {r for r, s in zip(d["report_id"], d["status_detail"])
@@ -822,7 +822,7 @@ def extract_all(files: pd.DataFrame, warehouse: pathlib.Path, workers: int = 1, 
 
 def _extract_all(files: pd.DataFrame, warehouse: pathlib.Path, workers: int, progress: bool,
                  use_cache: bool) -> Extraction:
-    from . import publish
+    from ..publish import writer as publish
 
     t0 = time.perf_counter()
     warehouse = pathlib.Path(warehouse)
@@ -908,7 +908,7 @@ def _extract_all(files: pd.DataFrame, warehouse: pathlib.Path, workers: int, pro
                 bar.update(r["n"])
 
         _warm()  # imported once here, inherited by the forked workers
-        from .formats import ocr
+        from ..formats import ocr
 
         # what OCR read, by content hash, beside the parse cache (kept across parser versions)
         ocr.CACHE_DIR = (os.environ.get("OGI_OCR_CACHE") or str(warehouse / OCR_CACHE)) if use_cache else None

@@ -9,7 +9,7 @@ check, status and verified cells; an English switch.
     write_audit(warehouse, out=None, raw=None)  → out (default warehouse/audit.html)
 
 `audit_data` reads the published tables of a warehouse's ogi.duckdb; `render_html`
-turns that data into the page. Check texts are data (`pipelines/data/audit_checks.csv`:
+turns that data into the page. Check texts are data (`pipelines/parse/data/audit_checks.csv`:
 a title and a sentence per check, Chinese and English, with {row}, {col}, {cell},
 {subject}, {expected}, {found} and {detail} filled from the check's row). Every failing
 check gets evidence: its own span, else the cell's, else the span of the table it is
@@ -25,7 +25,7 @@ import os
 import pathlib
 import urllib.parse
 
-from . import DATA
+from .. import DATA
 
 CONTEXT = 60          # characters of report text shown on each side of a check's evidence
 SPAN_MAX = 240        # a longer evidence span (a whole table) is shown cut to this
@@ -46,7 +46,7 @@ def _rows(con, sql: str, params=()) -> list[dict]:
 
 
 def check_texts() -> dict[str, dict[str, str]]:
-    """check name → {title_zh, title_en, text_zh, text_en} (pipelines/data/audit_checks.csv)."""
+    """check name → {title_zh, title_en, text_zh, text_en} (pipelines/parse/data/audit_checks.csv)."""
     with open(DATA / "audit_checks.csv", encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     need = {"check", "title_zh", "title_en", "text_zh", "text_en"}
@@ -163,7 +163,7 @@ HEADING_WORDS = {"t2": ("主动公开",), "t3": ("收到和处理",), "t4": ("�
 def _table_span(text: str, name: str) -> tuple[int, int] | None:
     """Where the report prints table `name` (t2/t3/t4): as the section reader finds it, else
     from the first short line holding the heading's words to the next blank line."""
-    from .sections import split_sections
+    from ..parse.sections import split_sections
 
     try:
         span = getattr(split_sections(text), name, None)

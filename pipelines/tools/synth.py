@@ -141,7 +141,7 @@ LONGEST_NAME = 12
 def _shadowed() -> frozenset[str]:
     """Region names that contain another province's or city's short name (as the
     resolver shortens them)."""
-    from .regions import short_name
+    from ..parse.regions import short_name
 
     regs = _regions()
     shorts = {short_name(r["name"]): r["name"] for r in regs if r["level"] in ("province", "city")}
@@ -152,7 +152,7 @@ def _shadowed() -> frozenset[str]:
 
 @functools.cache
 def _regions() -> tuple[dict, ...]:
-    from .labels import DATA
+    from ..parse.labels import DATA
 
     with open(DATA / "regions.csv", encoding="utf-8") as f:
         return tuple(csv.DictReader(f))

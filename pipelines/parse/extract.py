@@ -13,11 +13,11 @@ from typing import Final
 import hashlib
 import pathlib
 
-from . import PARSER_VERSION, compiled
+from .. import PARSER_VERSION, compiled
 from .accounting import (T3_IDENTITY_CHECKS, account, confirmed_rows, ocr_withheld, ocr_withheld_check, page_of,
                          pre2019_cells, t3_identities, t3_not_evaluated, t3_verified, t4_verified, template_cells,
                          uncertain_kind)
-from .decode import DecodeError, decode_bytes
+from ..formats.decode import DecodeError, decode_bytes
 from .identities import t3_fact_table
 from .labels import templates
 from .agencies import agency_id, body_key
@@ -64,13 +64,13 @@ def to_text(data: bytes, source_path: str, notes: list[str] | None = None) -> tu
     """(raw text, file format, encoding). Raises DecodeError / formats.FormatError.
     `notes` receives the converter's lines about parts read in a degraded way (a PDF
     page over a size cap read as plain text)."""
-    from . import formats
+    from .. import formats
 
     kind = formats.sniff(data, source_path)
     if kind == "empty" or not data.strip():
         raise DecodeError("empty file")
     if kind == "image":
-        from .formats import ocr
+        from ..formats import ocr
 
         why = ocr.not_a_page(data)
         if why:
@@ -88,7 +88,7 @@ def to_text(data: bytes, source_path: str, notes: list[str] | None = None) -> tu
         try:
             return formats.to_text(data, kind, notes), kind, None
         except formats.NeedsOCR as e:
-            from .formats import ocr
+            from ..formats import ocr
 
             if not ocr.enabled():
                 raise DecodeError(f"{e}: needs OCR, which is off (OGI_OCR=0)") from None
@@ -103,7 +103,7 @@ def _sniff_quietly(data: bytes, source_path: str) -> str | None:
     if not data.strip():
         return "empty"
     try:
-        from . import formats
+        from .. import formats
 
         return formats.sniff(data, source_path)
     except Exception:  # noqa: BLE001
@@ -128,7 +128,7 @@ def extract_report(data: bytes, source_path: str) -> ReportResult:
         text = normalize_text(raw)
         uncertain: list[tuple[int, int, str]] = []
         if kind in OCR_FORMATS:
-            from .formats.ocr import unmark
+            from ..formats.ocr import unmark
 
             text, uncertain = unmark(text)
         res = _extract_text(report, text, uncertain if kind in OCR_FORMATS else None)
@@ -150,7 +150,7 @@ def extract_report(data: bytes, source_path: str) -> ReportResult:
 def _read_interpreted(data: bytes, source_path: str, e: Exception) -> ReportResult:
     """The compiled parser raised: read the report again with the interpreted modules
     (where the same error is recorded as usual if it is not the compiler's), and say so."""
-    pure = compiled.interpreted("extract").extract_report(data, source_path)
+    pure = compiled.interpreted("parse.extract").extract_report(data, source_path)
     # the interpreted package's own classes, turned into this package's
     facts = [Fact(*f.astuple()) for f in pure.facts]
     checks = [Check(*c.astuple()) for c in pure.checks]

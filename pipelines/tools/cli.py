@@ -17,7 +17,7 @@ import sys
 
 import click
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 EXIT_PARTIAL = 3   # `ogi run` published, but some files failed; 1: the run failed, nothing published
 SHARED = pathlib.Path(os.environ.get("OGI_SHARED", ROOT.parent / "shared"))
 
@@ -30,7 +30,7 @@ def _quiet_gc_imports() -> None:
 
     gc.disable()
     try:
-        from . import runner  # noqa: F401
+        from ..orchestration import runner  # noqa: F401
     finally:
         gc.enable()
         gc.freeze()
@@ -41,7 +41,7 @@ def version_text() -> str:
     dim_reports.parser_version are keyed by)."""
     from importlib.metadata import PackageNotFoundError, version
 
-    from . import PARSER_VERSION
+    from .. import PARSER_VERSION
 
     try:
         pkg = version("ogi")
@@ -74,24 +74,24 @@ def main() -> None:
 def run(raw: str, warehouse: str, workers: int | None, no_cache: bool, quiet: bool) -> None:
     """Read every report under RAW and publish the warehouse."""
     _quiet_gc_imports()
-    from .runner import format_summary, run_pipeline
+    from ..orchestration.runner import format_summary, run_pipeline
 
     if not pathlib.Path(raw).is_dir():
         raise click.ClickException(f"raw folder not found: {raw}")
-    from .runlock import RunLocked
+    from ..stage.runlock import RunLocked
 
     try:
         s = run_pipeline(raw, warehouse, workers=workers, use_cache=not no_cache, progress=not quiet)
     except RunLocked as e:
         raise click.ClickException(str(e)) from None
     except Exception as e:  # noqa: BLE001 - recorded, then reported as a failed run (exit 1)
-        from .publish import record_failed_run
+        from ..publish.writer import record_failed_run
 
         record_failed_run(pathlib.Path(warehouse), f"{type(e).__name__}: {e}", str(pathlib.Path(raw).resolve()))
         raise
     click.echo(format_summary(s))
     click.echo(f"warehouse: {pathlib.Path(warehouse) / 'ogi.duckdb'} and {pathlib.Path(warehouse) / 'parquet'}/")
-    from .publish import run_outcome
+    from ..publish.writer import run_outcome
 
     outcome, code, detail = run_outcome(s["status"].get("failed", 0), (s.get("inputs") or {}).get("unreadable", 0))
     if code:
@@ -104,7 +104,7 @@ def run(raw: str, warehouse: str, workers: int | None, no_cache: bool, quiet: bo
 @click.option("--all-checks", is_flag=True, help="Also list the checks that passed.")
 def extract(file: str, all_checks: bool) -> None:
     """Print one report's metadata, facts and checks as JSON, with the evidence text."""
-    from .extract import extract_path
+    from ..parse.extract import extract_path
 
     res = extract_path(pathlib.Path(file))
     text = res.text
@@ -135,7 +135,7 @@ def _score(gold: pathlib.Path, db: pathlib.Path) -> str:
 def eval_(warehouse: str) -> None:
     """Build warehouses for the seeds, the dev corpus, the scans (read by OCR) and the pages and score them
     against gold."""
-    from .runner import run_pipeline
+    from ..orchestration.runner import run_pipeline
 
     if not (SHARED / "tools" / "score.py").exists():
         raise click.ClickException(f"shared folder not found at {SHARED} (set OGI_SHARED)")
@@ -155,8 +155,8 @@ def _eval_scans(wh: pathlib.Path) -> None:
     per page (as recorded when the pages were read: a rerun takes them from the OCR cache)."""
     import time
 
-    from .formats import ocr
-    from .runner import run_pipeline
+    from ..formats import ocr
+    from ..orchestration.runner import run_pipeline
 
     raw, gold = SHARED / "corpus" / "scans", SHARED / "gold" / "scans"
     if not raw.is_dir():
@@ -182,7 +182,7 @@ def _eval_scans(wh: pathlib.Path) -> None:
 
 def _eval_pages(wh: pathlib.Path) -> None:
     """Report openings with checked metadata (no cells): year, era, agency, province."""
-    from .runner import run_pipeline
+    from ..orchestration.runner import run_pipeline
 
     raw = SHARED / "corpus" / "pages"
     run_pipeline(raw, wh, progress=False)
@@ -265,7 +265,7 @@ def level_agreement(index: pathlib.Path, db: pathlib.Path) -> str:
 @main.command()
 @click.option("--check", is_flag=True, help="Only check that the committed files are current (exit 1 if not).")
 def docs(check: bool) -> None:
-    """Generate docs/tables.md (data dictionary) and pipelines/sql/views.sql from schemas/."""
+    """Generate docs/tables.md (data dictionary) and pipelines/publish/sql/views.sql from schemas/."""
     from . import docs as gen
 
     if check:

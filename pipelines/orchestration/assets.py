@@ -40,9 +40,10 @@ from dagster import (
 )
 
 import schemas
-from . import PARSER_VERSION, runlock
-from .batch import MANIFEST, Extraction, discover, extract_all, finish
-from .publish import TableRows, prepare, read_marker, write
+from .. import PARSER_VERSION
+from ..stage import runlock
+from ..stage.batch import MANIFEST, Extraction, discover, extract_all, finish
+from ..publish.writer import TableRows, prepare, read_marker, write
 
 # each an asset of the one writer step below: the tables from the reports, the listing of
 # the raw folder, and the agency tables built from all reports' dim_reports rows
