@@ -177,6 +177,44 @@ def sniff(data: bytes, name: str = "") -> str:
     return "text"
 
 
+def read_pdf(data: bytes, source: str = "", notes: list[str] | None = None) -> tuple[str, str]:
+    """(text, 'pdf') of a PDF with a text layer; (text, 'scan') of one without, read by OCR
+    (``ocr``). With OCR off (OGI_OCR=0) such a PDF raises DecodeError saying so."""
+    from .pdf import pdf_to_text
+
+    try:
+        return pdf_to_text(data, notes), "pdf"
+    except NeedsOCR as e:
+        from . import ocr
+
+        if not ocr.enabled():
+            from .decode import DecodeError
+
+            raise DecodeError(f"{e}: needs OCR, which is off {ocr.OFF_SETTING}") from None
+        return ocr.ocr_pdf(data, source, notes), "scan"
+
+
+def read_image(data: bytes, source: str = "", notes: list[str] | None = None) -> str:
+    """Text of a page image (PNG, JPEG, TIFF) read by OCR. DecodeError when it is no page
+    (too small, cannot be opened) or OCR is off."""
+    from . import ocr
+    from .decode import DecodeError
+
+    why = ocr.not_a_page(data)
+    if why:
+        raise DecodeError(why)
+    if not ocr.enabled():
+        raise DecodeError(f"an image ({ocr.image_format(data[:16])}): needs OCR, which is off {ocr.OFF_SETTING}")
+    return ocr.ocr_image(data, source, notes)
+
+
+def unmark(text: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """OCR text with its marked (uncertain) digits written as digits, and their spans (``ocr.unmark``)."""
+    from .ocr import unmark as _unmark
+
+    return _unmark(text)
+
+
 def to_text(data: bytes, kind: str, notes: list[str] | None = None) -> str:
     """Convert bytes of the given kind ('pdf', 'docx', 'html') to contract text.
 

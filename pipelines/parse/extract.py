@@ -17,6 +17,7 @@ from .. import PARSER_VERSION, compiled
 from .accounting import (T3_IDENTITY_CHECKS, account, confirmed_rows, ocr_withheld, ocr_withheld_check, page_of,
                          pre2019_cells, t3_identities, t3_not_evaluated, t3_verified, t4_verified, template_cells,
                          uncertain_kind)
+from ..formats import unmark as ocr_unmark
 from ..formats.decode import DecodeError, decode_bytes
 from .identities import t3_fact_table
 from .labels import templates
@@ -70,14 +71,7 @@ def to_text(data: bytes, source_path: str, notes: list[str] | None = None) -> tu
     if kind == "empty" or not data.strip():
         raise DecodeError("empty file")
     if kind == "image":
-        from ..formats import ocr
-
-        why = ocr.not_a_page(data)
-        if why:
-            raise DecodeError(why)
-        if not ocr.enabled():
-            raise DecodeError(f"an image ({ocr.image_format(data[:16])}): needs OCR, which is off (OGI_OCR=0)")
-        return ocr.ocr_image(data, source_path, notes), "image", None
+        return formats.read_image(data, source_path, notes), "image", None
     if kind == "binary":
         if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
             raise DecodeError("legacy Word/Excel binary (OLE) file: not supported, save it as .docx or PDF")
@@ -85,14 +79,8 @@ def to_text(data: bytes, source_path: str, notes: list[str] | None = None) -> tu
             raise DecodeError("an image (GIF): not read (OCR reads PNG, JPEG and TIFF)")
         raise DecodeError("binary content, not a report in a known format")
     if kind == "pdf":
-        try:
-            return formats.to_text(data, kind, notes), kind, None
-        except formats.NeedsOCR as e:
-            from ..formats import ocr
-
-            if not ocr.enabled():
-                raise DecodeError(f"{e}: needs OCR, which is off (OGI_OCR=0)") from None
-            return ocr.ocr_pdf(data, source_path, notes), "scan", None
+        text, kind = formats.read_pdf(data, source_path, notes)
+        return text, kind, None
     if kind in ("docx", "html"):
         return formats.to_text(data, kind, notes), kind, None
     text, enc = decode_bytes(data)
@@ -128,9 +116,7 @@ def extract_report(data: bytes, source_path: str) -> ReportResult:
         text = normalize_text(raw)
         uncertain: list[tuple[int, int, str]] = []
         if kind in OCR_FORMATS:
-            from ..formats.ocr import unmark
-
-            text, uncertain = unmark(text)
+            text, uncertain = ocr_unmark(text)
         res = _extract_text(report, text, uncertain if kind in OCR_FORMATS else None)
         if kind not in UNPAGED_FORMATS:
             page_of(text, res.facts)
