@@ -28,6 +28,7 @@ class Column:
     unit: str | None = None
     isin: tuple[str, ...] | None = None
     codes: str | None = None
+    items: tuple[str, ...] = ()   # the values of a comma-separated list column (dim_reports.tables_found)
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,10 @@ class Table:
     primary_key: tuple[str, ...]
     keys: tuple[str, ...] = ()
     fact: bool = False
+    written: str = ""          # split, whole, listing, agencies, reference or runs (tables.yaml's header)
+    wide_view: str = ""        # fact tables: the pivoted view (pipelines/publish/sql/views.sql)
+    short_name: str = ""       # fact tables: the name summaries print
+    read_from: str = ""        # fact tables: the template table the cells are read from (t2, t3, t4)
 
     @property
     def column_names(self) -> list[str]:
@@ -55,30 +60,54 @@ class Code:
     notes: str = ""
 
 
+WRITTEN = ("split", "whole", "listing", "agencies", "reference", "runs")
+FACT_KEYS = ("wide_view", "short_name", "read_from")
+
+
 @functools.cache
 def tables() -> dict[str, Table]:
     raw = yaml.safe_load((HERE / "tables.yaml").read_text(encoding="utf-8"))["tables"]
     out = {}
     for name, t in raw.items():
+        if t.get("written") not in WRITTEN:
+            raise ValueError(f"schemas/tables.yaml, table {name}: `written` is {t.get('written')!r}, "
+                             f"not one of {', '.join(WRITTEN)}")
+        if t.get("fact") and (len(t.get("keys", ())) != 2 or any(not t.get(k) for k in FACT_KEYS)):
+            raise ValueError(f"schemas/tables.yaml, table {name}: a fact table needs two `keys` and "
+                             f"{', '.join(FACT_KEYS)}")
         cols = tuple(
             Column(
                 name=c["name"], type=c["type"], nullable=c.get("nullable", True),
                 description=c.get("description", ""), unit=c.get("unit"),
                 isin=tuple(c["isin"]) if c.get("isin") else None, codes=c.get("codes"),
+                items=tuple(c.get("items", ())),
             )
             for c in t["columns"]
         )
         out[name] = Table(name=name, description=t.get("description", ""), columns=cols,
                           primary_key=tuple(t.get("primary_key", ())), keys=tuple(t.get("keys", ())),
-                          fact=bool(t.get("fact", False)))
+                          fact=bool(t.get("fact", False)), written=t["written"],
+                          **{k: str(t.get(k, "")) for k in FACT_KEYS})
     return out
 
 
-# the fact tables are those tables.yaml marks `fact: true`, in its order
+def written(*how: str) -> tuple[str, ...]:
+    """The tables built as `how` says (tables.yaml's `written`), in its order."""
+    return tuple(name for name, t in tables().items() if t.written in how)
+
+
+# every list of tables derives from tables.yaml, in its order
 FACT_TABLES = tuple(name for name, t in tables().items() if t.fact)
-PUBLISHED = ("dim_reports", *FACT_TABLES, "check_results", "report_texts")   # written from the reports each run
-# built in the publish step from all reports' dim_reports rows (pipelines/parse/agencies.py)
-AGENCY_TABLES = ("dim_agencies", "dim_agency_names")
+SPLIT_TABLES = written("split")       # the fact tables and report_texts: many files, carried over file by file
+WHOLE_TABLES = written("whole")       # dim_reports, check_results: rebuilt whole on every publish
+PUBLISHED = written("split", "whole")  # written from the reports each run
+LISTING_TABLES = written("listing")   # inputs: the raw folder's listing
+AGENCY_TABLES = written("agencies")   # built from all reports' dim_reports rows (pipelines/parse/agencies.py)
+REFERENCE_TABLES = written("reference")  # dim_codes, meta_region_snapshot: from schemas/ and shipped data
+RUN_TABLES = written("runs")          # meta_runs: earlier rows + this run's
+# the template table (t2, t3, t4) → the fact tables its cells are published in
+READ_FROM = {src: tuple(t for t in FACT_TABLES if tables()[t].read_from == src)
+             for src in dict.fromkeys(tables()[t].read_from for t in FACT_TABLES)}
 
 
 @functools.cache

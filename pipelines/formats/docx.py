@@ -144,7 +144,8 @@ def _table(tbl, out: list[tuple[str, Any]], cap: int) -> None:
             continued = vmerge is not None and vmerge != "restart"
             if hmerge is not None and hmerge != "restart":
                 continued = True
-            row.append("" if continued else _cell_text(tc))
+            # an empty cell is an empty box (`' '`), a merged continuation `''`
+            row.append("" if continued else (_cell_text(tc) or " "))
             row.extend([""] * (span - 1))
         row.extend([""] * _int_val(tr, f"{_q('trPr')}/{_q('gridAfter')}", 0))
         grid.append(row)
@@ -158,7 +159,7 @@ def _table(tbl, out: list[tuple[str, Any]], cap: int) -> None:
             for tc in _cells(tr):
                 _blocks(tc, out, cap)
         return
-    lines = table_lines([r + [""] * (width - len(r)) for r in grid], drop_empty_rows=True)
+    lines = table_lines([r + [""] * (width - len(r)) for r in grid], drop_empty_rows=True, clean=False)
     if lines:
         out.append(("table", lines))
 

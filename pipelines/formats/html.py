@@ -360,7 +360,8 @@ def _cell_text(cell, walker: _Walker, has_attrs: bool = True) -> str:
 
 
 def _grid(rows: list, walker: _Walker) -> list[list[str]]:
-    """rowspan/colspan expanded: text in the top-left slot, '' in the others (a later
+    """rowspan/colspan expanded: text in the top-left slot (`' '` for an empty cell),
+    '' in the others (a later
     span over a taken slot overwrites it; a row is as wide as the widest). A table that
     would pass OGI_LIMIT_TABLE_CELLS slots (spans of 1000 on every cell) raises LimitError
     before the slots are made."""
@@ -387,7 +388,9 @@ def _grid(rows: list, walker: _Walker) -> list[list[str]]:
             spanned += rs * cs
             if spanned > cap:
                 check_table_cells(spanned, cap)
-            text = _cell_text(cell, walker, has_attrs)
+            # a printed cell with nothing in it is an empty box (`' '`, a blank cell to the
+            # parser: reports print 0 so), the slots its spans cover are `''`
+            text = _cell_text(cell, walker, has_attrs) or " "
             if rs == 1 and cs == 1 and c == len(row):
                 row.append(text)  # the common cell
                 c += 1

@@ -40,9 +40,11 @@ def clean_line(text: str | None) -> str:
 def table_lines(rows: Iterable[Sequence[str | None]], *, drop_empty_rows: bool = False,
                 clean: bool = True) -> list[str]:
     """Rows of cells -> TAB-joined lines, padded to the table's full width.
-    `clean=False`: the cells are clean_cell's output already."""
+    `clean=False`: the cells are clean_cell's output already (an empty box kept as `' '`).
+    `drop_empty_rows`: leave out rows with nothing in any slot."""
     cleaned = [[clean_cell(c) for c in row] if clean else [c or "" for c in row] for row in rows]
     if drop_empty_rows:
+        # (a row of empty boxes, `' '`, is kept: a row printed all blank)
         cleaned = [r for r in cleaned if any(r)]
     if not cleaned:
         return []

@@ -16,6 +16,9 @@ import pathlib
 import pandas as pd
 from dagster import (
     AssetCheckResult,
+    ConfigurableIOManager,
+    InputContext,
+    OutputContext,
     AssetCheckSeverity,
     AssetCheckSpec,
     AssetExecutionContext,
@@ -45,9 +48,10 @@ from ..stage import runlock
 from ..stage.batch import MANIFEST, Extraction, discover, extract_all, finish
 from ..publish.writer import TableRows, prepare, read_marker, write
 
-# each an asset of the one writer step below: the tables from the reports, the listing of
-# the raw folder, and the agency tables built from all reports' dim_reports rows
-CORE_TABLES = (*schemas.PUBLISHED, "inputs", *schemas.AGENCY_TABLES)
+# each an asset of the one writer step below: every table of schemas/tables.yaml (from the
+# reports, the listing of the raw folder, the agency tables built from all reports'
+# dim_reports rows, the reference tables and meta_runs)
+CORE_TABLES = tuple(schemas.tables())
 
 
 class OgiSettings(ConfigurableResource):
@@ -91,7 +95,37 @@ def raw_report_files(context: AssetExecutionContext, ogi: OgiSettings) -> pd.Dat
     return df
 
 
-@asset(group_name="staged", description="Each report decoded, normalised, split into sections and its "
+class StagedHandleIO(ConfigurableIOManager):
+    """Keeps the staged step's handle (an Extraction: the segments parsed, the warehouse it
+    builds on) between steps as a pickle under `base_dir`; a handle never stored — the last
+    full run was `ogi run`, whose handles stay in memory — loads as None, and the writer
+    step then lists and extracts again (from the cache), so one table can be materialised
+    alone after any run."""
+
+    base_dir: str
+
+    def _path(self, context) -> pathlib.Path:
+        return pathlib.Path(self.base_dir, *context.asset_key.path)
+
+    def handle_output(self, context: OutputContext, obj) -> None:
+        import pickle
+
+        path = self._path(context)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(obj))
+        os.replace(tmp, path)
+
+    def load_input(self, context: InputContext):
+        import pickle
+
+        try:
+            return pickle.loads(self._path(context).read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None  # (none stored, or by another version of the code: extracted again)
+
+
+@asset(group_name="staged", io_manager_key="staged_io", description="Each report decoded, normalised, split into sections and its "
                                          "table cells and prose figures read, in a process pool, into staged "
                                          "Parquet segments; reports the warehouse already holds are not parsed.")
 def extracted_reports(context: AssetExecutionContext, ogi: OgiSettings,
@@ -141,10 +175,12 @@ class WarehouseWriter(ConfigurableResource):
         return counts
 
 
-def _current(ext: Extraction) -> bool:
-    """Whether an extraction handed over by the IO manager can still be published: its
-    staged segments exist and the warehouse is still the one it was built on (a handle
-    from an earlier run, e.g. when one table is materialised alone, is not)."""
+def _current(ext: Extraction | None) -> bool:
+    """Whether an extraction handed over by the IO manager can still be published: there is
+    one, its staged segments exist and the warehouse is still the one it was built on (a
+    handle from an earlier run, e.g. when one table is materialised alone, is not)."""
+    if ext is None:
+        return False
     if any(not (pathlib.Path(s.dir) / "_done").exists() for s in ext.segments):
         return False
     # without a base the plan rebuilds every table from the segments, whatever is published now
@@ -158,10 +194,10 @@ def _current(ext: Extraction) -> bool:
                          "Selecting some tables publishes the whole warehouse (it changes as one), and "
                          "reports only the selected ones.")
 def warehouse_tables(context: AssetExecutionContext, ogi: OgiSettings, warehouse_writer: WarehouseWriter,
-                     extracted_reports: Extraction):
+                     extracted_reports: Extraction | None):
     ext = extracted_reports
-    if not _current(ext):
-        context.log.info("the staged extraction handed over is from an earlier run: listing and extracting again")
+    if ext is None or not _current(ext):
+        context.log.info("no staged extraction of this run handed over: listing and extracting again")
         ext = extract_all(discover(ogi.raw_path, ogi.warehouse_path / MANIFEST if ogi.use_cache else None, lazy=True,
                                    exclude=[ogi.warehouse_path]),
                           ogi.warehouse_path, ogi.workers, ogi.progress, ogi.use_cache)

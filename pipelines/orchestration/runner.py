@@ -7,6 +7,8 @@ import time
 
 from dagster import DagsterInstance, InMemoryIOManager
 
+import schemas
+
 from ..stage import runlock
 from .assets import settings_from_env
 from .definitions import build_defs
@@ -19,7 +21,7 @@ def run_pipeline(raw: str | pathlib.Path, warehouse: str | pathlib.Path, workers
     t0 = time.perf_counter()
     ogi = settings_from_env(raw_dir=str(raw), warehouse_dir=str(warehouse), workers=workers,
                             use_cache=use_cache, progress=progress)
-    defs = build_defs({"ogi": ogi, "io_manager": InMemoryIOManager()})
+    defs = build_defs({"ogi": ogi, "io_manager": InMemoryIOManager(), "staged_io": InMemoryIOManager()})
     job = defs.resolve_job_def("ogi_job")
     instance = DagsterInstance.ephemeral()
     # one writer at a time: a second run waits (OGI_LOCK_WAIT) or stops with runlock.RunLocked
@@ -94,7 +96,7 @@ def summarize(db: pathlib.Path) -> dict:
         out = {"reports": con.execute("select count(*) from dim_reports").fetchone()[0]}
         out["status"] = dict(con.execute("select parse_status, count(*) from dim_reports group by 1 order by 1").fetchall())
         out["cells"] = {t: con.execute(f"select count(*) from {t}").fetchone()[0]
-                        for t in ("fct_applications", "fct_outcomes", "fct_proactive_disclosures", "fct_review_litigation")}
+                        for t in schemas.FACT_TABLES}
         out["checks_failed"] = con.execute(
             "select count(*) from check_results where not passed and severity <> 'info'").fetchone()[0]
         out["failing_checks"] = con.execute(

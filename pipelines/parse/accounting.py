@@ -11,8 +11,12 @@ the identities it is part of):
   a printed subtotal row (（三）不予公开 …) = the sum of its sub-rows;
 - 四, per proceeding: the four results add up to 总计.
 An identity is *evaluated* when every one of its cells was read from the table (a cell
-printed blank counts as read, as 0; a cell derived from an identity or not printed does
-not). A cell is verified when it was read from the table, takes part in at least one
+printed blank counts as read, as 0, where the sum holds so; a sum that fails with a blank
+total — a blank on its right, or in the 总计/小计 column — is not evaluated: a blank total
+is not a wrong one: it is not evaluated; a sum printed all blank is evaluated, as 0 = 0, only
+where a sum of the same table with a blank and a number in it holds — the table's own
+arithmetic shows that blank is 0 —, else it shows nothing and is not evaluated; a cell
+derived from an identity or not printed does not count as read). A cell is verified when it was read from the table, takes part in at least one
 identity, and every identity it takes part in is evaluated and holds. Table 二 has no
 identity: its cells are never verified; nor are prose figures or derived cells (computed
 from an identity, so it cannot also check them). One derived row counts as read for the
@@ -38,7 +42,6 @@ from .labels import templates
 from .model import Check, Fact
 
 TABLE_NAMES: Final = {"t2": "table 二", "t3": "table 三", "t4": "table 四", "pre2019": "the statistics table"}
-FACT_TABLE: Final = {"t2": "fct_proactive_disclosures", "t4": "fct_review_litigation"}
 
 # An identity: (check name, subject, cells on the left, cells on the right); a cell is (row, column index)
 Identity = tuple[str, str, list[tuple[str, int]], list[tuple[str, int]]]
@@ -79,15 +82,20 @@ def _read(cell: Any) -> bool:
         and "missing_cell" not in cell.flags
 
 
-def evaluate(identities: list[Identity], cell_of, confirmed: set[str] | None = None
+def evaluate(identities: list[Identity], cell_of, confirmed: set[str] | None = None,
+             totals: frozenset[int] = frozenset()
              ) -> tuple[dict[tuple[str, int], bool], list[Identity], list[Identity]]:
     """(verified per cell, identities not evaluated, identities that fail).
     `cell_of(row, col)`: the read cell (with .value, .source, .flags) or None; the cells of
-    the `confirmed` rows (confirmed_rows) count as read."""
+    the `confirmed` rows (confirmed_rows) count as read; `totals`: the column indices of
+    the 总计/小计 columns (a failing sum with a blank there is not evaluated)."""
     ok: dict[tuple[str, int], bool] = {}
     not_evaluated: list[Identity] = []
     failing: list[Identity] = []
     conf: set[str] = confirmed if confirmed is not None else set()
+    # a sum printed all blank is evaluated (as 0 = 0) only where a sum of the same table with
+    # a blank and a number in it holds: the table's own arithmetic shows that blank is 0
+    shown = _shows_blank_zero(identities, cell_of)
     for ident in identities:
         _, _, left, right = ident
         cells = left + right
@@ -100,11 +108,41 @@ def evaluate(identities: list[Identity], cell_of, confirmed: set[str] | None = N
         lhs = sum(0.0 if x.value is None else float(x.value) for x in got[:len(left)])
         rhs = sum(0.0 if x.value is None else float(x.value) for x in got[len(left):])
         holds = abs(lhs - rhs) <= 1e-6
+        if (not holds and _blank_total(got, cells, len(left), totals)) or \
+                (not shown and all(x.value is None for x in got)):
+            # a blank total is not a wrong one; a sum of blanks alone shows nothing
+            not_evaluated.append(ident)
+            for k in cells:
+                ok[k] = False
+            continue
         if not holds:
             failing.append(ident)
         for k in cells:
             ok[k] = ok.get(k, True) and holds
     return ok, not_evaluated, failing
+
+
+def _shows_blank_zero(identities: list[Identity], cell_of) -> bool:
+    for _name, _subj, left, right in identities:
+        got = [cell_of(r, c) for r, c in left + right]
+        if not all(_read(x) for x in got):
+            continue
+        vals = [x.value for x in got]
+        if None not in vals or all(v is None for v in vals):
+            continue
+        lhs = sum(0.0 if v is None else float(v) for v in vals[:len(left)])
+        rhs = sum(0.0 if v is None else float(v) for v in vals[len(left):])
+        if abs(lhs - rhs) <= 1e-6:
+            return True
+    return False
+
+
+def _blank_total(got: list, cells: list[tuple[str, int]], n_left: int, totals: frozenset[int]) -> bool:
+    """A sum whose total is printed blank: a blank on its right, or in a 总计/小计 column."""
+    for j, (x, (_r, c)) in enumerate(zip(got, cells)):
+        if x.value is None and (j >= n_left or c in totals):
+            return True
+    return False
 
 
 _NUMBER: Final = re.compile(r"\d+(?:\.\d+)?")
@@ -150,11 +188,15 @@ def t3_verified(rows: dict[str, Any], columns: list[str], legal: list[str],
         v = rows.get(r)
         return None if v is None else v[i]
 
-    ok, _, _ = evaluate(idents, cell_of, confirmed)
+    ok, _, _ = evaluate(idents, cell_of, confirmed, _totals(columns))
     out: dict[tuple[str, str], bool] = {}
     for (r, i), good in ok.items():
         out[(r, columns[i])] = good and _read(cell_of(r, i))
     return out
+
+
+def _totals(columns: list[str]) -> frozenset[int]:
+    return frozenset(i for i, c in enumerate(columns) if c in ("total", "legal_person_total"))
 
 
 T3_IDENTITY_CHECKS: Final = ("t3.row_total", "t3.row_subtotal", "t3.balance", "t3.outcome_sum", "t3.subtotal")
@@ -172,7 +214,7 @@ def t3_not_evaluated(rows: dict[str, Any], columns: list[str], legal: list[str],
         return None if v is None else v[i]
 
     conf: set[str] = confirmed if confirmed is not None else set()
-    _, not_eval, failing = evaluate(idents, cell_of, conf)
+    _, not_eval, failing = evaluate(idents, cell_of, conf, _totals(columns))
     out: list[Check] = []
     for name in T3_IDENTITY_CHECKS:
         mine = [x for x in idents if x[0] == name]
@@ -184,9 +226,12 @@ def t3_not_evaluated(rows: dict[str, Any], columns: list[str], legal: list[str],
             unread = sorted({r for x in ne for r, c in x[2] + x[3] if not _read(cell_of(r, c)) and r not in conf})
             subjects = [x[1] for x in ne]
             shown = ", ".join(subjects[:8]) + (f" and {len(subjects) - 8} more" if len(subjects) > 8 else "")
+            blank = _blank_in(ne, cell_of)
+            why = [f"cells not read (or derived) in rows {', '.join(unread[:10])}{' …' if len(unread) > 10 else ''}"
+                   if unread else "", "blank cells (a total printed blank, or no number at all)" if blank else ""]
             out.append(Check(name, "t3", False,
-                             f"not evaluated for {len(ne)} of {len(mine)} ({shown}): cells not read (or derived) "
-                             f"in rows {', '.join(unread[:10])}{' …' if len(unread) > 10 else ''}; "
+                             f"not evaluated for {len(ne)} of {len(mine)} ({shown}): "
+                             f"{' or '.join(w for w in why if w)}; "
                              f"{len(mine) - len(ne) - nf} evaluated and hold, {nf} fail", "warning"))
         elif not nf:
             used = sorted({r for x in mine for r, _c in x[2] + x[3] if r in conf})
@@ -194,6 +239,31 @@ def t3_not_evaluated(rows: dict[str, Any], columns: list[str], legal: list[str],
                              + (f"; row {', '.join(used)} derived as 0 and printed as 0 only" if used else ""),
                              "info"))
     return out
+
+
+def _blank_in(idents: list[Identity], cell_of) -> bool:
+    for x in idents:
+        for r, c in x[2] + x[3]:
+            cell = cell_of(r, c)
+            if cell is not None and _read(cell) and cell.value is None:
+                return True
+    return False
+
+
+def blanks_shown_zero(t3_rows: dict[str, Any], columns: list[str], legal: list[str],
+                      t4_groups: dict[str, Any], results: list[str]) -> bool:
+    """Whether the report's own arithmetic shows that a blank cell is 0: a sum of table 三
+    or 四 with a blank and a number in it, every cell read, holds with the blank as 0."""
+    cases: list[tuple[list[Identity], Any]] = []
+    if t3_rows:
+        cases.append((t3_identities(list(t3_rows), columns, legal),
+                      lambda r, i: None if t3_rows.get(r) is None else t3_rows[r][i]))
+    if t4_groups:
+        ti = results.index("total")
+        cases.append(([("t4.total", p, [(p, i) for i in range(len(results)) if i != ti], [(p, ti)])
+                       for p in t4_groups],
+                      lambda p, i: None if t4_groups.get(p) is None else t4_groups[p][i]))
+    return any(_shows_blank_zero(idents, cell_of) for idents, cell_of in cases)
 
 
 def t4_verified(groups: dict[str, Any], results: list[str]) -> dict[tuple[str, str], bool]:
@@ -205,7 +275,7 @@ def t4_verified(groups: dict[str, Any], results: list[str]) -> dict[tuple[str, s
         v = groups.get(p)
         return None if v is None else v[i]
 
-    ok, _, _ = evaluate(idents, cell_of)
+    ok, _, _ = evaluate(idents, cell_of, totals=frozenset({ti}))
     return {(p, results[i]): good and _read(cell_of(p, i)) for (p, i), good in ok.items()}
 
 

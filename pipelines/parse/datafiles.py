@@ -19,6 +19,9 @@ import re
 from .. import DATA
 
 
+LOADED: set[str] = set()   # the names of the data files read so far (tests/unit/test_datafiles.py)
+
+
 class DataFileError(ValueError):
     """A data file that cannot be used: names the file, where in it, and the problem."""
 
@@ -72,6 +75,7 @@ def read_csv(name: str, columns: tuple[str, ...], required: tuple[str, ...] = ()
     """Rows of `pipelines/parse/data/<name>`: `columns` must be in the header, `required` cells
     non-empty on every row, `patterns` cells valid regular expressions."""
     path = DATA / name
+    LOADED.add(name)
     with open(path, newline="", encoding="utf-8") as f:
         reader = csv.DictReader(f)
         header = reader.fieldnames or []
@@ -101,6 +105,7 @@ def read_yaml(name: str, pattern_keys: tuple[str, ...] = ()) -> dict:
     import yaml  # type: ignore[import-untyped]
 
     path = DATA / name
+    LOADED.add(name)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:

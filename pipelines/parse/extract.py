@@ -4,7 +4,9 @@ CLI call `extract_report` and nothing below it.
 
 A file that cannot be read (empty, binary, unknown encoding, a PDF without a text
 layer) or that holds no recognisable table or figure still gives a result: a report row
-with parse_status 'failed' and a check that says why.
+with parse_status 'failed' and a check that says why. A data file of `data/` that cannot
+be used is not a report's problem: its DataFileError (file, line, problem) stops the run,
+and `load_data_files` raises it before any report is read.
 """
 from __future__ import annotations
 
@@ -14,12 +16,13 @@ import hashlib
 import pathlib
 
 from .. import PARSER_VERSION, compiled
-from .accounting import (T3_IDENTITY_CHECKS, account, confirmed_rows, ocr_withheld, ocr_withheld_check, page_of,
-                         pre2019_cells, t3_identities, t3_not_evaluated, t3_verified, t4_verified, template_cells,
-                         uncertain_kind)
+from .accounting import (T3_IDENTITY_CHECKS, account, blanks_shown_zero, confirmed_rows, ocr_withheld,
+                         ocr_withheld_check, page_of, pre2019_cells, t3_identities, t3_not_evaluated, t3_verified,
+                         t4_verified, template_cells, uncertain_kind)
 from ..formats import unmark as ocr_unmark
 from ..formats.decode import DecodeError, decode_bytes
-from .identities import t3_fact_table
+from .datafiles import DataFileError
+from .identities import T3_FACT_TABLES, t3_fact_table
 from .labels import templates
 from .agencies import agency_id, body_key
 from .metadata import agency_key, detect_format, read_metadata
@@ -36,6 +39,32 @@ from .textnorm import label_key, normalize_text
 UNPAGED_FORMATS: Final = ("text", "html", "docx")
 # inputs read by OCR (an image-only PDF, an image): every cell flagged `ocr`
 OCR_FORMATS: Final = ("scan", "image")
+
+
+def load_data_files() -> None:
+    """Load, and so validate, every data file the parser reads (each is cached once
+    loaded): a bad edit raises its DataFileError here, before any report is read."""
+    from . import agencies, metadata, narrative, pre2019, regions, table2
+    from .labels import patterns
+
+    for name in ("t3_rows", "t3_columns", "t2_items", "t4_columns"):
+        patterns(name)
+    templates()
+    narrative._rules(False)
+    narrative._rules(True)
+    narrative._prefer()
+    pre2019._rules()
+    pre2019._notes()
+    table2._bands()
+    metadata._rules()
+    agencies._aliases()
+    regions._index()
+    regions._aliases()
+    regions._confusions()
+    regions._phone_areas()
+    regions._pinyin_index()
+    regions._url_platforms()
+    regions._stems()
 
 
 def report_id_of(data: bytes) -> tuple[str, str]:
@@ -103,6 +132,8 @@ def extract_report(data: bytes, source_path: str) -> ReportResult:
     notes: list[str] = []
     try:
         raw, kind, enc = to_text(data, source_path, notes)
+    except DataFileError:
+        raise
     except Exception as e:  # noqa: BLE001 - every reading failure is recorded, never raised
         name = type(e).__name__
         if name not in ("DecodeError", "FormatError", "LimitError") and compiled.active():
@@ -127,6 +158,8 @@ def extract_report(data: bytes, source_path: str) -> ReportResult:
         for note in notes:  # e.g. a PDF page over a size cap, read without its tables
             res.checks.append(Check("parse.degraded", "file", False, note, "warning"))
         return res
+    except DataFileError:
+        raise  # (every report would fail alike: the run stops with the file, line and problem)
     except Exception as e:  # noqa: BLE001 - a parser bug must not stop the run
         if compiled.active():
             return _read_interpreted(data, source_path, e)
@@ -144,6 +177,32 @@ def _read_interpreted(data: bytes, source_path: str, e: Exception) -> ReportResu
                         f"the compiled parser raised {type(e).__name__}: {e}; read by the interpreted parser",
                         "warning"))
     return ReportResult(pure.report, facts, checks, pure.text)
+
+
+_BLANK_TABLES: Final = (("t2", ("fct_proactive_disclosures",)), ("t3", ("fct_applications", "fct_outcomes")),
+                        ("t4", ("fct_review_litigation",)))
+_TABLE_NAME: Final = {"t2": "table 二", "t3": "table 三", "t4": "table 四"}
+
+
+def _blank_only_tables(facts: list[Fact], r3, r4) -> tuple[list[Fact], list[Check]]:
+    """A table 二, 三 or 四 that prints no number, only blank cells, is published (as NULL
+    cells) only where the report's own arithmetic shows that blank is 0 (a sum of table 三
+    or 四 with a blank and a number in it holds: blanks_shown_zero); else it may be an
+    unfilled form, and its cells are not published."""
+    blank = [tid for tid, tables in _BLANK_TABLES
+             if all(f.value is None for f in facts if f.table in tables and f.source == "table")
+             and any(f.table in tables and f.source == "table" for f in facts)]
+    if not blank:
+        return facts, []
+    legal = templates()["t3"]["legal_columns"]
+    if blanks_shown_zero(r3.rows if r3 is not None else {}, r3.columns if r3 is not None else [], legal,
+                         r4.groups if r4 is not None else {}, templates()["t4"]["results"]):
+        return facts, []
+    drop = {t for tid, tables in _BLANK_TABLES if tid in blank for t in tables}
+    checks = [Check(f"{tid}.read", tid, False, f"{_TABLE_NAME[tid]} prints no number, only "
+                    "blank cells, and no sum in the report shows that blank means 0 (an unfilled form?); "
+                    "not published", "warning") for tid in blank]
+    return [f for f in facts if f.table not in drop or f.source != "table"], checks
 
 
 def _extract_text(report: dict, text: str, uncertain: list[tuple[int, int, str]] | None = None) -> ReportResult:
@@ -171,6 +230,7 @@ def _extract_text(report: dict, text: str, uncertain: list[tuple[int, int, str]]
             found.append("t2")
         complete &= bool(r2.cells) and not any(not c.passed for c in r2.checks)
     t3_read = False
+    r3 = r4 = None
     if secs.t3:
         r3 = read_t3(text, secs.t3)
         if r3 is not None:
@@ -253,6 +313,13 @@ def _extract_text(report: dict, text: str, uncertain: list[tuple[int, int, str]]
             complete = False
     elif fmt in ("f2019", "f2021"):
         complete = False
+    facts, blank_checks = _blank_only_tables(facts, r3 if t3_read else None, r4 if t4_read else None)
+    if blank_checks:
+        checks.extend(blank_checks)
+        complete = False
+        t3_read = t3_read and not any(c.subject == "t3" for c in blank_checks)
+        t4_read = t4_read and not any(c.subject == "t4" for c in blank_checks)
+        found = [t for t in found if t not in {c.subject for c in blank_checks}]
 
     prose = secs.prose if fmt in ("f2019", "f2021") else [(0, len(text))]
     nfacts, nchecks = read_narrative(text, prose, pre2019=fmt == "pre2019")
@@ -330,7 +397,7 @@ def _merge_narrative(facts: list[Fact], nfacts: list[Fact], t3_read: bool, t4_re
             continue
         if nf.table == "fct_review_litigation" and t4_read:
             continue
-        if nf.table in ("fct_applications", "fct_outcomes") and t3_read:
+        if nf.table in T3_FACT_TABLES and t3_read:
             continue
         out.append(nf)
         have[nf.key] = nf

@@ -103,26 +103,6 @@ def templates() -> dict:
     return read_yaml("templates.yaml")
 
 
-def text_runs(toks: list[Tok]) -> list[list[Tok]]:
-    """Maximal runs of consecutive text tokens (no number or blank between)."""
-    runs: list[list[Tok]] = []
-    cur: list[Tok] = []
-    for t in toks:
-        if t.kind == TEXT:
-            cur.append(t)
-        elif cur:
-            runs.append(cur)
-            cur = []
-    if cur:
-        runs.append(cur)
-    return runs
-
-
-def find_labels(run: list[Tok], name: str) -> list[Label]:
-    """Labels of pattern table `name` in one run of text tokens, in reading order."""
-    return find_all_labels(run, name)
-
-
 @functools.lru_cache(maxsize=4096)
 def _matches(name: str, s_plain: str, s_sep: str) -> tuple:
     """Every pattern's matches in the joined label text, in string positions. Cached:

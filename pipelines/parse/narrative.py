@@ -27,13 +27,21 @@ class NarrativeFigure:
 
 @functools.cache
 def _rules(pre2019: bool = False):
-    raw = read_yaml("narrative.yaml", pattern_keys=("patterns", "zero_patterns", "proceedings", "results"))
+    raw = read_yaml("narrative.yaml", pattern_keys=("patterns", "zero_patterns", "proceedings", "results", "prefer"))
     out = []
     for r in raw["cells"] + (raw.get("pre2019_cells", []) if pre2019 else []):
         out.append((r["table"], r["key1"], r["key2"], [Scanner(p) for p in r["patterns"]],
                     [Scanner(z) for z in r.get("zero_patterns", [])]))
     return out, {k: re.compile(v) for k, v in raw["proceedings"].items()}, \
         {k: re.compile(v) for k, v in raw["results"].items()}
+
+
+@functools.cache
+def _prefer() -> dict[tuple[str, str, str], re.Pattern]:
+    """Per cell, the phrasing of a clause that states the year's own figure (narrative.yaml
+    `prefer`): among competing figures, the only one so stated is taken."""
+    raw = read_yaml("narrative.yaml", pattern_keys=("prefer",))
+    return {(r["table"], r["key1"], r["key2"]): re.compile(r["prefer"]) for r in raw["cells"] if r.get("prefer")}
 
 
 _PART_OF: Final = re.compile(r"(?:其他|其中)[^,。;]{0,8}$")
@@ -105,7 +113,13 @@ def read_narrative(text: str, regions: list[tuple[int, int]], pre2019: bool = Fa
     _, procs, results = _rules(pre2019)
     facts: list[Fact] = []
     checks: list[Check] = []
+    prefer = _prefer()
     for (table, k1, k2), hits in _hits(text, regions, pre2019).items():
+        pat = prefer.get((table, k1, k2))
+        if len(hits) > 1 and pat is not None:
+            stated = {v: se for v, se in hits.items() if pat.search(_clause_before(text, se[0]))}
+            if len(stated) == 1:
+                hits = stated
         if len(hits) == 1:
             (v, (s, e)), = hits.items()
             facts.append(Fact(table, k1, k2, v, "narrative", s, e, ()))
@@ -149,6 +163,13 @@ def read_narrative(text: str, regions: list[tuple[int, int]], pre2019: bool = Fa
                                 f"prose gives several figures for {key[0]} {key[1]}/{key[2]}: {sorted(vals)}; "
                                 "none published", "warning", key[0], key[1], key[2]))
     return uniq, checks
+
+
+def _clause_before(text: str, pos: int) -> str:
+    """The clause a figure closes: back to the last comma, full stop, semicolon or colon."""
+    before = text[max(0, pos - 80):pos]
+    cut = max(before.rfind(c) for c in ",。;:\n")
+    return before[cut + 1:]
 
 
 def _derive_rest(facts: list[Fact], proc: str, got: dict, results: dict) -> None:

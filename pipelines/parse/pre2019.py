@@ -25,8 +25,23 @@ from .model import Check, Fact
 from .textnorm import label_key
 
 _UNIT: Final = r"(?:条|件|个|人次|项|次)"
-_ROW: Final = re.compile(r"(?P<label>[^\d]{2,40}?)(?P<unit>" + _UNIT + r")(?P<gap>[ \t|]*)"
+# (the gap before the figure may be a line break: a table printed one cell per line)
+_ROW: Final = re.compile(r"(?P<label>[^\d]{2,40}?)(?P<unit>" + _UNIT + r")(?P<gap>[ \t|]*\n?[ \t|]*)"
                   r"(?P<num>\d(?:[\d \t|]|,(?=\d{3}))*)")
+
+
+@functools.cache
+def _notes() -> tuple[re.Pattern, ...]:
+    from .datafiles import read_yaml
+
+    return tuple(re.compile(p) for p in read_yaml("pre2019.yaml", pattern_keys=("notes",))["notes"])
+
+
+def _blank_notes(region: str) -> str:
+    """The region with the notes printed inside labels (data/pre2019.yaml) blanked out."""
+    for p in _notes():
+        region = p.sub(lambda m: " " * len(m.group(0)), region)
+    return region
 MAX_COMBOS: Final = 20000
 
 
@@ -57,6 +72,7 @@ def _clean_label(s: str) -> str:
     k = label_key(s)
     k = re.sub(r"^[.、:：,，;；)）]+", "", k)
     k = re.sub(r"^.*(?:历年累计|累计数?)", "", k)  # the header before the first row
+    k = re.sub(r"^.*(?:——|--|—)", "", k)  # a section row before it, its cells printed as dashes
     k = re.sub(r"^(?:其中|包括)[:：]?", "", k)
     k = re.sub(r"^(?:\d*[.、]|\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]{1,3}[、.])", "", k)
     k = re.sub(r"^(?:其中|包括)[:：]?", "", k)
@@ -90,7 +106,7 @@ def read_pre2019_table(text: str, prose: dict[tuple[str, str, str], set[float]])
     if reg is None:
         return [], []
     a, b = reg
-    region = text[a:b]
+    region = _blank_notes(text[a:b])
     header = label_key(region[:80])
     two_cols = "累计" in header
     rows: list[Row] = []

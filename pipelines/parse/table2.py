@@ -19,7 +19,7 @@ from .labels import find_all_labels, templates
 from .model import Check
 from .table3 import Cell
 from .textnorm import label_key
-from .tokens import NUM, TEXT, Tok, tokenize
+from .tokens import BLANK, NUM, TEXT, Tok, tokenize
 
 
 # An annotation such as （其中修订 16 件） or （含自然失效 29 件） names the measure of the
@@ -90,15 +90,26 @@ def read_t2(text: str, region: tuple[int, int], fmt: str) -> T2Reading:
                     loose[last_loose] = (b, tok, _ANNOTATED_MEASURE[am.group(1)])
                 last_loose = None
             continue
-        if cur is not None and t.kind == NUM:
+        if cur is not None and t.kind in (NUM, BLANK):
             segs[cur].append(t)
         elif cur is None and t.kind == NUM:
             loose.append((band, t, None))
             last_loose = len(loose) - 1
     used: set[int] = set()
     for item in order:
-        nums = segs[item]
+        printed = segs[item]
+        nums = [t for t in printed if t.kind == NUM]
         measures = measures_of.get(item)
+        if measures and len(nums) < len(measures) and len(printed) == len(measures) \
+                and len({t.line for t in printed}) == 1:
+            # the row's cells on its line, some printed blank (an empty box, a dash): as printed
+            for m, t in zip(measures, printed):
+                if t.kind == BLANK:
+                    out.cells[(item, m)] = Cell(None, t.start, t.end, "table")
+            nums = [t for t in printed if t.kind == NUM]
+            measures = [m for m, t in zip(measures, printed) if t.kind == NUM]
+            if not nums:
+                continue
         if measures and len(nums) == len(measures) - 1:
             # a cell split off its row by the converter, with an annotation naming its measure
             j = next((i for i, (b, _, m) in enumerate(loose)
@@ -118,7 +129,10 @@ def read_t2(text: str, region: tuple[int, int], fmt: str) -> T2Reading:
             continue
         if not nums:
             continue
-        if len(nums) < len(measures) and looks_flattened(nums, len(measures)):
+        if len(nums) < len(measures) and looks_flattened(nums, len(measures)) \
+                and not any(t.kind == BLANK for t in printed):
+            # (a row that prints a blank cell lacks a number because of it: its numbers are
+            # no digit run to cut)
             digits = digits_of(nums)
             readings = split_run(digits, len(measures), lambda v: True) if digits and len(digits) <= 16 else []
             if len(readings) == 1:

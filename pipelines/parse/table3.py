@@ -117,6 +117,12 @@ def _row_candidates(seg: list[Tok], C: int, ok=None) -> list[tuple[tuple[Tok, ..
         cells = [t for t in seg if t.kind in (NUM, BLANK)]
         if n == 0 and len(cells) >= C and all(t.kind == BLANK for t in cells[:C]):
             return [(tuple(cells[:C]), ())]  # a row printed all dashes or blanks: blank, not 0
+        row = [t for t in cells if t.line == cells[0].line] if cells else []
+        if len(row) == C and all(t.kind == BLANK for t in cells[C:]):
+            # one row of cells on a line, its blanks printed as boxes or dashes (a tab row
+            # of an HTML, Word or PDF table, a markdown grid): every cell in its place, the
+            # 总计 too where it is blank (a row of empty boxes after it is no cell of it)
+            return [(tuple(row), ())]
         # blanks fill a row only before its last number: a blank after the numbers may be
         # the next row's padding, and the row's own cell may simply be lost
         if len(cells) >= C and sum(1 for t in cells[:C] if t.kind == NUM) == n and n > 0 \
@@ -214,7 +220,7 @@ def _read_by_labels(body: list[Tok], events, columns, legal, split_other) -> T3R
             if e.kind == "group" or (e.code == "other" and split_other):
                 # a group label opens a subtotal row only where the row before is complete
                 # (else it is a label printed in the middle of its sub-rows)
-                if cur is None or any(t.kind == NUM for t in segs[cur][-1]):
+                if cur is None or _complete(segs[cur][-1], C):
                     cur = e.code
                     segs.setdefault(cur, []).append([])
                     label_span.setdefault(cur, (e.start, e.end))
@@ -290,6 +296,14 @@ def _read_by_labels(body: list[Tok], events, columns, legal, split_other) -> T3R
     _verify_subtotals(reading, legal)
     _derive_missing(reading, segs, label_span, legal)
     return reading
+
+
+def _complete(seg: list[Tok], C: int) -> bool:
+    """A row that has its cells: a number, or a whole row of blanks on one line."""
+    if any(t.kind == NUM for t in seg):
+        return True
+    blanks = [t for t in seg if t.kind == BLANK]
+    return len(blanks) >= C and len({t.line for t in blanks[:C]}) == 1
 
 
 def _verify_subtotals(reading: T3Reading, legal) -> None:

@@ -55,8 +55,12 @@ def read_t4(text: str, region: tuple[int, int]) -> T4Reading:
     toks = tokenize(text, *region)
     nums = [t for t in toks if t.kind == NUM]
     cells = [t for t in toks if t.kind in (NUM, BLANK)]
+    # the row of cells after the header's last label (an empty box in the header is not a cell)
+    head_end = max((e.end for e in find_all_labels(toks, "t4_columns")), default=-1)
+    tail = [t for t in cells if t.start >= head_end]
+    tail = [t for t in tail if t.line == tail[0].line] if head_end >= 0 and tail else []
     out = T4Reading()
-    if not nums:
+    if not nums and len(tail) != need:  # (a table printed all blank is read below)
         out.checks.append(Check("t4.read", "t4", False, "table 四 has no numbers", "warning"))
         return out
     chosen = None
@@ -70,6 +74,8 @@ def read_t4(text: str, region: tuple[int, int]) -> T4Reading:
         chosen = nums
     elif len(nums) < need and len(cells) == need and any(t.kind == BLANK for t in cells):
         chosen = cells  # dashes or blanks printed for some cells
+    elif len(nums) < need and len(tail) == need:
+        chosen = tail  # one row of cells after the header, its blanks printed as boxes
     elif need < len(nums) <= need + 2:
         vals: dict[tuple, list[Tok]] = {}
         for drop in itertools.combinations(range(len(nums)), len(nums) - need):

@@ -25,7 +25,9 @@ _PAGE_LINE: Final = re.compile(
     r"|第[ \t]*\d{1,3}[ \t]*页(?:[ \t]*[,，]?[ \t]*共[ \t]*\d{1,3}[ \t]*页)?"
     r"|\d{1,3}[ \t]*/[ \t]*\d{1,3})[ \t]*(?=\n|\Z)",
 )
-_TRAILING_SPACES: Final = re.compile(r"[ ]+\n")
+# trailing spaces, but not the one space of a last cell printed empty (`\t \n`: an
+# empty box, a blank cell to the tokenizer)
+_TRAILING_SPACES: Final = re.compile(r"(?<![\t ])[ ]+\n|(?<=\t )[ ]+\n")
 # Pinyin in brackets right after a character: 政(zhèng)府(fǔ)
 # (the bracket first, so the regex engine can skip to brackets)
 _PINYIN: Final = re.compile(r"[(（](?<=[\u4e00-\u9fff][(（])[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,7}[1-5]?[)）]")

@@ -70,10 +70,26 @@ def tokenize(text: str, start: int, end: int) -> list[Tok]:
     blank_at: list[int] = []   # positions in toks of separator-only lines
     sep = content = multi = 0
     pos = start
+    grid = _markdown_grids(lines) if "|" in text[start:end] else {}
     for ln_no, line in enumerate(lines):
         line_start = pos
         pos += len(line) + 1
+        if ln_no in grid:
+            _grid_row(line, line_start, ln_no, grid[ln_no], toks)
+            content += 1
+            multi += 1
+            continue
         core = line.strip(" \t|")
+        if not core and "\t \t" in line and "|" not in line:
+            # a row of empty boxes (a table row printed all blank): its blank cells
+            off = line_start
+            for cell in line.split("\t"):
+                if cell == " ":
+                    toks.append(Tok(BLANK, off, off + 1, cell, line=ln_no))
+                off += len(cell) + 1
+            content += 1
+            multi += 1
+            continue
         if not core:
             if line and line.strip(" ") in ("\t", "|", ""):
                 sep += 1
@@ -91,8 +107,10 @@ def tokenize(text: str, start: int, end: int) -> list[Tok]:
             else:
                 _cell_tokens(line, line_start, ln_no, toks)
             continue
-        if "\t" not in core and "|" not in core:
-            # one cell, with separators only at the line's edges: the run of the line
+        if "\t" not in core and "|" not in core and "\t \t" not in line and not line.startswith(" \t") \
+                and not line.endswith("\t "):
+            # one cell, with separators only at the line's edges (and no empty box among
+            # them, ` ` between TABs: a blank cell, read below): the run of the line
             # between the separators around it
             p0 = len(line) - len(line.lstrip(" \t|"))  # (where core starts)
             if _isascii(core) and _isdigit(core):
@@ -135,6 +153,79 @@ def tokenize(text: str, start: int, end: int) -> list[Tok]:
             drop = set(blank_at)
             toks = [t for i, t in enumerate(toks) if i not in drop]
     return toks
+
+
+_MD_ROW: Final = re.compile(r"[ \t]*\|.*\|[ \t]*")
+_PLAIN_NUMBER: Final = re.compile(r"[ ]*[+-]?\d+(?:\.\d+)?[ ]*")
+
+
+def _md_cells(line: str) -> list[tuple[int, str]]:
+    """(offset in the line, text) of the cells between the pipes of a markdown row."""
+    a = line.index("|")
+    b = line.rindex("|")
+    out = []
+    i = a + 1
+    for part in line[a + 1:b].split("|"):
+        out.append((i, part))
+        i += len(part) + 1
+    return out
+
+
+def _markdown_grids(lines: list[str]) -> dict[int, int]:
+    """Markdown tables printed as a full grid (every row the same number of cells): line
+    number -> the first column that holds numbers. In such a grid an empty cell from that
+    column on is a cell printed blank (reports print 0 so); before it, the slot of a
+    spanned label."""
+    out: dict[int, int] = {}
+    block: list[int] = []
+    for i in range(len(lines) + 1):
+        ln = lines[i] if i < len(lines) else ""
+        if _MD_ROW.fullmatch(ln) and "\t" not in ln:
+            block.append(i)
+            continue
+        rows = [j for j in block if not _MD_SEP.fullmatch(lines[j])]
+        block = []
+        if len(rows) < 2:
+            continue
+        cells = [_md_cells(lines[j]) for j in rows]
+        width = len(cells[0])
+        if width < 2 or any(len(c) != width for c in cells):
+            continue  # not a full grid: empty cells could be lost ones
+        numeric = [k for c in cells for k, (_o, t) in enumerate(c) if _PLAIN_NUMBER.fullmatch(t)]
+        if not numeric:
+            # a grid without a number: a row of empty cells is a row printed all blank
+            for j, c in zip(rows, cells):
+                if not any(t.strip() for _o, t in c):
+                    out[j] = 0
+            continue
+        # the first value column: the first column the header labels (自然人 …) after the
+        # last label column of the rows from the first one with a number; else the column
+        # after those labels; never past the first number (columns of blanks before a
+        # column found too late are then not read as cells: a row falls short, not shifts)
+        first = min(numeric)
+        body = next(i for i, c in enumerate(cells) if any(_PLAIN_NUMBER.fullmatch(t) for _o, t in c))
+        labels = [k for c in cells[body:] for k, (_o, t) in enumerate(c) if t.strip() and not _PLAIN_NUMBER.fullmatch(t)]
+        last = max(labels, default=-1)
+        heads = [k for c in cells[:body] for k, (_o, t) in enumerate(c) if t.strip() and k > last]
+        start = min(heads) if heads else last + 1
+        if start <= first:
+            first = start
+        for j, c in zip(rows, cells):
+            # a row of numbers and empty cells only (no label: table 四's row) is all cells
+            texts = [t for _o, t in c if t.strip()]
+            out[j] = 0 if texts and all(_PLAIN_NUMBER.fullmatch(t) for t in texts) else first
+    return out
+
+
+def _grid_row(line: str, line_start: int, ln_no: int, first: int, out: list[Tok]) -> None:
+    """A row of a markdown grid: its cells, a blank one for each empty cell from column
+    `first` on."""
+    for k, (off, cell) in enumerate(_md_cells(line)):
+        if cell.strip():
+            _cell_tokens(cell, line_start + off, ln_no, out)
+        elif k >= first:
+            a = line_start + off
+            out.append(Tok(BLANK, a, a + len(cell), cell, line=ln_no))
 
 
 _DIGIT: Final = re.compile(r"\d")

@@ -25,9 +25,8 @@ rows deleted and inserted; `dim_reports` (source paths, duplicates) and `check_r
 are rebuilt whole (they are small). A DuckDB file built anew is made alongside the
 Parquet writing too: tables and views first, then each table's rows as soon as its new
 Parquet files are complete. When the code that shapes the tables changes (the
-signature) or the previous warehouse cannot be trusted, everything is rebuilt. The
-tables are the same either way: `frames_from_results` + `write_warehouse` (the whole
-thing from in-memory results) give the same rows.
+signature) or the previous warehouse cannot be trusted, everything is rebuilt.
+`write_warehouse` writes a whole warehouse from frames (tests and small tools).
 """
 from __future__ import annotations
 
@@ -53,9 +52,10 @@ EVIDENCE_MAX = 200
 PUBLISH_FORMAT = "3"          # bump when the published layout changes
 MARKER = "_ogi_publish.json"
 NULL_YEAR = "__HIVE_DEFAULT_PARTITION__"
-SPLIT_TABLES = (*schemas.FACT_TABLES, "report_texts")  # published as many files, carried over file by file
-WHOLE_TABLES = ("dim_reports", "check_results")          # rebuilt whole on every publish
-LISTING_TABLES = ("inputs",)  # from the folder's listing (batch.inputs_table), replaced whole on every publish
+# how each table is written: schemas/tables.yaml `written`
+SPLIT_TABLES = schemas.SPLIT_TABLES      # published as many files, carried over file by file
+WHOLE_TABLES = schemas.WHOLE_TABLES      # rebuilt whole on every publish
+LISTING_TABLES = schemas.LISTING_TABLES  # from the folder's listing (batch.inputs_table), replaced whole on every publish
 SMALL_FILES = 8               # a partition with more files than this has its small files merged
 SMALL_BYTES = 16 * 1024**2
 JOB_BYTES = 32 * 1024**2      # input bytes per rewriting job (one output file each)
@@ -127,20 +127,6 @@ def _arrow_from_columns(table: str, cols: dict):
         else:
             arrays.append(pa.array(vals, f.type))
     return pa.Table.from_arrays(arrays, schema=schema)
-
-
-def frames_from_results(results: list[ReportResult]) -> dict[str, pd.DataFrame]:
-    """One DataFrame per published report table, for results held in memory."""
-    buf = RowBuffer()
-    seen: dict[str, str] = {}
-    for res in sorted(results, key=lambda r: r.report["source_path"]):
-        rid = res.report["report_id"]
-        if rid in seen:
-            buf.add_duplicate(rid, res.report["source_path"], seen[rid])
-            continue
-        seen[rid] = res.report["source_path"]
-        buf.add(res)
-    return {t: _to_pandas(t, at) for t, at in buf.tables().items()}
 
 
 def _to_pandas(table: str, at) -> pd.DataFrame:
@@ -362,9 +348,6 @@ class Base:
         return self._index
 
 
-INDEX_COLUMNS = ("table", "file", "report_id")
-
-
 def _index_table(rows: list[tuple[str, str, list[str]]]):
     import pyarrow as pa
 
@@ -553,19 +536,10 @@ def segment_frames(s: Segment, table: str):
         yield at
 
 
-def table_frame(p: Prepared, table: str, columns: list[str] | None = None) -> pd.DataFrame:
-    """A whole small table (dim_reports, check_results) as the run publishes it."""
-    if p.unchanged:
-        path = p.warehouse / "parquet" / table / "part-0.parquet"
-        return _read(path, columns).to_pandas()
-    at = p.whole[table]
-    return (at.select(columns) if columns else at).to_pandas()
-
-
 # ---------------------------------------------------------------------------
 # where reports came from, and the runs
 
-RUN_TABLES = ("meta_runs",)                              # rebuilt on every publish: earlier rows + this run's
+RUN_TABLES = schemas.RUN_TABLES                          # rebuilt on every publish: earlier rows + this run's
 FAILED_RUNS = pathlib.Path("state") / "failed_runs.jsonl"  # runs that stopped before publishing (cli.py)
 
 
@@ -1179,6 +1153,10 @@ class TableRows:
             return 0
         if self.table in (*WHOLE_TABLES, *LISTING_TABLES, *schemas.AGENCY_TABLES):
             return self.prepared.whole[self.table].num_rows
+        if self.table in schemas.REFERENCE_TABLES:
+            return len(reference_frames()[self.table])
+        if self.table in RUN_TABLES:
+            return 1  # this run's row
         return self.prepared.new_rows.get(self.table, 0)
 
     def validate(self) -> dict:
@@ -1190,6 +1168,10 @@ class TableRows:
             return {"rows": 0, "failures": 0}
         if self.table in LISTING_TABLES or self.table in schemas.AGENCY_TABLES:
             return validate(self.table, p.whole[self.table])   # replaced whole on every publish
+        if self.table in schemas.REFERENCE_TABLES:
+            return validate(self.table, _to_arrow(self.table, reference_frames()[self.table]))
+        if self.table in RUN_TABLES:
+            return validate(self.table, run_tables(p, "")[self.table])
         if self.table in WHOLE_TABLES:
             # rows of new reports, moved reports and duplicates; the others were validated before
             import pyarrow as pa
@@ -1208,9 +1190,3 @@ class TableRows:
                 out["failures"] += v["failures"]
                 out.setdefault("first", v.get("first"))
         return out
-
-    def frame(self, columns: list[str] | None = None) -> pd.DataFrame:
-        """The whole table (dim_reports, check_results only: they are small)."""
-        if self.table not in WHOLE_TABLES:
-            raise ValueError(f"{self.table} is published in parts; use frames()")
-        return table_frame(self.prepared, self.table, columns)

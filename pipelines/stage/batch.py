@@ -641,13 +641,16 @@ def _run_pool(jobs: list[tuple[list, str]], workers: int, done) -> tuple[list, l
 
 
 def _warm() -> None:
-    """Imports, the pandera schemas and pandera's own set-up on its first validation
-    (~0.2 s), done once before the pool forks so that no worker pays for them."""
+    """Imports, the parser's data files, the pandera schemas and pandera's own set-up on its
+    first validation (~0.2 s), done once before the pool forks so that no worker pays for
+    them (and a data file that cannot be used stops the run here, naming its file and line)."""
     import schemas
 
     from ..parse import extract
     from . import limits
     from ..publish import writer as publish  # noqa: F401
+
+    extract.load_data_files()
 
     for t in (*publish.SPLIT_TABLES, *publish.WHOLE_TABLES):
         publish.validate(t, schemas.arrow_schema(t).empty_table())  # (the workers validate Arrow rows)

@@ -25,18 +25,20 @@ import os
 import pathlib
 import urllib.parse
 
+import schemas
 from .. import DATA
 
 CONTEXT = 60          # characters of report text shown on each side of a check's evidence
 SPAN_MAX = 240        # a longer evidence span (a whole table) is shown cut to this
-TABLES = ("t2", "t3", "t4", "stats_table", "prose")
+# what dim_reports.tables_found lists (t2, t3, t4, stats_table, prose): the page's filter
+TABLES = next(c.items for c in schemas.tables()["dim_reports"].columns if c.name == "tables_found")
 # which fact tables hold the cells of a check's table (by the check name's prefix)
-TABLE_FACTS = {"t2": ("fct_proactive_disclosures",), "t3": ("fct_applications", "fct_outcomes"),
-               "t4": ("fct_review_litigation",)}
+TABLE_FACTS = schemas.READ_FROM
 FACT_TO_TABLE = {t: name for name, ts in TABLE_FACTS.items() for t in ts}
-FACT_TABLES = ("fct_applications", "fct_outcomes", "fct_proactive_disclosures", "fct_review_litigation")
-KEY1_DIMS = ("stage", "outcome", "item", "proceeding")
-KEY2_DIMS = ("applicant_type", "measure", "result")
+FACT_TABLES = schemas.FACT_TABLES
+# the dimensions of the fact tables' first and second keys: a check's row and column codes
+KEY1_DIMS = tuple(dict.fromkeys(schemas.tables()[t].keys[0] for t in FACT_TABLES))
+KEY2_DIMS = tuple(dict.fromkeys(schemas.tables()[t].keys[1] for t in FACT_TABLES))
 
 
 def _rows(con, sql: str, params=()) -> list[dict]:
@@ -143,9 +145,7 @@ def _cell_spans(con, ids: list[str]) -> dict[tuple, list[tuple]]:
     try:
         for t in FACT_TABLES:
             cols = _columns(con, t)
-            k1, k2 = {"fct_applications": ("stage", "applicant_type"), "fct_outcomes": ("outcome", "applicant_type"),
-                      "fct_proactive_disclosures": ("item", "measure"),
-                      "fct_review_litigation": ("proceeding", "result")}[t]
+            k1, k2 = schemas.tables()[t].keys
             page = "page" if "page" in cols else "NULL"
             for r, a, b, s, e, p in con.execute(
                     f"select report_id, {k1}, {k2}, span_start, span_end, {page} from {t} "
@@ -279,11 +279,9 @@ def audit_data(db: pathlib.Path, raw: pathlib.Path | None = None, out_dir: pathl
         r["href"] = _source_href(raw, r["path"], out_dir)
         if verified is not None:
             r["verified"], r["cells_total"] = verified.get(r["id"], (0, 0))
-    dims = dict(zip(FACT_TABLES, ((KEY1_DIMS, KEY2_DIMS),) * 4))
     for f in failures:
-        k1d, k2d = dims.get(f["fact_table"] or "", (KEY1_DIMS, KEY2_DIMS))
-        f["key1_label"] = _code_label(labels, f["key1"], k1d)
-        f["key2_label"] = _code_label(labels, f["key2"], k2d)
+        f["key1_label"] = _code_label(labels, f["key1"], KEY1_DIMS)
+        f["key2_label"] = _code_label(labels, f["key2"], KEY2_DIMS)
         f["subject_label"] = subject_label(labels, f["subject"])
         prefix = f["check"].split(".")[0]
         table = prefix if prefix in TABLE_FACTS else FACT_TO_TABLE.get(f["fact_table"] or "")

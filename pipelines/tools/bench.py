@@ -26,6 +26,7 @@ import tempfile
 import threading
 import time
 
+import schemas
 from . import synth
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -94,8 +95,7 @@ def ogi_run(raw: pathlib.Path, wh: pathlib.Path, workers: int) -> dict:
         raise RuntimeError(f"ogi run failed ({proc.returncode}):\n{out}\n{err[-4000:]}")
     last = json.loads((wh / "state" / "last_run.json").read_text(encoding="utf-8"))
     marker = json.loads((wh / "parquet" / "_ogi_publish.json").read_text(encoding="utf-8"))
-    cells = sum(last["rows"].get(t, 0) for t in ("fct_applications", "fct_outcomes", "fct_proactive_disclosures",
-                                                  "fct_review_litigation"))
+    cells = sum(last["rows"].get(t, 0) for t in schemas.FACT_TABLES)
     return {"wall": wall, "cpu": cpu, "peak": mem.peak, "peak_one": mem.peak_one, "files": last["files"],
             "parsed": last["parsed"],
             "cached": last["cached"], "unchanged": last["unchanged"], "cells": cells, "stdout": out,
@@ -168,8 +168,7 @@ def score_duckdb(gold: pathlib.Path, db: pathlib.Path) -> dict:
     con.execute("SET enable_progress_bar = false")
     fact = " UNION ALL ".join(
         f"SELECT report_id, '{t}' AS fact_table, {k1}::VARCHAR AS key1, {k2}::VARCHAR AS key2, value::DOUBLE AS value FROM {t}"
-        for t, (k1, k2) in (("fct_applications", ("stage", "applicant_type")), ("fct_outcomes", ("outcome", "applicant_type")),
-                            ("fct_proactive_disclosures", ("item", "measure")), ("fct_review_litigation", ("proceeding", "result"))))
+        for t, (k1, k2) in ((t, schemas.tables()[t].keys) for t in schemas.FACT_TABLES))
     con.execute(f"""CREATE TEMP TABLE got AS
         SELECT regexp_extract(d.source_path, '[^/]+$') AS file, f.fact_table, f.key1, f.key2, f.value
         FROM ({fact}) f JOIN dim_reports d USING (report_id)""")

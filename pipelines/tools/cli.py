@@ -193,8 +193,11 @@ def _eval_pages(wh: pathlib.Path) -> None:
     click.echo(level_agreement(raw / "INDEX.tsv", wh / "ogi.duckdb"))
 
 
-FACT_SHORT = {"fct_applications": "applications", "fct_outcomes": "outcomes",
-              "fct_proactive_disclosures": "proactive (table 二)", "fct_review_litigation": "review/litigation"}
+def _fact_short() -> dict[str, str]:
+    """fact table → the name summaries print (schemas/tables.yaml `short_name`)."""
+    import schemas
+
+    return {t: schemas.tables()[t].short_name for t in schemas.FACT_TABLES}
 
 
 def verified_share(db: pathlib.Path) -> str:
@@ -207,12 +210,12 @@ def verified_share(db: pathlib.Path) -> str:
     try:
         rows = con.execute(" UNION ALL ".join(
             f"SELECT '{t}', count(*), count(*) FILTER (WHERE verified) FROM {t} WHERE source <> 'narrative'"
-            for t in FACT_SHORT)).fetchall()
+            for t in _fact_short())).fetchall()
     finally:
         con.close()
     n = sum(r[1] for r in rows)
     v = sum(r[2] for r in rows)
-    per = ", ".join(f"{FACT_SHORT[t]} {b}/{a}" for t, a, b in rows)
+    per = ", ".join(f"{_fact_short()[t]} {b}/{a}" for t, a, b in rows)
     return f"verified: {v}/{n} table cells ({100 * v / max(n, 1):.1f}%); {per}"
 
 
@@ -232,7 +235,7 @@ def verified_cmd(warehouses: tuple[str, ...]) -> None:
         click.echo(f"{wh}: {verified_share(db)}")
         con = duckdb.connect(str(db), read_only=True)
         try:
-            for t in FACT_SHORT:
+            for t in _fact_short():
                 a, b = con.execute(f"SELECT count(*), count(*) FILTER (WHERE verified) FROM {t} "
                                    "WHERE source <> 'narrative'").fetchone()
                 n, v = n + a, v + b
@@ -287,9 +290,19 @@ def docs(check: bool) -> None:
 @click.option("--templates", default="f2019,f2021", show_default=True, help="Comma-separated: f2019, f2021.")
 @click.option("--blanks", is_flag=True, help="Print some zero cells blank (cells, pipes and pdf layouts).")
 @click.option("--workers", type=int, default=None, help="Processes (default: OGI_WORKERS or 2).")
-def synth(n: int, out: str, seed: int, layouts: str | None, templates: str, blanks: bool, workers: int | None) -> None:
+@click.option("--classes", default=None, help="Instead of plain reports, the classes of issue 15, comma-separated: "
+              "ordinal_glue, signed_glue, blank_zero, spaced_header, prose_pre2019, untitled (or 'all').")
+def synth(n: int, out: str, seed: int, layouts: str | None, templates: str, blanks: bool, workers: int | None,
+          classes: str | None) -> None:
     """Generate a synthetic corpus of N reports with its ground truth (gold format)."""
     from . import synth as sy
+
+    cls: tuple[str, ...] = ()
+    if classes:
+        cls = sy.CLASSES if classes.strip() == "all" else tuple(x.strip() for x in classes.split(","))
+        bad_cls = [x for x in cls if x not in sy.CLASSES]
+        if bad_cls:
+            raise click.ClickException(f"unknown classes {bad_cls}; choose from {', '.join(sy.CLASSES)}")
 
     lays = tuple(x.strip() for x in layouts.split(",")) if layouts else sy.DEFAULT_LAYOUTS
     bad = [x for x in lays if x not in sy.LAYOUTS]
@@ -297,7 +310,7 @@ def synth(n: int, out: str, seed: int, layouts: str | None, templates: str, blan
         raise click.ClickException(f"unknown layouts {bad}; choose from {', '.join(sy.LAYOUTS)}")
     tpls = tuple(x.strip() for x in templates.split(","))
     res = sy.generate(n, out, seed=seed, layouts=lays, templates=tpls, blanks=blanks,
-                      workers=workers or sy.default_workers())
+                      workers=workers or sy.default_workers(), classes=cls)
     click.echo(f"wrote {res['reports']} reports to {pathlib.Path(out) / 'reports'} and "
                f"{res['cells']} gold cells to {pathlib.Path(out) / 'gold'}")
 

@@ -24,13 +24,8 @@ VIEWS_SQL = SQL_DIR / "views.sql"
 ANALYSIS_SQL = SQL_DIR / "analysis.sql"
 TABLES_MD = ROOT / "docs" / "tables.md"
 
-# fact table → its wide view
-WIDE_VIEWS = {
-    "fct_applications": "v_applications_wide",
-    "fct_outcomes": "v_outcomes_wide",
-    "fct_proactive_disclosures": "v_proactive_wide",
-    "fct_review_litigation": "v_review_litigation_wide",
-}
+# fact table → its wide view (schemas/tables.yaml `wide_view`)
+WIDE_VIEWS = {t: schemas.tables()[t].wide_view for t in schemas.FACT_TABLES}
 # fact table → its wide view of verified cells only
 VERIFIED_VIEWS = {ft: v + "_verified" for ft, v in WIDE_VIEWS.items()}
 # report columns every wide view starts with

@@ -13,9 +13,11 @@ import dataclasses
 import pathlib
 import re
 
-# the tables `ogi export` writes when none is named: the reports, the cells, the checks
-DEFAULT_TABLES = ("dim_reports", "fct_applications", "fct_outcomes", "fct_proactive_disclosures",
-                  "fct_review_litigation", "check_results")
+import schemas
+
+# the tables `ogi export` writes when none is named: the reports, the cells, the checks (the
+# tables written from the reports, less their texts)
+DEFAULT_TABLES = tuple(t for t in schemas.PUBLISHED if t != "report_texts")
 XLSX_MAX_ROWS = 1_048_576 - 1      # a sheet's rows less the header; more go on further sheets
 XLSX_MAX_CHARS = 32_767            # what one Excel cell holds
 REGION_COLUMNS = ("province", "city", "county")

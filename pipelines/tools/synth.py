@@ -12,6 +12,21 @@ The truth is what a careful reader reads: every cell the report prints (blank ce
 where a layout prints them, behind `blanks=True`), the prose total where the report
 states one, and the agency, year, template and region of the title.
 
+Classes of real reports that were read wrong, or not at all, on unseen input (issue 15),
+behind `classes=` (`ogi synth --classes …`); each report of such a corpus is one class:
+
+- `ordinal_glue`: crawler text, table 三's rows run together, each row's digits glued to
+  the next row's list number (`…政府信息公开申请 10000012.申请人逾期…`);
+- `signed_glue`: 2019 template, table 二's 本年增/减 glued to the cell before it (`35-15`);
+- `blank_zero`: every 0 printed as an empty cell, and (half of them) the 总计 column left
+  blank on every outcome row but （七）总计 (html, markdown grids and pdf);
+- `spaced_header`: the applicant header's labels split by spaces (`商业 企业`), long row
+  labels wrapped over two lines (one-cell-per-line layouts);
+- `prose_pre2019`: a report before 2019 with no table, its figures in prose: statements
+  of zero (`没有接到…申请`, `未发生…行政复议案…`), `通过门户网站公开各类信息46条`, figures that
+  compete (per channel, running totals);
+- `untitled`: a page with no title: the agency and the year only in the body.
+
 Deterministic: report `i` of seed `s` depends only on (s, i, variant), so reports can be
 made in any order, in parallel, and one of them remade (`variant`) to simulate an edit.
 
@@ -45,6 +60,11 @@ LAYOUTS = DEFAULT_LAYOUTS + ("pdf", "scan")  # only when asked for (synth_pdf.py
 TEMPLATES = ("f2019", "f2021")
 EXT = {"markdown": ".md", "html": ".html", "pdf": ".pdf", "scan": ".pdf"}
 BLANK_LAYOUTS = ("cells", "pipes", "pdf", "scan")  # layouts that can print a blank cell visibly
+CLASSES = ("ordinal_glue", "signed_glue", "blank_zero", "spaced_header", "prose_pre2019", "untitled")
+# layouts each class is rendered in (a class's own rendering where it has one)
+CLASS_LAYOUTS = {"ordinal_glue": ("crawler",), "signed_glue": ("tabrows", "cells", "html"),
+                 "blank_zero": ("html", "markdown", "pdf"), "spaced_header": ("cells", "blanklines", "pipes", "tabrows"),
+                 "prose_pre2019": ("prose",), "untitled": ("cells", "tabrows", "markdown", "html")}
 
 APPLICANTS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
               "legal_service_org", "other_org")
@@ -108,6 +128,7 @@ class Synth:
     prose_total: bool
     encoding: str = "utf-8"
     cells: list[tuple[str, str, str, float | None]] = field(default_factory=list)
+    cls: str = ""         # the issue-15 class it renders (CLASSES), or ""
 
     @property
     def meta(self) -> dict:
@@ -356,7 +377,9 @@ def _t2_rows(rng: random.Random, template: str, full: bool, truth: list) -> list
 
 
 def _t3_rows(rng: random.Random, other_split: bool, full: bool, truth: list,
-             blank_p: float) -> list[list[Cell]]:
+             blank_p: float, zero_blank: bool = False, blank_totals: bool = False) -> list[list[Cell]]:
+    """`zero_blank`: every 0 printed blank; `blank_totals`: the 总计 of every outcome row
+    but （七）总计 printed blank too (a province portal's style)."""
     other = list(_OTHER_SPLIT) if other_split else [("other", None)]
     leaves = [("granted", None), ("partially_granted", None), *_WITHHELD, *_UNABLE, *_NOT_PROCESSED, *other]
     outcome_codes = [c for c, _ in leaves] + ["total"]
@@ -365,6 +388,11 @@ def _t3_rows(rng: random.Random, other_split: bool, full: bool, truth: list,
     def vals(code: str, table: str) -> list[Cell]:
         out = []
         for col, v in zip(COLUMNS, nums[code]):
+            if (zero_blank and v == 0) or (blank_totals and col == "total" and table == "fct_outcomes"
+                                           and code != "total"):
+                out.append(Cell("", "blank"))
+                truth.append((table, code, col, None))
+                continue
             # reports leave zeros blank; not the row's last cell, which the parser reads as
             # a row cut short (it derives the row from the identities instead)
             if blank_p and v == 0 and col != "total" and rng.random() < blank_p:
@@ -505,6 +533,9 @@ def _html_table(rows: list[list[Cell]]) -> str:
         tds = []
         for c in row:
             attrs = (f' colspan="{c.colspan}"' if c.colspan > 1 else "") + (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "")
+            if c.kind == "blank":
+                tds.append(f"<td{attrs}>&nbsp;</td>")  # a 0 printed as an empty cell
+                continue
             tds.append(f"<td{attrs}><p>{_html.escape(c.text)}</p></td>")
         out.append("<tr>" + "".join(tds) + "</tr>")
     out += ["</tbody>", "</table>"]
@@ -629,11 +660,15 @@ def _render_html(blocks, title: str) -> str:
 
 
 def make_report(seed: int, index: int, layouts=DEFAULT_LAYOUTS, variant: int = 0, blanks: bool = False,
-                templates=TEMPLATES, gaps: bool = False) -> Synth:
+                templates=TEMPLATES, gaps: bool = False, classes: tuple[str, ...] = ()) -> Synth:
     """Report `index` of the corpus of `seed`: its bytes and its truth. `variant` > 0
     gives the same file (name, layout, agency) with other numbers: an edited report.
     `blanks`: print some zero cells blank (cells and pipes layouts); `gaps`: also use the
-    agency names the region resolver is known to misread (see GENERIC_COUNTIES)."""
+    agency names the region resolver is known to misread (see GENERIC_COUNTIES);
+    `classes`: render one of these issue-15 classes (CLASSES) instead of a plain report."""
+    if classes:
+        cls = random.Random(f"ogi-synth:{seed}:{index}:class").choice(tuple(classes))
+        return make_class_report(seed, index, cls, variant, gaps)
     rng = random.Random(f"ogi-synth:{seed}:{index}")
     layout = rng.choice(tuple(layouts))
     template = "f2019" if ("f2019" in templates and (len(templates) == 1 or rng.random() < 0.35)) else "f2021"
@@ -684,10 +719,185 @@ def make_report(seed: int, index: int, layouts=DEFAULT_LAYOUTS, variant: int = 0
 
 
 # ---------------------------------------------------------------------------
+# the classes of issue 15
+
+_SPACED = {"商业企业": "商业 企业", "科研机构": "科研 机构", "社会公益组织": "社会 公益 组织", "社会组织": "社会 组织",
+           "法律服务机构": "法律 服务 机构", "法人或其他组织": "法人或 其他组织"}
+
+
+def _blank_zeros(rows: list[list[Cell]], truth: list, first: int) -> None:
+    """Print the zeros of a table blank: its value cells in order are the truth entries
+    from `first` on."""
+    vals = [c for row in rows for c in row if c.kind == "value"]
+    for j, c in enumerate(vals):
+        t, k1, k2, v = truth[first + j]
+        if v is not None and float(v) == 0:
+            c.kind, c.text = "blank", ""
+            truth[first + j] = (t, k1, k2, None)
+
+
+def _glue_signed(rows: list[list[Cell]]) -> None:
+    """本年增/减 glued to the cell before it where it carries a sign (`35-15`, `35+15`)."""
+    for row in rows:
+        for i in range(1, len(row) - 1):
+            a, b = row[i], row[i + 1]
+            if a.kind == "value" and b.kind == "value" and b.text[:1] in "+-" and b.text[1:].isdigit() \
+                    and a.text.isdigit():
+                a.text, a.colspan = a.text + b.text, a.colspan + b.colspan
+                del row[i + 1]
+                break
+
+
+def _wrap(label: str, rng: random.Random) -> str:
+    if len(label) < 8:
+        return label
+    i = rng.randint(3, len(label) - 3)
+    return label[:i] + "\n" + label[i:]
+
+
+def _crawler_t3(rows: list[list[Cell]], gap: str) -> str:
+    """Table 三 as a crawler flattens it: each row's labels, then its digits run together,
+    the next row's label (and its list number) right after."""
+    out = []
+    for row in rows:
+        labels = [c.text for c in row if c.kind == "label"]
+        values = [c.text for c in row if c.kind != "label"]
+        out.append(" ".join(labels) + (gap + "".join(values) if values else " "))
+    return "".join(out)
+
+
+_PROSE_TOTAL = ("全年主动公开政府信息{}条", "通过门户网站公开各类信息{}条", "{year}年共主动公开政府信息{}条",
+                "本年度主动公开政府信息{}条")
+_PROSE_ZERO_REQUESTS = ("本年度没有接到政府信息公开申请。", "全年未收到政府信息公开申请。",
+                        "全年未接到公民、法人或其他组织提出的政府信息公开申请。")
+_PROSE_NO_REVIEW = "本年度未发生针对本机关政府信息公开事务的行政复议案、行政诉讼案和有关的申诉案。"
+
+
+def _prose_report(s: Synth, rng: random.Random, truth: list, title: bool) -> str:
+    """A pre-2019 report with no table: its figures in prose."""
+    lines = [f"{s.agency}{s.year}年政府信息公开工作年度报告"] if title else []
+    lines.append(f"本报告所列数据的统计期限自{s.year}年1月1日起至{s.year}年12月31日止。")
+    lines.append("一、概述")
+    n = 1 + _count(rng, 800, 0.0)
+    total = rng.choice(_PROSE_TOTAL).format(n, year=s.year)
+    extra = rng.random()
+    if extra < 0.3:  # a part of it, after 其中
+        total += f",其中通过政府网站公开信息{rng.randint(0, n)}条"
+    lines.append(f"{s.year}年,{s.agency}{_paragraph(rng, 2)[:-1]},{total}。")
+    if 0.3 <= extra < 0.6:  # a running total, in a sentence of its own
+        lines.append(f"截至{s.year}年底,累计主动公开政府信息{n + _count(rng, 5000, 0.0) + 1}条。")
+    truth.append(("fct_proactive_disclosures", "all_information", "count", n))
+    lines.append(_paragraph(rng, 3))
+    lines.append("二、依申请公开情况")
+    if rng.random() < 0.6:
+        lines.append(rng.choice(_PROSE_ZERO_REQUESTS))
+        truth.append(("fct_applications", "new_received", "total", 0))
+    else:
+        k = 1 + _count(rng, 30, 0.0)
+        lines.append(f"全年共收到政府信息公开申请{k}件,均已按时答复。")
+        truth.append(("fct_applications", "new_received", "total", k))
+    lines.append("三、因政府信息公开申请行政复议、提起行政诉讼的情况")
+    lines.append(_PROSE_NO_REVIEW)
+    truth += [("fct_review_litigation", "administrative_review", "total", 0),
+              ("fct_review_litigation", "litigation", "total", 0),
+              ("fct_review_litigation", "complaint", "total", 0)]
+    lines.append("四、政府信息公开收费及减免情况")
+    lines.append("本年度无政府信息公开收费。")
+    lines.append("五、存在的主要问题及改进情况")
+    lines.append(",".join(rng.sample(_PROBLEMS, 3)) + "。")
+    return "\n".join(lines) + "\n"
+
+
+def make_class_report(seed: int, index: int, cls: str, variant: int = 0, gaps: bool = False) -> Synth:
+    """Report `index` of the corpus of `seed` rendered as class `cls` (CLASSES)."""
+    if cls not in CLASSES:
+        raise ValueError(f"unknown class {cls!r}; choose from {', '.join(CLASSES)}")
+    rng = random.Random(f"ogi-synth:{seed}:{index}:{cls}")
+    layout = rng.choice(CLASS_LAYOUTS[cls])
+    if cls == "prose_pre2019":
+        template, year = "pre2019", rng.randint(2008, 2018)
+    elif cls == "signed_glue":
+        template, year = "f2019", rng.choice((2019, 2020))
+    else:
+        template = "f2019" if rng.random() < 0.35 else "f2021"
+        year = rng.choice((2019, 2020)) if template == "f2019" else rng.choice((2021, 2022, 2023, 2024))
+    agency, prov, city, county = _agency(rng, gaps)
+    ext = EXT.get(layout, ".txt")
+    file = f"{index:06d}_{cls}_{layout}_{template}{ext}"
+    relpath = f"{index // 1000:03d}/{file}"
+    if variant:
+        rng = random.Random(f"ogi-synth:{seed}:{index}:{cls}:v{variant}")
+    other_split = template == "f2021" and rng.random() < 0.7
+    full = rng.random() < 0.6
+    s = Synth(index, file, relpath, b"", layout, template, agency, year, prov, city, county, other_split, False,
+              cls=cls)
+    truth: list = []
+    if cls == "prose_pre2019":
+        s.prose_total = True
+        text = _prose_report(s, rng, truth, title=rng.random() < 0.7)
+        s.encoding = "gb18030" if rng.random() < 0.15 else "utf-8"
+        s.data = text.encode(s.encoding)
+        s.cells = [(t, k1, k2, None if v is None else float(v)) for t, k1, k2, v in truth]
+        return s
+    zero_blank = cls == "blank_zero"
+    t2 = _t2_rows(rng, template, full, truth)
+    if zero_blank:
+        _blank_zeros(t2, truth, 0)
+    if cls == "signed_glue":
+        _glue_signed(t2)
+    t3 = _t3_rows(rng, other_split, full, truth, 0.0, zero_blank, zero_blank and rng.random() < 0.5)
+    first4 = len(truth)
+    t4 = _t4_rows(rng, truth)
+    if zero_blank:
+        _blank_zeros(t4, truth, first4)
+    if cls == "spaced_header":
+        wrap = layout != "tabrows"
+        for row in t3:
+            for c in row:
+                if c.kind == "label" and c.text in _SPACED:
+                    c.text = _SPACED[c.text]
+                elif wrap and c.kind == "label" and c.text[:1] in "一二四(（123456789" and rng.random() < 0.5:
+                    c.text = _wrap(c.text, rng)
+    n_paras = min(30, int(rng.paretovariate(1.5) * 4))
+    blocks = _text_blocks(rng, s, full, t2, t3, t4, n_paras, None, False)
+    title = f"{agency}{year}年政府信息公开工作年度报告"
+    if cls == "untitled":
+        # no title: the body names the agency and the year
+        blocks[0] = ("p", _p(f"根据《中华人民共和国政府信息公开条例》(以下简称《条例》)要求,现公布{agency}{year}年"
+                             "政府信息公开工作年度报告。", full))
+        title = ""
+    if layout == "crawler":
+        parts = []
+        for kind, payload in blocks:
+            if kind == "p":
+                parts.append(payload)
+            elif payload is t3:
+                parts.append(_crawler_t3(t3, rng.choice(("", " "))))
+            else:
+                parts += _render_table(payload, "tabrows")  # type: ignore[arg-type]
+        text = "\n".join(parts) + "\n"  # type: ignore[arg-type]
+    elif layout == "pdf":
+        from .synth_pdf import render_pdf
+
+        s.data = render_pdf(blocks, title or agency, rng)
+        text = ""
+    elif layout == "html":
+        text = ""
+        s.data = _render_html(blocks, title).encode("utf-8")
+    else:
+        text = _render_text(blocks, layout)
+    if text:
+        s.encoding = "gb18030" if rng.random() < 0.15 else "utf-8"
+        s.data = text.encode(s.encoding)
+    s.cells = [(t, k1, k2, None if v is None else float(v)) for t, k1, k2, v in truth]
+    return s
+
+
+# ---------------------------------------------------------------------------
 # a corpus on disk
 
 GOLD_REPORT_COLS = ("file", "agency", "year", "format_version", "province", "city", "county")
-SYNTH_COLS = ("file", "relpath", "layout", "template", "other_split", "prose_total", "size", "cells")
+SYNTH_COLS = ("file", "relpath", "layout", "template", "other_split", "prose_total", "size", "cells", "class")
 
 
 def fmt_value(v: float | None) -> str:
@@ -698,13 +908,13 @@ def fmt_value(v: float | None) -> str:
 
 def _chunk(args) -> tuple[str, str, str]:
     """Write reports [lo, hi) and return their gold rows as CSV text."""
-    seed, lo, hi, out, layouts, blanks, templates, gaps = args
+    seed, lo, hi, out, layouts, blanks, templates, gaps, classes = args
     rep, cel, syn = io.StringIO(), io.StringIO(), io.StringIO()
     wr, wc, ws = csv.writer(rep, lineterminator="\n"), csv.writer(cel, lineterminator="\n"), csv.writer(syn, lineterminator="\n")
     reports = pathlib.Path(out) / "reports"
     made_dirs: set[str] = set()
     for i in range(lo, hi):
-        s = make_report(seed, i, layouts, blanks=blanks, templates=templates, gaps=gaps)
+        s = make_report(seed, i, layouts, blanks=blanks, templates=templates, gaps=gaps, classes=classes)
         d = s.relpath.rsplit("/", 1)[0]
         if d not in made_dirs:
             (reports / d).mkdir(parents=True, exist_ok=True)
@@ -715,17 +925,19 @@ def _chunk(args) -> tuple[str, str, str]:
         for t, k1, k2, v in s.cells:
             wc.writerow([s.file, t, k1, k2, fmt_value(v)])
         ws.writerow([s.file, s.relpath, s.layout, s.template, int(s.other_split), int(s.prose_total), len(s.data),
-                     len(s.cells)])
+                     len(s.cells), s.cls])
     return rep.getvalue(), cel.getvalue(), syn.getvalue()
 
 
 def generate(n: int, out: str | pathlib.Path, seed: int = 0, layouts=DEFAULT_LAYOUTS, blanks: bool = False,
-             templates=TEMPLATES, gaps: bool = False, workers: int = 1, chunk: int = 500) -> dict:
-    """Write n reports to out/reports/ and their truth to out/gold/; returns counts."""
+             templates=TEMPLATES, gaps: bool = False, workers: int = 1, chunk: int = 500,
+             classes: tuple[str, ...] = ()) -> dict:
+    """Write n reports to out/reports/ and their truth to out/gold/; returns counts.
+    `classes`: each report one of these issue-15 classes (CLASSES) instead."""
     out = pathlib.Path(out)
     (out / "reports").mkdir(parents=True, exist_ok=True)
     (out / "gold").mkdir(parents=True, exist_ok=True)
-    jobs = [(seed, lo, min(n, lo + chunk), str(out), tuple(layouts), blanks, tuple(templates), gaps)
+    jobs = [(seed, lo, min(n, lo + chunk), str(out), tuple(layouts), blanks, tuple(templates), gaps, tuple(classes))
             for lo in range(0, n, chunk)]
     n_cells = 0
     with open(out / "gold" / "reports.csv", "w", encoding="utf-8", newline="") as fr, \

@@ -14,7 +14,7 @@ from pipelines.tools import synth
 from pipelines.orchestration.runner import run_pipeline
 
 SEED = 21
-TABLES = ("dim_reports", *schemas.FACT_TABLES, "check_results", "report_texts")
+TABLES = schemas.PUBLISHED
 KEYS = {t: schemas.tables()[t].keys for t in schemas.FACT_TABLES}
 
 

@@ -15,7 +15,7 @@ from pipelines.tools import synth
 from pipelines.parse.extract import _read_interpreted, extract_report
 
 from conftest import DEV, SHARED
-from test_fuzz_precision import KINDS, _perturb
+from perturb import KINDS, perturb as _perturb
 
 from conftest import ROOT  # noqa: E402
 needs_build = pytest.mark.skipif(not compiled.active(), reason=f"compiled parser not in use: {compiled.status()}")

@@ -18,6 +18,22 @@ def test_every_shipped_data_file_loads():
     assert table2._bands()["regulations"] == "一"
 
 
+# read by other code than the parser's loaders: the region list and its companions (regions.py
+# opens them itself), the manifest headers (publish/sources.py), the audit texts (tools/audit.py)
+NOT_PARSER_LOADED = {"regions.csv", "regions.meta.yaml", "region_aliases.csv", "ocr_confusions.csv", "manifest.yaml",
+                     "audit_checks.csv"}
+
+
+def test_load_data_files_reads_every_data_file():
+    """A new data file is loaded (and validated) before the pool forks: load_data_files
+    must read it, or the first report would meet its error."""
+    from pipelines.parse.extract import load_data_files
+
+    load_data_files()
+    shipped = {p.name for p in datafiles.DATA.iterdir() if p.suffix in (".csv", ".yaml")}
+    assert shipped - datafiles.LOADED - NOT_PARSER_LOADED == set()
+
+
 def test_alternatives_split_only_at_the_top_level():
     assert top_level_alternatives("a(?:b|c)d|e") == ["a(?:b|c)d", "e"]
     assert top_level_alternatives("[|]x|\\|y") == ["[|]x", "\\|y"]
@@ -70,3 +86,64 @@ def test_yaml_pattern_error_names_the_entry(data_dir):
     (data_dir / "n.yaml").write_text("cells: [\n", encoding="utf-8")
     with pytest.raises(DataFileError, match=r"n.yaml, line \d+: not valid YAML"):
         read_yaml("n.yaml")
+
+
+@pytest.fixture
+def label_data(tmp_path, monkeypatch):
+    """A copy of the shipped data files the label tables are read from, loaded afresh."""
+    import shutil
+
+    from pipelines.parse import labels
+
+    shutil.copytree(datafiles.DATA, tmp_path / "data")
+    monkeypatch.setattr(datafiles, "DATA", tmp_path / "data")
+    for f in (labels.patterns, labels._matches):
+        f.cache_clear()
+    yield tmp_path / "data"
+    monkeypatch.undo()
+    for f in (labels.patterns, labels._matches):
+        f.cache_clear()
+
+
+def _set_t3_pattern(data, code: str, pattern: str) -> int:
+    """Replace one row's pattern in data/t3_rows.csv; returns its line number."""
+    import csv
+    import io
+
+    path = data / "t3_rows.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    i = next(i for i, r in enumerate(rows) if r[0] == code)
+    rows[i][2] = pattern
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return i + 1
+
+
+def test_a_broken_label_group_stops_the_run_naming_the_line(label_data):
+    """A `|` inside a label's group that leaves the group open: every report would fail with
+    `internal error … missing )`; instead the loading and the report raise one DataFileError
+    naming the file, the line and the problem."""
+    from conftest import sample
+    from pipelines.parse.extract import extract_report, load_data_files
+
+    line = _set_t3_pattern(label_data, "withheld", "不予公开|(?:不予|不公开")
+    with pytest.raises(DataFileError) as e:
+        load_data_files()
+    assert str(e.value).startswith(f"pipelines/parse/data/t3_rows.csv, line {line}: pattern '不予公开|(?:不予|不公开' "
+                                   "is not a valid regular expression: missing ), unterminated subpattern")
+    with pytest.raises(DataFileError, match=f"t3_rows.csv, line {line}: "):
+        extract_report(sample("003").read_bytes(), "003.txt")
+
+
+def test_a_label_group_with_alternatives_reads_the_table(label_data):
+    """The same variant written as one group of alternatives reads as before."""
+    from conftest import sample
+    from pipelines.parse.extract import extract_report
+
+    before = extract_report(sample("003").read_bytes(), "003.txt")
+    _set_t3_pattern(label_data, "withheld", "(?:不予|不)公开|^\\(三\\)不$|^予公开$")
+    after = extract_report(sample("003").read_bytes(), "003.txt")
+    assert after.report["parse_status"] == before.report["parse_status"]
+    assert [f.astuple() for f in after.facts] == [f.astuple() for f in before.facts]
+    assert any(f.key1.startswith("withheld.") and f.value is not None for f in after.facts)

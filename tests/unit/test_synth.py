@@ -110,3 +110,38 @@ def test_extraction_returns_exactly_the_generated_cells(seed, index, layout, tem
     assert rep["parse_status"] == "ok"
     assert (rep["agency"], rep["year"], rep["format_version"]) == (s.agency, s.year, s.template)
     assert (rep["province"] or "", rep["city"] or "", rep["county"] or "") == (s.province, s.city, s.county)
+
+
+def test_the_issue_15_classes_render_what_they_name():
+    """Each class of `ogi synth --classes` prints the trap it is named after."""
+    import re
+
+    def text(cls, i):
+        s = synth.make_class_report(21, i, cls)
+        assert s.cls == cls and cls in s.file
+        return s, s.data.decode(s.encoding) if not s.file.endswith(".pdf") else ""
+
+    s, t = text("ordinal_glue", 1)
+    assert s.layout == "crawler" and re.search(r"\d2\.其他法律行政法规禁止公开", t)  # digits glued to the next ordinal
+    s, t = text("signed_glue", 2)
+    assert s.template == "f2019" and re.search(r"\t?\d+[-+]\d+", t)
+    blanks = 0
+    for i in range(6):
+        s = synth.make_class_report(21, i, "blank_zero")
+        blanks += sum(1 for c in s.cells if c[3] is None)
+        assert not [c for c in s.cells if c[3] == 0]  # every 0 printed blank
+    assert blanks
+    s, t = text("spaced_header", 4)
+    assert "商业 企业" in t and "科研 机构" in t
+    s, t = text("prose_pre2019", 5)
+    assert s.template == "pre2019" and "\t" not in t and "行政复议案、行政诉讼案和有关的申诉案" in t
+    assert ("fct_review_litigation", "complaint", "total", 0.0) in s.cells
+    s, t = text("untitled", 6)
+    assert t.startswith("根据《中华人民共和国政府信息公开条例》")  # no title line: a sentence of the body
+    assert s.agency in t and str(s.year) in t
+
+
+def test_generate_writes_the_class_of_each_report(tmp_path):
+    synth.generate(8, tmp_path, seed=3, workers=1, classes=synth.CLASSES)
+    idx = synth.read_synth_index(tmp_path)
+    assert {r["class"] for r in idx} <= set(synth.CLASSES) and all(r["class"] in r["file"] for r in idx)
