@@ -7,6 +7,7 @@ Marked `ocr` (`pytest -m "not ocr"` leaves them out): they run OCR, seconds per 
 pages read are cached for the whole module (OGI_OCR_CACHE), so each is read once.
 """
 import csv
+import functools
 import io
 import pathlib
 
@@ -131,18 +132,20 @@ def test_ocr_off_names_the_scan_and_reads_it_when_on_again(scan_run, tmp_path, m
     assert status in ("ok", "partial") and fmt == "scan" and n > 100
 
 
-def _short_synthetic(n: int, max_pages: int = 3) -> list[int]:
-    """Indices of the first `n` synthetic reports whose PDF has at most `max_pages` pages."""
+@functools.lru_cache(maxsize=None)
+def _short_synthetic(n: int, max_pages: int = 3) -> tuple[int, ...]:
+    """Indices of the first `n` synthetic reports whose PDF has at most `max_pages` pages
+    (most have more: the OCR tests read few pages)."""
     import pypdfium2 as pdfium
 
-    out = []
+    out: list[int] = []
     i = 0
     while len(out) < n:
         s = synth.make_report(11, i, layouts=("pdf",), blanks=True)
         if len(pdfium.PdfDocument(s.data)) <= max_pages:
             out.append(i)
         i += 1
-    return out
+    return tuple(out)
 
 
 def test_synthetic_scans_have_no_wrong_cell(ocr_cache):
@@ -169,8 +172,8 @@ def test_a_tiff_image_is_a_report(ocr_cache, tmp_path):
     import pypdfium2 as pdfium
     from PIL import Image
 
-    i = _short_synthetic(1, max_pages=2)[0]
-    s = synth.make_report(11, i, layouts=("pdf",))
+    i = _short_synthetic(2)[1]
+    s = synth.make_report(11, i, layouts=("pdf",), blanks=True)
     doc = pdfium.PdfDocument(s.data)
     frames = [doc[k].render(scale=200 / 72, grayscale=True).to_pil().convert("L") for k in range(len(doc))]
     buf = io.BytesIO()
