@@ -21,8 +21,8 @@ A page, step by step:
    ink it cannot read is put there as ``?`` (the cell is then not a number, and the
    parser names it), a cell without ink is blank.
 Steps 1-4 depend on the image only: their result is cached by the file's content hash
-(``CACHE_DIR``: the batch sets it to ``OGI_OCR_CACHE`` if set, else to
-``<warehouse>/state/ocr``), so a parser change
+(``CACHE_DIR``: a run sets it to ``OGI_OCR_CACHE`` if set, else to its staging
+location's ``cache/ocr``, by default ``<warehouse>/staged/cache/ocr``), so a parser change
 does not run OCR again.
 
 Then, with no image: each box becomes characters (its width shared out, a full-width
@@ -342,7 +342,7 @@ def _read_page_image(gray: Any, scale: float) -> dict:
 # the cache
 
 
-CACHE_DIR: str | None = None  # set by the batch for its run (<warehouse>/state/ocr); else OGI_OCR_CACHE
+CACHE_DIR: str | None = None  # set for a run by stage/shards.py (see the module's docstring); else OGI_OCR_CACHE
 
 
 def _cache_path(sha: str) -> pathlib.Path | None:

@@ -53,7 +53,8 @@ class Metadata:
 _WS_RUN: Final = re.compile(r"\s+")
 _ISSUED: Final = re.compile(r"^(?:印发|发布|公布)")
 _NOT_IN_AGENCY: Final = re.compile(r"[>»/\\|。,;:\d]")
-_FIELD_NAME: Final = re.compile(r"^(?:文章标题|信息名称|标题|题目|名称)\s*[:：]\s*")
+# a page's field label before the title: 标题: …, or 标   题 … (spaced, no colon)
+_FIELD_NAME: Final = re.compile(r"^(?:文章标题|信息名称|标\s*题|题\s*目|名\s*称)(?:\s*[:：]\s*|\s+(?=\S))")
 _BOOK_TITLE: Final = re.compile(r"^[^《]*《([^》]*报告)》.*$")
 _YEAR_OF_DISCLOSURE: Final = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?(?:政府)?信息公开")
 _BRACKETS: Final = re.compile(r"[()\[\]【】（）《》\"'“”]")
@@ -72,9 +73,14 @@ def _clean_agency(a: str) -> str:
     a = _ISSUED.sub("", a)
     if a.endswith("人民"):
         a += "政府"  # 2008年度湖南省人民政府信息公开…: the name runs into 政府信息公开
+    a = _TEMPLATE_PAREN.sub("", a)  # 青龙镇政府(机关): the template's 本级政府(机关) filled in
+    for n in range(3, len(a) // 2 + 1):
+        if a[:n] == a[n:2 * n] and a[n - 1] in "省市县区旗盟州":
+            return a[n:]  # 北京市大兴区北京市大兴区发展和改革委员会: a place printed twice
     return a
 
 
+_TEMPLATE_PAREN: Final = re.compile(r"(?<=.)\((?:机关|单位|部门|本级)\)$")
 _GENERIC_AGENCY: Final = re.compile(r"^(?:本|我|该)?(?:省|市|县|区|镇|乡|街道)?(?:人民)?(?:政府|局|委|厅|办|机关|单位|部门)"
                              r"(?:办公室|办公厅|办)?$")
 
@@ -203,6 +209,8 @@ def _rules() -> dict:
         "not_agency_end": tuple(raw["not_agency_end"]),
         "self_named": {suf: tuple(ws) for suf, ws in raw["self_named"].items()},
         "own_government": tuple(raw["own_government"]),
+        "suffixes": tuple(sorted(raw["agency_suffixes"], key=len, reverse=True)),
+        "clause_words": tuple(raw["clause_words"]),
         "not_report_provinces": frozenset(raw["not_report_provinces"]),
         "town": re.compile(r"(?:(?<=[省市县区旗\n,。、;:(《“ ])|^|(?<=\d年)|(?<=\d年度))(?P<name>[\u4e00-\u9fff]{2,4}?)"
                            r"(?P<suffix>镇|乡|街道)(?=" + "|".join(raw["town_followers"]) + ")"),
@@ -434,9 +442,65 @@ def _self_named(flat: str) -> str | None:
         found = {m.group("name") + m.group("suffix") for m in rules["town"].finditer(flat)
                  if m.group("suffix") == suf and not m.group("name").startswith(rules["not_agency_start"])
                  and not any(c in m.group("name") for c in "我本全各该乡镇县区市省")}
-        return _as_named(found.pop(), flat) if len(found) == 1 else None
+        return _as_named(_with_printed_place(found.pop(), flat), flat) if len(found) == 1 else None
     found = {n for n in county_names(flat) if n.endswith(suf)}
     return _as_named(found.pop(), flat) if len(found) == 1 else None
+
+
+# what may follow a body's name in its sentence: not a possessive nor its Party group (区教育局党组)
+_CLAUSE_VERB_START: Final = re.compile(r"[^的之党]")
+_YEAR_PARAGRAPH: Final = re.compile(r"(?:^|\n)[^\n,。\d]{0,8}?(?:19|20)\d{2}年度?,(?P<rest>[^,。;:\n]{2,40})")
+
+
+def _opening_subject(flat: str) -> str | None:
+    """The body a paragraph that opens with the year names first, whatever verb follows
+    (2018年,雁江区教育局及时调整…): the shortest run of the clause that ends with a body's
+    suffix (data/metadata.yaml agency_suffixes), completed where the suffix runs on
+    (卫生健康委 → 卫生健康委员会); a plausible name only."""
+    sufs = _rules()["suffixes"]
+    for m in _YEAR_PARAGRAPH.finditer(flat):
+        rest = m.group("rest")
+        for end in range(2, len(rest) + 1):
+            if rest[:end].endswith(sufs):
+                break
+        else:
+            continue
+        name = rest[:end]
+        extended = True
+        while extended:
+            extended = False
+            for k in (1, 2, 3, 4):
+                longer = rest[:end + k]
+                if end + k <= len(rest) and any(longer.endswith(x) and len(x) > k for x in sufs):
+                    end, name, extended = end + k, longer, True
+                    break
+        cand = _candidate(name)
+        if cand is not None and any(w in cand for w in _rules()["clause_words"]):
+            cand = None  # 备用网址按照国务院: the clause's verb inside, no name
+        if cand is not None and (rest.startswith("信息", end) or rest.startswith("人民", end)):
+            cand = None  # 未接收到政府信息公开申请: 政府 of 政府信息公开
+        if cand is not None and resolve_region(cand).province in (None, *_rules()["not_report_provinces"]):
+            cand = None  # a name that places itself (雁江区教育局), not a phrase or spam
+        if cand is not None and _CLAUSE_VERB_START.match(rest[end:end + 1] or "。"):
+            return cand
+        return None  # the overview's first year paragraph names no body
+    return None
+
+
+def _with_printed_place(town: str, flat: str) -> str:
+    """A town with the places the opening prints before it, the longest such form
+    (三门坡镇 → 海口市琼山区三门坡镇 from 《海口市琼山区三门坡镇政府信息公开指南》)."""
+    best = town
+    i = flat.find(town)
+    while i >= 0:
+        for n in range(min(i, 14), 1, -1):
+            pre = flat[i - n:i]
+            if place_prefix(pre) == (n, place_prefix(pre)[1]) and place_prefix(pre)[1] is not None:
+                if n + len(town) > len(best):
+                    best = pre + town
+                break
+        i = flat.find(town, i + 1)
+    return best
 
 
 def _as_named(place: str, flat: str) -> str:
@@ -541,7 +605,11 @@ def read_metadata(text: str, tables_found: list[str], key: str | None = None) ->
                 # the office of a place (请与邹桥乡党政办公室联系) is its government's, a
                 # body's office (请与市教育局办公室联系) the body's; an office that is a body
                 # of its own (兴安盟行署外事办公室, 全州县政务服务管理办公室) names no author
-                agency = a + "人民政府" if _is_place(a) else a
+                if _is_place(a):
+                    named = _as_named(a, _compact(mt))
+                    agency = named if named != a else a + "人民政府"
+                else:
+                    agency = a
     subject = _body_agency(flat, ("subject",))
     if agency is None and subject:
         agency = subject[0]
@@ -549,6 +617,8 @@ def read_metadata(text: str, tables_found: list[str], key: str | None = None) ->
         # the contact office's government, which the overview names as the place: a
         # report for the whole area (2016年,河北省…; 请与河北省人民政府办公厅联系)
         agency = subject[0]
+    if agency is None:
+        agency = _opening_subject(flat)
     if agency is None:
         agency = _self_named(flat)
     if agency is not None:

@@ -312,3 +312,36 @@ def test_contact_office_that_is_a_body_of_its_own_names_no_author():
 def test_a_publishing_channel_is_never_the_agency():
     r = meta("统计期限为2024年1月1日至2024年12月31日。\n一、总体情况\n2024年,政府门户网站主动公开信息3546条。\n")
     assert r["agency"] is None
+
+
+def test_name_cleanups_field_label_doubled_place_template_parenthetical():
+    # a spaced field label without colon before the title
+    r = meta("标      题 西藏自治区人民政府 2023年政府信息公开工作年度报告\n索引号 000014349/2024-00600\n")
+    assert (r["agency"], r["year"]) == ("西藏自治区人民政府", 2023)
+    # a CMS that printed the place twice
+    r = meta("本报告是根据《条例》要求,由北京市大兴区北京市大兴区发展和改革委员会编制的2013年度政府信息公开年度报告。\n")
+    assert r["agency"] == "北京市大兴区发展和改革委员会"
+    # the template's 本级政府(机关) filled in with the name
+    r = meta("根据《条例》,特向社会公布2019年度青龙镇政府(机关)信息公开年度报告。\n")
+    assert r["agency"] == "青龙镇政府"
+
+
+def test_contact_government_named_as_printed_and_town_with_its_printed_places():
+    r = meta("本报告根据《条例》编制。统计期限为2013年1月1日至2013年12月31日。如有疑问,请与邹桥乡党政办公室联系。"
+             "2013年,邹桥乡政府认真贯彻《条例》。\n")
+    assert r["agency"] == "邹桥乡政府"
+    r = meta("一、总体情况\n2023年,我镇认真贯彻落实上级规定。修改完善了《海口市琼山区大坡镇政府信息公开指南》,推动我镇信息公开制度化。\n")
+    assert r["agency"] == "海口市琼山区大坡镇"
+
+
+def test_a_year_paragraph_names_its_body_whatever_the_verb():
+    r = meta("本报告所列数据的统计期限自2018年1月1日起至2018年12月31日止。\n一、概述\n"
+             "2018年,雁江区教育局及时调整政务公开工作领导小组,本年度主动公开政府信息398条。\n")
+    assert (r["agency"], r["province"]) == ("雁江区教育局", "四川省")
+    # a suffix that runs on is completed (委 → 委员会)
+    r = meta("一、概述\n2011年,白城市卫生健康委员会规范政府信息公开工作。\n")
+    assert r["agency"] == "白城市卫生健康委员会"
+    # not a phrase (政府 of 政府信息公开), not the Party's committee, not a name without a place
+    assert meta("一、概述\n2017年,未接收到政府信息公开申请。\n")["agency"] is None
+    assert meta("一、概述\n2018年,河西区委、区政府高度重视政务公开。\n")["agency"] is None
+    assert meta("一、概述\n2013年,备用网址按照国务院、省政府的安排部署开展工作。\n")["agency"] is None
