@@ -21,8 +21,8 @@ A page, step by step:
    ink it cannot read is put there as ``?`` (the cell is then not a number, and the
    parser names it), a cell without ink is blank.
 Steps 1-4 depend on the image only: their result is cached by the file's content hash
-(``CACHE_DIR``: a run sets it to ``OGI_OCR_CACHE`` if set, else to its staging
-location's ``cache/ocr``, by default ``<warehouse>/staged/cache/ocr``), so a parser change
+(``CACHE_DIR``: a run sets it, ``stage/shards.ocr_cache_dir``: ``OGI_OCR_CACHE`` if
+set, by default ``<warehouse>/state/ocr``), so a parser change
 does not run OCR again.
 
 Then, with no image: each box becomes characters (its width shared out, a full-width

@@ -255,11 +255,6 @@ def run_shard(work: ShardWork, workers: int = 1, progress: bool = False) -> Shar
             bar.update(r["n"])
 
     batch._warm()  # imported once here, inherited by the forked workers
-    from ..formats import ocr
-
-    # what OCR read, by content hash (kept across parser versions): OGI_OCR_CACHE, else the
-    # staging location's cache("ocr") when it is a folder here (an object store: not cached)
-    ocr.CACHE_DIR = os.environ.get("OGI_OCR_CACHE") or (st.cache("ocr") if st.local is not None else None)
     # what the workers inherit is frozen out of the garbage collector's reach: its full
     # collections would walk (and copy, page by page) the parent's whole heap
     gc.freeze()
@@ -269,7 +264,6 @@ def run_shard(work: ShardWork, workers: int = 1, progress: bool = False) -> Shar
                                tag=f"s{work.shard:03d}-" if work.shards > 1 else "")
     finally:
         gc.unfreeze()
-        ocr.CACHE_DIR = None
         if bar:
             bar.close()
         if st.local is None:

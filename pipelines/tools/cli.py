@@ -191,9 +191,9 @@ def _eval_scans(wh: pathlib.Path) -> None:
     click.echo(f"== scans: {raw}")
     click.echo(_score(gold, wh / "ogi.duckdb"))
     click.echo(verified_share(wh / "ogi.duckdb"))
-    from ..stage.staging import Stage, stage_url
+    from ..stage import shards
 
-    ocr.CACHE_DIR = os.environ.get("OGI_OCR_CACHE") or Stage(stage_url(wh)).cache("ocr")
+    ocr.CACHE_DIR = shards.ocr_cache_dir(shards.ShardWork(0, 1, [], [], shards.stage_url(wh), "", str(wh)))
     try:
         times = [t for f in sorted(raw.glob("*.pdf")) for t in (ocr.page_times(f.read_bytes()) or [])]
     finally:
