@@ -667,7 +667,7 @@ def read_metadata(text: str, tables_found: list[str], key: str | None = None) ->
         reg = resolve_region_text(flat, exclude=outside)
         from_text = reg.province is not None
         k = place_prefix(agency)[0] if agency and from_text else 0
-        if k:
+        if k and agency:
             # a place name several divisions share (和平区: 天津, 沈阳) in the body's province
             named = resolve_region((reg.city or reg.province or "") + agency[:k])
             if named.province == reg.province and named.county is not None and named.city == reg.city:
