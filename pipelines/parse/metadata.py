@@ -669,9 +669,9 @@ def read_metadata(text: str, tables_found: list[str], key: str | None = None) ->
         k = place_prefix(agency)[0] if agency and from_text else 0
         if k and agency:
             # a place name several divisions share (和平区: 天津, 沈阳) in the body's province
-            named = resolve_region((reg.city or reg.province or "") + agency[:k])
-            if named.province == reg.province and named.county is not None and named.city == reg.city:
-                reg = named
+            placed = resolve_region((reg.city or reg.province or "") + agency[:k])
+            if placed.province == reg.province and placed.county is not None and placed.city == reg.city:
+                reg = placed
     if reg.province is None and not central:
         reg = resolve_region_credit_code(flat)  # the body's unified social credit code (索引号)
     url = resolve_region_url(text)  # the source address a crawler saved on the first line
