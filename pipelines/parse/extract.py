@@ -10,10 +10,13 @@ and `load_data_files` raises it before any report is read.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Final
 
 import hashlib
 import pathlib
+
+from schemas import READ_FROM
 
 from .. import PARSER_VERSION, compiled
 from .accounting import (T3_IDENTITY_CHECKS, account, blanks_shown_zero, confirmed_rows, page_of, pre2019_cells,
@@ -23,14 +26,14 @@ from .datafiles import DataFileError
 from .identities import T3_FACT_TABLES, t3_fact_table
 from .labels import templates
 from .agencies import agency_id, body_key
-from .metadata import agency_key, detect_format, read_metadata
-from .model import Check, Fact, ReportResult
+from .metadata import Metadata, agency_key, detect_format, read_metadata
+from .model import Check, Fact, ReportRecord, ReportResult
 from .narrative import prose_candidates, read_narrative
 from .pre2019 import read_pre2019_table
-from .sections import split_sections
+from .sections import Sections, split_sections
 from .table2 import read_t2
-from .table3 import read_t3
-from .table4 import read_t4
+from .table3 import T3Reading, read_t3
+from .table4 import T4Reading, read_t4
 from .textnorm import label_key, normalize_text
 
 # inputs read by pages: a fact's page is counted from the form feeds of their text
@@ -59,6 +62,8 @@ def load_data_files() -> None:
     regions._confusions()
     regions._phone_areas()
     regions._pinyin_index()
+    regions._url_platforms()
+    regions._stems()
 
 
 def report_id_of(data: bytes) -> tuple[str, str]:
@@ -66,22 +71,16 @@ def report_id_of(data: bytes) -> tuple[str, str]:
     return sha[:16], sha
 
 
-def _base_report(data: bytes, source_path: str) -> dict:
+def _base_report(data: bytes, source_path: str) -> ReportRecord:
     rid, sha = report_id_of(data)
-    return {
-        "report_id": rid, "source_path": source_path, "agency": None, "agency_key": None, "year": None,
-        "format_version": None, "province": None, "city": None, "county": None, "region_code": None, "level": None, "agency_id": None,
-        "parse_status": "failed", "status_detail": None, "file_format": None, "encoding": None,
-        "size_bytes": len(data), "sha256": sha, "tables_found": "", "n_cells": 0,
-        "n_template_cells": 0, "n_cells_published": 0, "n_cells_withheld": 0,
-        "parser_version": PARSER_VERSION,
-    }
+    return ReportRecord(report_id=rid, source_path=source_path, size_bytes=len(data), sha256=sha,
+                        parser_version=PARSER_VERSION)
 
 
-def _failed(report: dict, reason: str, text: str = "") -> ReportResult:
-    report["parse_status"] = "failed"
-    report["status_detail"] = reason
-    return ReportResult(report, [], [Check("parse", "file", False, reason, "error")], text)
+def _failed(report: ReportRecord, reason: str, text: str = "", checks: list[Check] | None = None) -> ReportResult:
+    report.parse_status = "failed"
+    report.status_detail = reason
+    return ReportResult(report, [], (checks or []) + [Check("parse", "file", False, reason, "error")], text)
 
 
 def to_text(data: bytes, source_path: str, notes: list[str] | None = None) -> tuple[str, str, str | None]:
@@ -128,9 +127,9 @@ def extract_report(data: bytes, source_path: str) -> ReportResult:
         if name not in ("DecodeError", "FormatError", "LimitError") and compiled.active():
             return _read_interpreted(data, source_path, e)
         reason = str(e) if name in ("DecodeError", "LimitError") else f"{name}: {e}"  # (LimitError: "limit: ...")
-        report["file_format"] = _sniff_quietly(data, source_path)
+        report.file_format = _sniff_quietly(data, source_path)
         return _failed(report, reason)
-    report["file_format"], report["encoding"] = kind, enc
+    report.file_format, report.encoding = kind, enc
     text = ""
     try:
         text = normalize_text(raw)
@@ -158,11 +157,11 @@ def _read_interpreted(data: bytes, source_path: str, e: Exception) -> ReportResu
     checks.append(Check("parse.compiled", "file", False,
                         f"the compiled parser raised {type(e).__name__}: {e}; read by the interpreted parser",
                         "warning"))
-    return ReportResult(pure.report, facts, checks, pure.text)
+    return ReportResult(ReportRecord(**dict(pure.report.items())), facts, checks, pure.text)
 
 
-_BLANK_TABLES: Final = (("t2", ("fct_proactive_disclosures",)), ("t3", ("fct_applications", "fct_outcomes")),
-                        ("t4", ("fct_review_litigation",)))
+# the template tables (t2, t3, t4) and the fact tables of their cells (schemas/tables.yaml read_from)
+_BLANK_TABLES: Final = tuple(sorted(READ_FROM.items()))
 _TABLE_NAME: Final = {"t2": "table 二", "t3": "table 三", "t4": "table 四"}
 
 
@@ -187,144 +186,192 @@ def _blank_only_tables(facts: list[Fact], r3, r4) -> tuple[list[Fact], list[Chec
     return [f for f in facts if f.table not in drop or f.source != "table"], checks
 
 
-def _extract_text(report: dict, text: str) -> ReportResult:
+@dataclass
+class _Reading:
+    """What one report's tables and prose gave, gathered as they are read."""
+    facts: list[Fact] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    found: list[str] = field(default_factory=list)   # dim_reports.tables_found, in reading order
+    complete: bool = True                   # every template table read, no cell withheld
+    t3: T3Reading | None = None             # table 三, where it gave a row
+    t4: T4Reading | None = None             # table 四, where it gave a proceeding
+    t3_columns: list[str] | None = None     # table 三's header layout, where it was read
+    t3_split: bool | None = None            # whether it prints 其他处理 as three rows
+    pre2019_facts: list[Fact] = field(default_factory=list)
+    pre2019_checks: list[Check] = field(default_factory=list)
+
+
+def _extract_text(report: ReportRecord, text: str) -> ReportResult:
     secs = split_sections(text)
     key = label_key(text)
     fmt = detect_format(text, secs.found(), key)
-    facts: list[Fact] = []
-    checks: list[Check] = []
-    found: list[str] = []
-    complete = True
-    t3_columns: list[str] | None = None
-    t3_split: bool | None = None
-    pfacts: list[Fact] = []
-    pchecks: list[Check] = []
-
+    got = _Reading()
+    templated = fmt in ("f2019", "f2021")
     if secs.t2 and fmt in ("f2019", "f2021"):
-        r2 = read_t2(text, secs.t2, fmt)
-        checks.extend(r2.checks)
-        for (item, measure), c in r2.cells.items():
-            facts.append(Fact("fct_proactive_disclosures", item, measure, c.value, c.source, c.start, c.end, c.flags))
-        if r2.cells:
-            found.append("t2")
-        complete &= bool(r2.cells) and not any(not c.passed for c in r2.checks)
-    t3_read = False
-    r3 = r4 = None
+        _read_table2(got, text, secs.t2, fmt)
     if secs.t3:
-        r3 = read_t3(text, secs.t3)
-        if r3 is not None:
-            legal = templates()["t3"]["legal_columns"]
-            confirmed = confirmed_rows(text, r3.rows)
-            if confirmed:
-                # a derived row its print confirms (all 0): the identities over it evaluated again with it
-                conf = set(confirmed)
-                r3.checks = [k for k in r3.checks if not (k.subject == "t3" and k.check in T3_IDENTITY_CHECKS)] + \
-                    t3_not_evaluated(r3.rows, r3.columns, legal, conf)
-                for k in r3.checks:
-                    if k.check == "t3.row_read" and k.passed and k.subject in conf:
-                        k.detail += f"; its print holds only 0 ({' '.join(confirmed[k.subject].split())[:80]}): confirmed"
-            else:
-                conf = set()
-            checks.extend(r3.checks)
-            t3_columns, t3_split = r3.columns, r3.split_other
-            v3 = t3_verified(r3.rows, r3.columns, legal, conf)
-            n_rows = 0
-            for code, cells in r3.rows.items():
-                if cells is None:
-                    complete = False
-                    continue
-                n_rows += 1
-                table = t3_fact_table(code)
-                for col, c in zip(r3.columns, cells):
-                    if "missing_cell" in c.flags:
-                        continue  # explained in check_results (t3.missing_cell)
-                    facts.append(Fact(table, code, col, c.value, c.source, c.start, c.end, c.flags,
-                                      v3.get((code, col), False)))
-            if n_rows:
-                found.append("t3")
-                t3_read = True
-    elif fmt in ("f2019", "f2021"):
-        complete = False
-    t4_read = False
+        _read_table3(got, text, secs.t3)
+    elif templated:
+        got.complete = False
     if secs.t4:
-        r4 = read_t4(text, secs.t4)
-        checks.extend(r4.checks)
-        v4 = t4_verified(r4.groups, templates()["t4"]["results"])
-        for proc, cells in r4.groups.items():
-            for res, c in zip(templates()["t4"]["results"], cells):
-                facts.append(Fact("fct_review_litigation", proc, res, c.value, c.source, c.start, c.end, c.flags,
-                                  v4.get((proc, res), False)))
-        if r4.groups:
-            found.append("t4")
-            t4_read = True
-        else:
-            complete = False
-    elif fmt in ("f2019", "f2021"):
-        complete = False
-    facts, blank_checks = _blank_only_tables(facts, r3 if t3_read else None, r4 if t4_read else None)
-    if blank_checks:
-        checks.extend(blank_checks)
-        complete = False
-        t3_read = t3_read and not any(c.subject == "t3" for c in blank_checks)
-        t4_read = t4_read and not any(c.subject == "t4" for c in blank_checks)
-        found = [t for t in found if t not in {c.subject for c in blank_checks}]
-
-    prose = secs.prose if fmt in ("f2019", "f2021") else [(0, len(text))]
-    nfacts, nchecks = read_narrative(text, prose, pre2019=fmt == "pre2019")
-    checks.extend(nchecks)
-    if fmt == "pre2019":
-        pfacts, pchecks = read_pre2019_table(text, prose_candidates(text, prose, pre2019=True))
-        checks.extend(pchecks)
-        if pfacts:
-            facts.extend(pfacts)
-            found.append("stats_table")
-    facts, more = _merge_narrative(facts, nfacts, t3_read, t4_read)
-    checks.extend(more)
-    if any(f.source == "narrative" for f in facts):
-        found.append("prose")
-
-    md = read_metadata(text, found, key)
-    report.update(agency=md.agency, agency_key=agency_key(md.agency), year=md.year, format_version=md.format_version,
-                  province=md.province, city=md.city, county=md.county, region_code=md.region_code, level=md.level,
-                  agency_id=agency_id(body_key(md.agency, md.level, md.region_code, report["report_id"])),
-                  tables_found=",".join(found), n_cells=len(facts))
-    # every cell of every template table the report has: published or named by a failing check
-    tfmt = md.format_version if md.format_version in ("f2019", "f2021") else fmt
-    present = [t for t, r in (("t2", secs.t2), ("t3", secs.t3), ("t4", secs.t4)) if r]
-    tables = ["t2", "t3", "t4"] if present and tfmt in ("f2019", "f2021") else []
-    tcells = template_cells(tfmt, tables, t3_columns, t3_split) + pre2019_cells(pfacts, pchecks)
-    withheld_checks, n_pub, n_withheld = account(facts, checks, tcells, [t for t in tables if t not in present])
-    checks.extend(withheld_checks)
-    report.update(n_template_cells=len(tcells), n_cells_published=n_pub, n_cells_withheld=n_withheld)
-    if not facts:
+        _read_table4(got, text, secs.t4)
+    elif templated:
+        got.complete = False
+    _drop_blank_only_tables(got)
+    _read_prose(got, text, secs.prose if templated else [(0, len(text))], fmt)
+    md = read_metadata(text, got.found, key)
+    _fill_record(report, md, got)
+    _account_template_cells(report, got, secs, md.format_version if md.format_version in ("f2019", "f2021") else fmt)
+    if not got.facts:
         reason = "no recognisable tables or figures" if not secs.found() else \
             f"tables found ({', '.join(secs.found())}) but no cell could be read"
-        return _failed(report, reason, text) if not checks else \
-            ReportResult({**report, "parse_status": "failed", "status_detail": reason}, [],
-                         checks + [Check("parse", "file", False, reason, "error")], text)
-    if md.tables_format is None:
-        report["parse_status"] = "partial"
-        report["status_detail"] = "template headings but no table could be read (tables as images?); prose figures only"
-        checks.append(Check("parse.tables", "file", False, report["status_detail"], "warning"))
-    elif md.tables_format in ("f2019", "f2021"):
-        missing = [t for t in ("t2", "t3", "t4") if t not in found]
-        if missing or not complete:
-            report["parse_status"] = "partial"
+        return _failed(report, reason, text, got.checks)
+    _set_status(report, md.tables_format, got)
+    if md.year is None:
+        got.checks.append(Check("metadata.year", "file", False, "statistics year not found in the text", "warning"))
+    if md.agency is None:
+        got.checks.append(Check("metadata.agency", "file", False,
+                                "agency not found in the title, signature or contact line", "warning"))
+    return ReportResult(report, got.facts, got.checks, text)
+
+
+def _read_table2(got: _Reading, text: str, region: tuple[int, int], fmt: str) -> None:
+    r2 = read_t2(text, region, fmt)
+    got.checks.extend(r2.checks)
+    for (item, measure), c in r2.cells.items():
+        got.facts.append(Fact("fct_proactive_disclosures", item, measure, c.value, c.source, c.start, c.end, c.flags))
+    if r2.cells:
+        got.found.append("t2")
+    got.complete &= bool(r2.cells) and not any(not c.passed for c in r2.checks)
+
+
+def _read_table3(got: _Reading, text: str, region: tuple[int, int]) -> None:
+    r3 = read_t3(text, region)
+    if r3 is None:
+        return
+    legal = templates()["t3"]["legal_columns"]
+    conf = _confirm_derived_rows(r3, text, legal)
+    got.checks.extend(r3.checks)
+    got.t3_columns, got.t3_split = r3.columns, r3.split_other
+    v3 = t3_verified(r3.rows, r3.columns, legal, conf)
+    n_rows = 0
+    for code, cells in r3.rows.items():
+        if cells is None:
+            got.complete = False
+            continue
+        n_rows += 1
+        table = t3_fact_table(code)
+        for col, c in zip(r3.columns, cells):
+            if "missing_cell" in c.flags:
+                continue  # explained in check_results (t3.missing_cell)
+            got.facts.append(Fact(table, code, col, c.value, c.source, c.start, c.end, c.flags,
+                                  v3.get((code, col), False)))
+    if n_rows:
+        got.found.append("t3")
+        got.t3 = r3
+
+
+def _confirm_derived_rows(r3: T3Reading, text: str, legal: list[str]) -> set[str]:
+    """The rows derived as 0 whose own print holds only 0s (accounting.confirmed_rows): the
+    identities over them are evaluated again with them, and their row_read checks say so."""
+    confirmed = confirmed_rows(text, r3.rows)
+    if not confirmed:
+        return set()
+    conf = set(confirmed)
+    r3.checks = [k for k in r3.checks if not (k.subject == "t3" and k.check in T3_IDENTITY_CHECKS)] + \
+        t3_not_evaluated(r3.rows, r3.columns, legal, conf)
+    for k in r3.checks:
+        if k.check == "t3.row_read" and k.passed and k.subject in conf:
+            k.detail += f"; its print holds only 0 ({' '.join(confirmed[k.subject].split())[:80]}): confirmed"
+    return conf
+
+
+def _read_table4(got: _Reading, text: str, region: tuple[int, int]) -> None:
+    r4 = read_t4(text, region)
+    got.checks.extend(r4.checks)
+    results = templates()["t4"]["results"]
+    v4 = t4_verified(r4.groups, results)
+    for proc, cells in r4.groups.items():
+        for res, c in zip(results, cells):
+            got.facts.append(Fact("fct_review_litigation", proc, res, c.value, c.source, c.start, c.end, c.flags,
+                                  v4.get((proc, res), False)))
+    if r4.groups:
+        got.found.append("t4")
+        got.t4 = r4
+    else:
+        got.complete = False
+
+
+def _drop_blank_only_tables(got: _Reading) -> None:
+    got.facts, blank_checks = _blank_only_tables(got.facts, got.t3, got.t4)
+    if not blank_checks:
+        return
+    blank = {c.subject for c in blank_checks}
+    got.checks.extend(blank_checks)
+    got.complete = False
+    if "t3" in blank:
+        got.t3 = None
+    if "t4" in blank:
+        got.t4 = None
+    got.found = [t for t in got.found if t not in blank]
+
+
+def _read_prose(got: _Reading, text: str, prose: list[tuple[int, int]], fmt: str | None) -> None:
+    """Prose figures (and a pre-2019 report's own statistics table): they fill what no table gave."""
+    nfacts, nchecks = read_narrative(text, prose, pre2019=fmt == "pre2019")
+    got.checks.extend(nchecks)
+    if fmt == "pre2019":
+        got.pre2019_facts, got.pre2019_checks = read_pre2019_table(text, prose_candidates(text, prose, pre2019=True))
+        got.checks.extend(got.pre2019_checks)
+        if got.pre2019_facts:
+            got.facts.extend(got.pre2019_facts)
+            got.found.append("stats_table")
+    got.facts, more = _merge_narrative(got.facts, nfacts, got.t3 is not None, got.t4 is not None)
+    got.checks.extend(more)
+    if any(f.source == "narrative" for f in got.facts):
+        got.found.append("prose")
+
+
+def _fill_record(report: ReportRecord, md: Metadata, got: _Reading) -> None:
+    report.agency, report.agency_key, report.year = md.agency, agency_key(md.agency), md.year
+    report.format_version, report.level = md.format_version, md.level
+    report.province, report.city, report.county, report.region_code = md.province, md.city, md.county, md.region_code
+    report.agency_id = agency_id(body_key(md.agency, md.level, md.region_code, report.report_id))
+    report.tables_found = ",".join(got.found)
+    report.n_cells = len(got.facts)
+
+
+def _account_template_cells(report: ReportRecord, got: _Reading, secs: Sections, tfmt: str | None) -> None:
+    """Every cell of every template table the report has: published, or named by a failing
+    `*.withheld` check (accounting.account)."""
+    present = [t for t, r in (("t2", secs.t2), ("t3", secs.t3), ("t4", secs.t4)) if r]
+    tables = ["t2", "t3", "t4"] if present and tfmt in ("f2019", "f2021") else []
+    tcells = template_cells(tfmt, tables, got.t3_columns, got.t3_split) + \
+        pre2019_cells(got.pre2019_facts, got.pre2019_checks)
+    withheld_checks, n_pub, n_withheld = account(got.facts, got.checks, tcells, [t for t in tables if t not in present])
+    got.checks.extend(withheld_checks)
+    report.n_template_cells, report.n_cells_published, report.n_cells_withheld = len(tcells), n_pub, n_withheld
+
+
+def _set_status(report: ReportRecord, tables_format: str | None, got: _Reading) -> None:
+    """ok, or partial and why: no table read, a template table not read, cells withheld."""
+    if tables_format is None:
+        report.parse_status = "partial"
+        report.status_detail = "template headings but no table could be read (tables as images?); prose figures only"
+        got.checks.append(Check("parse.tables", "file", False, report.status_detail, "warning"))
+        return
+    if tables_format in ("f2019", "f2021"):
+        missing = [t for t in ("t2", "t3", "t4") if t not in got.found]
+        if missing or not got.complete:
             why = []
             if missing:
                 why.append("not read: " + ", ".join(missing))
-            if not complete:
+            if not got.complete:
                 why.append("some cells withheld (see check_results)")
-            report["status_detail"] = "; ".join(why)
-        else:
-            report["parse_status"] = "ok"
-    else:
-        report["parse_status"] = "ok"
-    if md.year is None:
-        checks.append(Check("metadata.year", "file", False, "statistics year not found in the text", "warning"))
-    if md.agency is None:
-        checks.append(Check("metadata.agency", "file", False, "agency not found in the title, signature or contact line", "warning"))
-    return ReportResult(report, facts, checks, text)
+            report.parse_status = "partial"
+            report.status_detail = "; ".join(why)
+            return
+    report.parse_status = "ok"
 
 
 def _merge_narrative(facts: list[Fact], nfacts: list[Fact], t3_read: bool, t4_read: bool):

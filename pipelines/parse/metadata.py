@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from .datafiles import read_yaml
 from .labels import templates
-from .regions import (Resolved, place_prefix, province_code, province_from_phone, resolve_region, resolve_region_text,
-                      resolve_region_url)
+from .regions import (Resolved, county_names, place_prefix, province_code, province_from_phone, resolve_region,
+                      resolve_region_credit_code, resolve_region_platform, resolve_region_text, resolve_region_url)
 from .textnorm import label_key
 
 _TITLE_WORDS: Final = r"(?:政府)?信息公开(?:工作)?(?:年度报告|年度工作报告|年报|工作报告|情况报告|报告)"
@@ -28,6 +28,7 @@ _PERIOD: Final = re.compile(r"(?:统计|时限|期限|周期|期间)[^。]{0,12}
 _DATE_LINE: Final = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
 _CONTACT: Final = re.compile(r"(?:请与|请联系|请咨询|咨询)([^,。;:()]{2,40}?)(?:党政办公室|政务公开办公室|综合办公室|办公室|办公厅|政务服务中心)(?:联系|反映|\(|,)")
 _YEAR_TITLE: Final = re.compile(r"^((?:19|20)\d{2})\s*年(?:度)?\s*" + _TITLE_WORDS)
+_MENU_ITEM: Final = re.compile(r"^[•·●▪◆■►»]")
 _NOISE: Final = re.compile(r"^(?:正文|标题|首页|当前位置.*|来源.*)$")
 _AGENCY_SUFFIX_OK: Final = re.compile(r"(政府|委员会|委|局|厅|办公室|办公厅|办|院|区|县|市|镇|乡|街道|街道办事处|管委会|管理委员会|"
                                r"中心|处|所|署|部|会|站|队|馆|社|园区|开发区|新区|试验区|实验区|公司|集团|省|自治区|州|盟|旗|行署)"
@@ -98,7 +99,9 @@ def _title(lines: list[str]) -> tuple[str, int, bool] | None:
 def _title_candidates(lines: list[str]) -> list[tuple[int, int, int, str, int]]:
     """Every title reading of the first lines, best first: (not 年度报告, lines, line, agency, year)."""
     cands = []
-    heads = [ln.strip().lstrip("#").strip() for ln in lines[:25]]
+    # the first 25 lines with text that are not a menu's items (a page's navigation chrome
+    # may put 40 blank lines and a bulleted menu above the title)
+    heads = [h for h in (ln.strip().lstrip("#").strip() for ln in lines[:300]) if h and not _MENU_ITEM.match(h)][:25]
     heads = [_FIELD_NAME.sub("", h) for h in heads]
     # 关于印发《…年度报告》的通知: the title inside the book-title marks
     heads = [_BOOK_TITLE.sub(r"\1", h) if "《" in h and "报告》" in h else h for h in heads]
@@ -179,10 +182,12 @@ _OPENING: Final = 6000  # metadata is looked for in the report's opening (and it
 def _rules() -> dict:
     """data/metadata.yaml with its patterns compiled ({AG}, {Y} substituted)."""
     raw = read_yaml("metadata.yaml", pattern_keys=("office_of_government", "office_only", "town",
-                                                   "unlisted_government", "central"))
+                                                   "unlisted_government", "central", "download_site"))
     ag = "(?P<agency>" + raw["agency_chars"] + ")"
     sufs = "|".join(sorted(raw["agency_suffixes"], key=len, reverse=True))
-    ags = "(?P<agency>" + raw["agency_chars"] + "(?:" + sufs + "))"
+    # a name ending in one of the suffixes, maybe with its parenthetical second name:
+    # 江干区行政审批服务管理办公室(公共资源交易管理委员会办公室)
+    ags = "(?P<agency>" + raw["agency_chars"] + "(?:" + sufs + r")(?:\([^()]{1,30}\))?)"
 
     def comp(p: str) -> re.Pattern:
         return re.compile(p.replace("{JUNK}", r"(?:[-_.A-Za-z0-9]+)?").replace("{AGS}", ags).replace("{AG}", ag).replace("{Y2}", r"(?:19|20)\d{2}")
@@ -195,6 +200,16 @@ def _rules() -> dict:
         "year": [(kind, [comp(p) for p in pats]) for kind, pats in raw["year"].items()],
         "era": raw["era_markers"],
         "not_agency": frozenset(raw["not_agency"]),
+        "not_agency_end": tuple(raw["not_agency_end"]),
+        "self_named": {suf: tuple(ws) for suf, ws in raw["self_named"].items()},
+        "own_government": tuple(raw["own_government"]),
+        "not_report_provinces": frozenset(raw["not_report_provinces"]),
+        "town": re.compile(r"(?:(?<=[省市县区旗\n,。、;:(《“ ])|^|(?<=\d年)|(?<=\d年度))(?P<name>[\u4e00-\u9fff]{2,4}?)"
+                           r"(?P<suffix>镇|乡|街道)(?=" + "|".join(raw["town_followers"]) + ")"),
+        "download_site": re.compile(raw["download_site"]),
+        # tried at every position (a lookahead): a failed reading must not hide a later one
+        "department_site": {w: re.compile("(?=" + raw["department_site"].replace("{S}", suf) + ")")
+                            for w, suf in raw["department_suffixes"].items()},
         "not_agency_start": tuple(raw["not_agency_start"]),
         "level": {**raw["level"], "town": re.compile(raw["level"]["town"]),
                   "unlisted_government": re.compile(raw["level"]["unlisted_government"]),
@@ -214,7 +229,8 @@ def _candidate(a: str) -> str | None:
         a = _LATIN_JUNK.sub("", a)  # a domain or spam text put in place of the name
     if a.count("(") != a.count(")"):
         a = a.split("(")[0]
-    if a in _rules()["not_agency"] or a.startswith(_rules()["not_agency_start"]) or a.startswith("(") or _rules()["office_only"].match(a):
+    if a in _rules()["not_agency"] or a.startswith(_rules()["not_agency_start"]) or a.startswith("(") or _rules()["office_only"].match(a) \
+            or a.endswith(_rules()["not_agency_end"]):
         return None
     return a if _plausible_agency(a) else None
 
@@ -227,10 +243,22 @@ def _body_agency(flat: str, kinds: tuple[str, ...]) -> tuple[str, int | None] | 
             continue
         for pat in pats:
             for m in pat.finditer(flat):
-                a = _candidate(m.group("agency"))
-                if a is None:
-                    continue
                 gd = m.groupdict()
+                om = rules["office"].match(_clean_agency(m.group("agency"))) if kind == "compiler" else None
+                if om and _RELATIVE_GOV.fullmatch(om.group("gov")):
+                    # 由市政府办公厅综合…编制: the government of the place the body names at
+                    # that level (上海市), where it names one
+                    area = _area_of_text(flat, om.group("gov")[0])
+                    if area is None:
+                        continue
+                    y = gd.get("year")
+                    return (area if gd.get("summary") else area + "人民政府"), int(y) if y else None
+                cand = _candidate(m.group("agency"))
+                if cand is None:
+                    continue
+                a = cand
+                if kind == "area" and not _is_area(a):
+                    continue
                 if kind == "compiler":
                     om = rules["office"].match(a)
                     if om:
@@ -239,9 +267,45 @@ def _body_agency(flat: str, kinds: tuple[str, ...]) -> tuple[str, int | None] | 
                         a = re.sub(r"(?:人民政府|政府|行政公署|行署)$", "", gov) if gd.get("summary") else gov
                         if _candidate(a) is None:
                             continue
+                if kind in ("quoted", "announce") and flat[m.end("agency"):m.end("agency") + 2] == "政府":
+                    # 现将2008年度与儿街镇政府信息公开年度报告: 政府 may be the name's own
+                    # (与儿街镇政府) or 政府信息公开's; the name as the opening prints it in full
+                    a = _with_government(a, flat)
                 y = gd.get("year")
                 return a, int(y) if y else None
     return None
+
+
+_RELATIVE_GOV: Final = re.compile(r"[省市县区](?:人民)?政府")
+_AREA_LEVELS: Final = {"省": ("province",), "市": ("city", "province"), "县": ("county",), "区": ("county",)}
+
+
+def _is_area(a: str) -> bool:
+    """A division's own name, all of it (兰考县, 淮安市洪泽区), not a body in it."""
+    k, lv = place_prefix(a)
+    return k == len(a) and lv is not None and resolve_region(a).province is not None
+
+
+def _area_of_text(flat: str, prefix: str) -> str | None:
+    """The division the body points to (regions.resolve_region_text), named with the
+    level the relative name gives (市政府 → the city, or a municipality such as 上海市);
+    None when the body points to none at that level."""
+    reg = resolve_region_text(flat)
+    for lv in _AREA_LEVELS.get(prefix, ()):
+        name = {"province": reg.province, "city": reg.city, "county": reg.county}[lv]
+        if name and name.endswith(prefix if prefix != "区" else ("区", "县", "旗")):
+            if lv == "city" and reg.county:
+                return None  # a county-level city's report calls its government 市政府 too
+            return name
+    return None
+
+
+def _with_government(a: str, flat: str) -> str:
+    """A town read before `政府信息公开` completed to `<name>人民政府` where the
+    opening prints that name (与儿街镇 → 与儿街镇人民政府); else as read."""
+    if a.endswith(("镇", "乡")) and (a + "人民政府") in flat:
+        return a + "人民政府"
+    return a
 
 
 def _body_year(flat: str) -> int | None:
@@ -299,8 +363,11 @@ def _fuller(agency: str, others: list[str], heads: list[str]) -> str:
     the name and ends it with 人民政府, 政府 or 办事处 (龙归镇 → 武江区龙归镇人民政府 from a
     second title line or the signature; 上海市普陀区 → 上海市普陀区人民政府 from 由…编制);
     a name relative to its place (区政府国资局) completed from a heading line that gives
-    the place (浑南区国资局)."""
+    the place (浑南区国资局). A government's complete name (洪泽区人民政府) is kept as the
+    title prints it: the compiler's 淮安市洪泽区人民政府办公室 adds a place, not a body."""
     best = agency
+    if agency.endswith(("人民政府", "政府", "办事处", "行政公署")):
+        return agency
     for o in others:
         i = o.find(agency)
         if i < 0 or o == agency or o[i + len(agency):] not in ("", "人民政府", "政府", "办事处") or len(o) <= len(best):
@@ -317,7 +384,78 @@ def _fuller(agency: str, others: list[str], heads: list[str]) -> str:
     return best
 
 
+_GOV_INFIX: Final = re.compile(r"^(?P<place>.{2,12}?[省市县区旗])(?:人民)?政府(?P<town>.{2,12}(?:街道办事处|街道|镇|乡))$")
+
+
+def _without_government_infix(agency: str, flat: str) -> str:
+    """A street office or town named through its district's government (宣武区政府大栅栏街道
+    办事处, as a contact line may print it) under the name the body also gives it without
+    the government (宣武区大栅栏街道办事处)."""
+    m = _GOV_INFIX.match(agency)
+    if m and (m.group("place") + m.group("town")) in flat:
+        return m.group("place") + m.group("town")
+    return agency
+
+
+def _refs(flat: str, words: tuple[str, ...]) -> bool:
+    return any(w in flat for w in words)
+
+
+def _self_named(flat: str) -> str | None:
+    """The agency of a report that names itself only as 我县/我区/我镇/我乡 (data/metadata.yaml
+    `self_named`), or only as 本级政府 while naming its government's site, or only as
+    我局/我办/我委 while naming its own site (`department_site`). Never a guess between two
+    names: one place (one site) of that kind, or none."""
+    rules = _rules()
+    sites = rules["department_site"]
+    dept_words = [w for w in sites if w in flat]
+    other_dept = [w for w in rules["level"]["self_reference"]["department"] if w in flat and w not in sites]
+    gov_kinds = [suf for suf, ws in rules["self_named"].items() if _refs(flat, ws)]
+    if len(gov_kinds) == 1 and sum(flat.count(w) for w in rules["self_named"][gov_kinds[0]]) < 2:
+        # a department may say 我县 once (推动我县卫健系统…): a report speaks as its place more
+        return None
+    if dept_words or other_dept:
+        if gov_kinds or other_dept or len({sites[w].pattern for w in dept_words}) != 1:
+            return None
+        names = {m.group("agency") for m in sites[dept_words[0]].finditer(flat)}
+        names = {a for a in names if not a.startswith(rules["not_agency_start"]) and a not in rules["not_agency"]
+                 and _plausible_agency(a, relative_ok=True)}
+        return names.pop() if len(names) == 1 else None
+    if len(gov_kinds) > 1:
+        return None
+    if not gov_kinds:
+        if _refs(flat, rules["own_government"]):
+            names = {m.group("agency") for m in rules["download_site"].finditer(flat)}
+            names = {a for a in names if _is_area(re.sub(r"(?:人民政府|政府)$", "", a))}
+            return names.pop() if len(names) == 1 else None
+        return None
+    suf = gov_kinds[0]
+    if suf in ("镇", "乡", "街道"):
+        found = {m.group("name") + m.group("suffix") for m in rules["town"].finditer(flat)
+                 if m.group("suffix") == suf and not m.group("name").startswith(rules["not_agency_start"])
+                 and not any(c in m.group("name") for c in "我本全各该乡镇县区市省")}
+        return _as_named(found.pop(), flat) if len(found) == 1 else None
+    found = {n for n in county_names(flat) if n.endswith(suf)}
+    return _as_named(found.pop(), flat) if len(found) == 1 else None
+
+
+def _as_named(place: str, flat: str) -> str:
+    """A place's government under the name the opening prints for it (来凤县 → 来凤县人民政府,
+    大栅栏街道 → 大栅栏街道办事处), else the place (和平区)."""
+    followers = ("办事处",) if place.endswith("街道") else ("人民政府", "政府")
+    for f in followers:
+        i = flat.find(place + f)
+        while i >= 0:
+            end = i + len(place) + len(f)
+            if f != "政府" or not flat.startswith("信息", end):
+                return place + f
+            i = flat.find(place + f, i + 1)
+    return place
+
+
 _PARENS: Final = re.compile(r"\([^()]*\)")
+# a district's or county's government as a body's superior: not 各区政府, 区县政府 nor 自治区政府
+_SUPERIOR_COUNTY: Final = re.compile(r"(?<![各区县市省])(?<!自治)(?:区|县)(?:人民)?政府(?!信息|网站|门户|各)")
 LEVELS: Final = ("province", "city", "county", "town", "department-of-central", "department-of-province",
                  "department-of-city", "department-of-county")
 
@@ -334,9 +472,14 @@ def agency_level(agency: str | None, province: str | None, city: str | None, cou
     if not region_level:
         region_level = next((lv for lv, ws in rules["superior"].items() if any(w in head for w in ws)), None)
     if not agency:
-        refs = {kind: min((head.find(w) for w in ws if w in head), default=-1)
-                for kind, ws in rules["self_reference"].items()}
-        found = sorted((i, kind) for kind, i in refs.items() if i >= 0)
+        # 我部门, 本镇 before 全市: a department speaks of 全市 too (在全市其他部门支持下)
+        found = []
+        for weak in (False, True):
+            refs = {kind: min((head.find(w) for w in ws if w in head and w.startswith("全") == weak), default=-1)
+                    for kind, ws in rules["self_reference"].items()}
+            found = sorted((i, kind) for kind, i in refs.items() if i >= 0)
+            if found:
+                break
         if not found:
             return None
         kind = found[0][1]
@@ -355,6 +498,8 @@ def agency_level(agency: str | None, province: str | None, city: str | None, cou
         if m:
             return str(rules["suffix_level"][m.group("suffix")])
         rel = rules["relative"].get(a[:1])
+        if rel == "city" and county and county.endswith("市"):
+            rel = "county"  # 市政府办公室 of a county-level city (大安市)
         alias = "".join(_PARENS.findall(agency)).strip("()")  # 委农办(县农业局): the second name may give it
         if not rel and alias:
             rel = rules["relative"].get(alias[:1])
@@ -363,6 +508,8 @@ def agency_level(agency: str | None, province: str | None, city: str | None, cou
         if province is None and rules["central"].search(a):
             return "department-of-central"
         lv = region_level
+        if lv == "city" and _SUPERIOR_COUNTY.search(head):
+            lv = "county"  # a body named without its place that answers to a 区政府 (根据区政府办…)
     return f"department-of-{lv}" if lv else None
 
 
@@ -380,7 +527,7 @@ def read_metadata(text: str, tables_found: list[str], key: str | None = None) ->
     if t:
         agency, year, _ = t
     # the body's naming phrases, then the signature, the contact office, the overview's subject
-    body = _body_agency(flat, ("quoted", "announce", "compiler"))
+    body = _body_agency(flat, ("quoted", "announce", "compiler", "area"))
     if agency is None and body:
         agency = body[0]
     sig = _signature(lines)
@@ -390,8 +537,10 @@ def read_metadata(text: str, tables_found: list[str], key: str | None = None) ->
         m = _CONTACT.search(mt)
         if m:
             a = _CONTACT_TAIL.sub("", _clean_agency(m.group(1)))
-            if _plausible_agency(a + "办公室") and not _RELATIVE.fullmatch(a):
-                # the office of a place (请与邹桥乡党政办公室联系) is its government's
+            if _plausible_agency(a + "办公室") and not _RELATIVE.fullmatch(a) and (_is_place(a) or _plausible_agency(a)):
+                # the office of a place (请与邹桥乡党政办公室联系) is its government's, a
+                # body's office (请与市教育局办公室联系) the body's; an office that is a body
+                # of its own (兴安盟行署外事办公室, 全州县政务服务管理办公室) names no author
                 agency = a + "人民政府" if _is_place(a) else a
     subject = _body_agency(flat, ("subject",))
     if agency is None and subject:
@@ -400,10 +549,13 @@ def read_metadata(text: str, tables_found: list[str], key: str | None = None) ->
         # the contact office's government, which the overview names as the place: a
         # report for the whole area (2016年,河北省…; 请与河北省人民政府办公厅联系)
         agency = subject[0]
+    if agency is None:
+        agency = _self_named(flat)
     if agency is not None:
         others = [c[3] for c in tc] + [b[0] for b in (body, sig, subject) if b]
         heads = [_WS_RUN.sub("", ln) for ln in lines[:25]]
         agency = _fuller(agency, others, heads)
+        agency = _without_government_infix(agency, flat)
     for b in (body, subject):
         if year is None and b and b[1] is not None:
             year = b[1]
@@ -423,20 +575,48 @@ def read_metadata(text: str, tables_found: list[str], key: str | None = None) ->
     reg = resolve_region(agency)
     if reg.corrected_name:
         agency = reg.corrected_name
+    if reg.province in _rules()["not_report_provinces"]:
+        reg = Resolved()
     central = False
     if agency:
         central = place_prefix(agency)[0] == 0 and bool(_rules()["level"]["central"].search(agency)) \
             and agency[:1] not in _rules()["level"]["relative"]
+    outside = _rules()["not_report_provinces"]
+    from_text = False
     if reg.province is None and not central:  # (a ministry's report names places it works with)
-        reg = resolve_region_text(flat)
+        reg = resolve_region_text(flat, exclude=outside)
+        from_text = reg.province is not None
+        k = place_prefix(agency)[0] if agency and from_text else 0
+        if k:
+            # a place name several divisions share (和平区: 天津, 沈阳) in the body's province
+            named = resolve_region((reg.city or reg.province or "") + agency[:k])
+            if named.province == reg.province and named.county is not None and named.city == reg.city:
+                reg = named
     if reg.province is None and not central:
-        reg = resolve_region_url(text)  # the source address a crawler saved on the first line
+        reg = resolve_region_credit_code(flat)  # the body's unified social credit code (索引号)
+    url = resolve_region_url(text)  # the source address a crawler saved on the first line
+    if reg.province is None and not central:
+        reg = url
+    elif from_text and reg.county is None:
+        # the body names the province or the city only (广西壮族自治区…通知; 白城市政府), the
+        # address the city or the county in it (qinzhou: 钦州市; daan: 大安市)
+        finer = resolve_region_url(text, within=reg.province)
+        if finer.province == reg.province and (reg.city is None or finer.city == reg.city) \
+                and ((finer.city is not None and reg.city is None) or finer.county is not None):
+            reg = finer
+    if reg.province is None and not central:
+        reg = resolve_region_platform(text)  # a province's disclosure platform in the address
     if reg.province is None and not central:
         prov = province_from_phone(flat)  # the contact office's area code
         if prov is not None:
             reg = Resolved(province=prov, code=province_code(prov))
     level = agency_level(agency, reg.province, reg.city, reg.county, flat)
-    return Metadata(agency, year, shown, reg.province, reg.city, reg.county, reg.code, t[0] if t else None, fmt, level)
+    city, county = reg.city, reg.county
+    if county and not city and county.endswith("市") and reg.province and not reg.province.endswith("市"):
+        # a county-level city under its province directly (琼海市, 天门市, 济源市) is the
+        # report's city, as it is its own prefecture; a municipality's district stays a county
+        city, county = county, None
+    return Metadata(agency, year, shown, reg.province, city, county, reg.code, t[0] if t else None, fmt, level)
 
 
 def agency_key(agency: str | None) -> str | None:

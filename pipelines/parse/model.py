@@ -1,5 +1,6 @@
 """Plain data records passed between the extraction stages: a published cell (Fact),
-a check result (Check) and everything read from one report (ReportResult)."""
+a check result (Check), a report's dim_reports row (ReportRecord) and everything read
+from one report (ReportResult)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -81,9 +82,58 @@ class Check:
         return "Check(" + ", ".join(f"{n}={v!r}" for n, v in zip(CHECK_FIELDS, self.astuple())) + ")"
 
 
+REPORT_FIELDS: Final = ("report_id", "source_path", "size_bytes", "sha256", "parser_version", "agency", "agency_key",
+                        "agency_id", "year", "format_version", "province", "city", "county", "region_code", "level",
+                        "parse_status", "status_detail", "file_format", "encoding", "tables_found", "n_cells",
+                        "n_template_cells", "n_cells_published", "n_cells_withheld")
+
+
+@dataclass
+class ReportRecord:
+    """One report's row of dim_reports as the parser fills it (schemas/tables.yaml names and
+    describes each column; `source_url` and `published_date` come later, from the manifests
+    beside the reports). Staging reads it by column name too: `record["year"]`,
+    `record.get("source_url")` (None for a column the parser does not fill)."""
+    report_id: str
+    source_path: str
+    size_bytes: int
+    sha256: str
+    parser_version: str
+    agency: str | None = None
+    agency_key: str | None = None
+    agency_id: str | None = None
+    year: int | None = None
+    format_version: str | None = None
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    region_code: str | None = None
+    level: str | None = None
+    parse_status: str = "failed"     # ok, partial, failed
+    status_detail: str | None = None
+    file_format: str | None = None
+    encoding: str | None = None
+    tables_found: str = ""
+    n_cells: int = 0
+    n_template_cells: int = 0
+    n_cells_published: int = 0
+    n_cells_withheld: int = 0
+
+    def get(self, column: str, default: object = None) -> object:
+        return getattr(self, column, default)
+
+    def __getitem__(self, column: str) -> object:
+        if column not in REPORT_FIELDS:
+            raise KeyError(column)
+        return getattr(self, column)
+
+    def items(self) -> list[tuple[str, object]]:
+        return [(k, getattr(self, k)) for k in REPORT_FIELDS]
+
+
 @dataclass
 class ReportResult:
-    report: dict
+    report: ReportRecord
     facts: list[Fact] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     text: str = ""

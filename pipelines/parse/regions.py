@@ -80,24 +80,57 @@ _COUNTY_SUFFIX: Final = ("县", "市", "区")
 @functools.cache
 def _stems() -> dict[str, list[Region]]:
     """County-level names without their last character (荔浦县 → 荔浦): a county that
-    became a city or district (荔浦县 → 荔浦市, 高陵县 → 高陵区) is named either way."""
+    became a city or district (荔浦县 → 荔浦市, 高陵县 → 高陵区) is named either way; and
+    autonomous counties' place parts (长阳土家族自治县 → 长阳, named 长阳县)."""
     out: dict[str, list[Region]] = {}
     for r in _regions():
         if r.level == "county" and r.name.endswith(_COUNTY_SUFFIX) and len(r.name) >= 3:
             out.setdefault(r.name[:-1], []).append(r)
+        stem = autonomous_stem(r.name) if r.level == "county" else None
+        if stem is not None:
+            out.setdefault(stem, []).append(r)
     return out
+
+
+@functools.cache
+def _ethnic_groups() -> tuple[str, ...]:
+    """The nationalities' names (data/ethnic_groups.csv), longest first."""
+    from .datafiles import read_csv
+
+    return tuple(sorted((r["name"] for r in read_csv("ethnic_groups.csv", ("name",), required=("name",))),
+                        key=len, reverse=True))
+
+
+def autonomous_stem(name: str) -> str | None:
+    """The place part of an autonomous county's or banner's name, as reports shorten it
+    (莫力达瓦达斡尔族自治旗 → 莫力达瓦, 巍山彝族回族自治县 → 巍山); None for other names."""
+    m = re.match(r"^(.+?)自治[县旗]$", name)
+    if not m:
+        return None
+    rest = m.group(1)
+    while True:
+        e = next((e for e in _ethnic_groups() if rest.endswith(e) and len(rest) > len(e)), None)
+        if e is None:
+            break
+        rest = rest[: -len(e)]
+    return rest if len(rest) >= 2 and rest != m.group(1) else None
 
 
 def _renamed(s: str, i: int) -> tuple[list[Region], int]:
     """County-level regions named at s[i:] under another suffix (荔浦市 for 荔浦县), and
     where the name ends."""
     stems = _stems()
-    for size in (2, 3, 4):
+    for size in (2, 3, 4, 5):
         j = i + size
-        if j < len(s) and s[j] in "县市区" and s[i:j] in stems:
+        if j < len(s) and s[j] in "县市区旗" and s[i:j] in stems:
             rs = [r for r in stems[s[i:j]] if r.name != s[i:j + 1]]
             if rs and not _NOT_AFTER_FULL.match(s[j + 1:j + 3]):
                 return rs, j + 1
+        if size >= 3 and s.startswith(("政府", "人民政府"), j) and s[i:j] in stems:
+            # an autonomous county's short name before its government (莫力达瓦政府)
+            rs = [r for r in stems[s[i:j]] if autonomous_stem(r.name) == s[i:j]]
+            if rs:
+                return rs, j
     return [], i
 
 
@@ -184,6 +217,9 @@ def _resolve(name: str) -> Resolved | None:
     if len(county_rs) == 1:
         c = county_rs[0]
         res.county, res.city, res.province, res.code = c.name, c.city or None, c.province, c.code
+        printed = next((name[a:b] for r, a, b in counties if r.code == c.code), c.name)
+        if printed != c.name and printed[:-1] == c.name[:-1]:
+            res.county = printed  # renamed since the snapshot or before it (荔浦市, 高陵县): as the report names it
         return res
     if len(city_rs) == 1:
         c = city_rs[0]
@@ -220,13 +256,14 @@ def resolve_region(agency: str | None) -> Resolved:
     return r or Resolved()
 
 
-def resolve_region_text(text: str, limit: int = 4000) -> Resolved:
+def resolve_region_text(text: str, limit: int = 4000, exclude: frozenset[str] = frozenset()) -> Resolved:
     """The region a report's body points to, for a report whose agency names none (我局,
     a spam-substituted name, 县水务局): every division named in the opening votes for its
     province, city and county (a full name counts 2, a short name such as 河北 or 眉山 1, a
     county name shared by k divisions 1/k each); the province with the most votes wins,
     then its city and county where they hold at least half of the votes above them. A tie
-    leaves the level blank."""
+    leaves the level blank. Divisions of a province in `exclude` do not vote (香港, 澳门:
+    named by spam and by the exchanges a body reports, never the reporting place)."""
     full, short, starts = _index()
     s = text[:limit]
     n = len(s)
@@ -264,8 +301,10 @@ def resolve_region_text(text: str, limit: int = 4000) -> Resolved:
                 continue  # a full name (河北省, 眉山市) was counted above
             for r in rs2:
                 votes.append((r, 1.0 / len(rs2)))
+    votes = [(r, w) for r, w in votes if r.province not in exclude]
     if not votes:
         return Resolved()
+
     def best(scores: dict[str, float], floor: float) -> str | None:
         if not scores:
             return None
@@ -301,6 +340,26 @@ def resolve_region_text(text: str, limit: int = 4000) -> Resolved:
         res.county = county
         res.code = county_code[county]
     return res
+
+
+def county_names(text: str, limit: int = 6000) -> frozenset[str]:
+    """The county-level divisions a text names in full (兰考县, 和平区; three characters or
+    more: 和县 and 城区 are words of running text too), as printed, without a name that lies
+    inside a longer one (吉县 in 永吉县) or names a town or street after it (新县镇)."""
+    full, _, starts = _index()
+    s = text[:limit]
+    n = len(s)
+    spans: list[tuple[int, int]] = []
+    for i in range(n):
+        for size in starts.get(s[i], ()):
+            j = i + size
+            if j > n:
+                break
+            if size < 3 or _NOT_AFTER_FULL.match(s[j:j + 2]):
+                continue
+            if any(r.level == "county" and r.name not in _GENERIC for r in full.get(s[i:j], ())):
+                spans.append((i, j))
+    return frozenset(s[a:b] for a, b in spans if not any(oa <= a and b <= ob and (ob - oa) > (b - a) for oa, ob in spans))
 
 
 def place_prefix(name: str) -> tuple[int, str | None]:
@@ -392,11 +451,65 @@ def _pinyin_index() -> tuple[dict[str, list[Region]], dict[str, list[Region]]]:
     return common, other
 
 
-def resolve_region_url(text: str) -> Resolved:
+_URL_FULL: Final = re.compile(r"^\s*(?:URL|url|来源|Source|source)\s*[:：]\s*(https?://\S+)")
+
+
+@functools.cache
+def _url_platforms() -> tuple[tuple[re.Pattern, str], ...]:
+    from .datafiles import read_csv
+
+    return tuple((re.compile(r["pattern"]), r["province"])
+                 for r in read_csv("url_platforms.csv", ("pattern", "province"), required=("pattern", "province"),
+                                   patterns=("pattern",)))
+
+
+def resolve_region_platform(text: str) -> Resolved:
+    """The province of a disclosure platform the source address belongs to, whatever its
+    host (data/url_platforms.csv: Zhejiang's xxgkAnnualReport.jsp?area=001008…)."""
+    m = _URL_FULL.match(text[:1000])
+    if not m:
+        return Resolved()
+    for pat, prov in _url_platforms():
+        if pat.search(m.group(1)):
+            return Resolved(province=prov, code=province_code(prov))
+    return Resolved()
+
+
+# a government body's unified social credit code (11 + its division's code + 10 more), as
+# an index number (索引号: 1133068200259085XF/2015-28256) or the code itself
+_CREDIT: Final = re.compile(r"(?:索引号|信用代码|机构代码)[^0-9A-Z\n]{0,6}1[1-9](\d{6})[0-9A-Z]{10}(?![0-9A-Z])")
+
+
+def resolve_region_credit_code(text: str, limit: int = 6000) -> Resolved:
+    """The division of the government body whose unified social credit code the page prints
+    (its digits 3-8 are the division code when the body was registered): the province
+    from the first two digits, the city and county where the code is in the snapshot.
+    Codes of two provinces decide nothing."""
+    by_code = {r.code: r for r in _regions()}
+    found: set[str] = set()
+    for m in _CREDIT.finditer(text[:limit]):
+        found.add(m.group(1))
+    provs = {c[:2] + "0000" for c in found}
+    if len(provs) != 1:
+        return Resolved()
+    prov = by_code.get(provs.pop())
+    if prov is None or prov.level != "province":
+        return Resolved()
+    if len(found) == 1:
+        r = by_code.get(next(iter(found)))
+        if r is not None and r.province == prov.name and r.level in ("county", "city"):
+            if r.level == "county":
+                return Resolved(r.province, r.city or None, r.name, r.code)
+            return Resolved(r.province, r.name, None, r.code)
+    return Resolved(province=prov.name, code=prov.code)
+
+
+def resolve_region_url(text: str, within: str | None = None) -> Resolved:
     """The region a report's source address names (`URL: http://www.ningdu.gov.cn/…` on its
     first line, as crawlers save pages): a host label that is the pinyin of exactly one
     division's name (ningdu → 宁都县; qionghai.hainan → 琼海市, 海南省). A label two divisions
-    share (yichun: 宜春 or 伊春) decides only with another label naming the province."""
+    share (yichun: 宜春 or 伊春) decides only with another label naming the province, or
+    with `within`, the province the body names (qinzhou: 钦州 in Guangxi, not 秦州区)."""
     m = _URL_LINE.match(text[:400])
     if not m:
         return Resolved()
@@ -404,6 +517,8 @@ def resolve_region_url(text: str) -> Resolved:
     labels = [x for x in m.group(1).lower().split(".") if len(x) >= 4 and x not in _HOST_NOISE and x.isalpha()]
     cands = [common.get(x) or other.get(x) or [] for x in labels]
     provs = {r.province for rs in cands for r in rs if r.level == "province"}
+    if within is not None:
+        provs = {within}
     best: Region | None = None
     rank = {"province": 0, "city": 1, "county": 2}
     for rs in cands:

@@ -25,11 +25,11 @@ def evidence(text: str, s: int | None, e: int | None, limit: int) -> str | None:
 def add_report(cols: dict[str, dict[str, list[Any]]], res: ReportResult, keys: dict[str, tuple[str, str]],
                limit: int) -> None:
     rep = res.report
-    rid = rep["report_id"]
-    year = rep.get("year")
+    rid = rep.report_id
+    year = rep.year
     text = res.text
     for col, v in cols["dim_reports"].items():
-        v.append(rep.get(col))
+        v.append(rep.get(col))  # (source_url and published_date: None here, filled from the manifests)
     by_table: dict[str, list[Fact]] = {}
     for f in res.facts:
         fs = by_table.get(f.table)

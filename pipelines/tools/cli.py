@@ -113,7 +113,7 @@ def extract(file: str, all_checks: bool) -> None:
         return None if s is None else text[s:e]
 
     out = {
-        "report": res.report,
+        "report": dict(res.report.items()),
         "facts": [{"table": f.table, "key1": f.key1, "key2": f.key2, "value": f.value, "source": f.source,
                    "span": [f.span_start, f.span_end], "flags": list(f.flags), "evidence": ev(f.span_start, f.span_end)}
                   for f in res.facts],

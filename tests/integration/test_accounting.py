@@ -31,9 +31,9 @@ def _expected_template(res) -> list[tuple[str, str, str, str]]:
     """The template cells of a report, from the layout data and what the report prints
     (其他处理 split or not, a 小计 column or not), independently of the reader."""
     rep = res.report
-    fmt = rep["format_version"]
+    fmt = rep.format_version
     keys = {(f.table, f.key1, f.key2) for f in res.facts}
-    if fmt not in ("f2019", "f2021") or not rep["n_template_cells"]:
+    if fmt not in ("f2019", "f2021") or not rep.n_template_cells:
         return []
     t3 = templates()["t3"]
     split = any(k[1].startswith("other.") for k in keys) or \
@@ -62,18 +62,18 @@ def _covered(res, table_id: str, fact_table: str, key1: str, key2: str) -> bool:
 def assert_accounted(results) -> None:
     for res in results:
         rep = res.report
-        name = rep["source_path"]
+        name = rep.source_path
         keys = {(f.table, f.key1, f.key2) for f in res.facts}
         cells = _expected_template(res)
         pre = [c for c in res.checks if c.check == "pre2019.withheld"]
-        if rep["format_version"] in ("f2019", "f2021") and rep["n_template_cells"]:
-            assert rep["n_template_cells"] == len(cells), name
+        if rep.format_version in ("f2019", "f2021") and rep.n_template_cells:
+            assert rep.n_template_cells == len(cells), name
         lost = [(t, k1, k2) for t, ft, k1, k2 in cells
                 if (ft, k1, k2) not in keys and not _covered(res, t, ft, k1, k2)]
         assert not lost, f"{name}: template cells neither published nor named by a failing check: {lost[:10]}"
-        assert rep["n_cells_published"] + rep["n_cells_withheld"] == rep["n_template_cells"], name
+        assert rep.n_cells_published + rep.n_cells_withheld == rep.n_template_cells, name
         if cells:
-            assert rep["n_cells_published"] == sum(1 for _, ft, k1, k2 in cells if (ft, k1, k2) in keys), name
+            assert rep.n_cells_published == sum(1 for _, ft, k1, k2 in cells if (ft, k1, k2) in keys), name
         for c in res.checks:  # a coded row of the pre-2019 table not published is named
             if c.check.startswith("pre2019.") and not c.passed and c.fact_table and c.key2 and \
                     (c.fact_table, c.key1, c.key2) not in keys:
@@ -142,16 +142,16 @@ def test_outcome_sum_not_said_to_hold_when_rows_are_missing():
 def _verified_against_gold(results, gold) -> tuple[int, int]:
     n_table = n_verified = 0
     for res in results:
-        g = gold.get(pathlib.Path(res.report["source_path"]).name, {})
+        g = gold.get(pathlib.Path(res.report.source_path).name, {})
         for f in res.facts:
             if f.source == "narrative":
                 continue
             n_table += 1
             if f.verified:
                 n_verified += 1
-                assert f.key in g, (res.report["source_path"], f)
+                assert f.key in g, (res.report.source_path, f)
                 assert g[f.key] == (None if f.value is None else pytest.approx(f.value)), \
-                    (res.report["source_path"], f, g[f.key])
+                    (res.report.source_path, f, g[f.key])
     return n_table, n_verified
 
 

@@ -44,5 +44,5 @@ def test_dev_pair_is_one_body_in_the_panel_and_apart_from_its_city(tmp_path):
 @pytest.mark.skipif(not (PAGES / "INDEX.tsv").exists(), reason="../shared/corpus/pages not present")
 def test_level_agrees_with_the_pages_index():
     idx = list(csv.DictReader(open(PAGES / "INDEX.tsv", encoding="utf-8"), delimiter="\t"))
-    ok = sum(extract_path(PAGES / r["file"]).report["level"] == r["level"] for r in idx)
+    ok = sum(extract_path(PAGES / r["file"]).report.level == r["level"] for r in idx)
     assert ok / len(idx) >= 0.90, f"{ok}/{len(idx)}"

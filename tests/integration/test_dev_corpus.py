@@ -20,7 +20,7 @@ def test_pdf_table4_printed_totals_kept_and_flagged():
     bad = {c.subject: c for c in res.checks if c.check == "t4.total" and not c.passed}
     assert set(bad) == {"administrative_review", "litigation_after_review"}
     assert bad["administrative_review"].expected == 11 and bad["administrative_review"].found == 0
-    assert res.report["agency"] == "洪泽区人民政府" and res.report["county"] == "洪泽区"
+    assert res.report.agency == "洪泽区人民政府" and res.report.county == "洪泽区"
 
 
 def test_pdf_page_footer_inside_table_and_large_values():
@@ -28,7 +28,7 @@ def test_pdf_page_footer_inside_table_and_large_values():
     assert f[("fct_outcomes", "unable.needs_creation", "total")].value == 11
     assert f[("fct_proactive_disclosures", "administrative_penalty", "decisions")].value == 3985758
     assert f[("fct_review_litigation", "administrative_review", "total")].value == 351
-    assert res.report["parse_status"] == "ok" and res.report["file_format"] == "pdf"
+    assert res.report.parse_status == "ok" and res.report.file_format == "pdf"
 
 
 def test_markdown_shredded_table_read_in_template_order():
@@ -46,15 +46,15 @@ def test_markdown_shredded_table_read_in_template_order():
 
 def test_ocr_generic_headers_and_agency_correction():
     res, f = facts("shuyang-2025.txt")
-    assert res.report["agency"] == "沭阳县人民政府"  # the OCR text says 沐阳县
-    assert (res.report["city"], res.report["region_code"]) == ("宿迁市", "321322")
+    assert res.report.agency == "沭阳县人民政府"  # the OCR text says 沐阳县
+    assert (res.report.city, res.report.region_code) == ("宿迁市", "321322")
     assert f[("fct_applications", "new_received", "legal_service_org")].value == 5  # 数据5 is not a value
     assert f[("fct_outcomes", "other.other", "total")].value == 143
 
 
 def test_flattened_pre2019_statistics_table():
     res, f = facts("pingtan-2011.txt")
-    assert res.report["format_version"] == "pre2019"
+    assert res.report.format_version == "pre2019"
     p = f[("fct_proactive_disclosures", "all_information", "count")]
     assert p.value == 425 and "split_digit_run" in p.flags  # 4251516 = 425 | 1516
     assert f[("fct_review_litigation", "complaint", "total")].value == 0
@@ -65,12 +65,12 @@ def test_flattened_table_disambiguated_by_prose_and_garbled_label_ignored():
     res, f = facts("pingtan-2018.txt")
     assert f[("fct_proactive_disclosures", "all_information", "count")].value == 2069  # not 20 or 206
     assert ("fct_review_litigation", "complaint", "total") not in f  # 接受行政诉讼、举报数
-    assert res.report["format_version"] == "pre2019"
+    assert res.report.format_version == "pre2019"
 
 
 def test_prose_only_report_zero_figures():
     res, f = facts("pingtan-2013-dishui.txt")
-    assert res.report["agency"] == "平潭综合实验区地方税务局" and res.report["province"] == "福建省"
+    assert res.report.agency == "平潭综合实验区地方税务局" and res.report.province == "福建省"
     assert f[("fct_outcomes", "withheld", "total")].value == 0
     assert f[("fct_proactive_disclosures", "all_information", "count")].value == 45
 

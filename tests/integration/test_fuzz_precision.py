@@ -70,7 +70,7 @@ def test_no_wrong_cell_and_every_cell_accounted_on_the_unseen_classes(cls):
                 if (got[k] is None) != (v is None) or (v is not None and got[k] != pytest.approx(v)):
                     wrong.append((s.file, k, got[k], v))
         wrong += [(s.file, k, v, "extra") for k, v in got.items() if k not in truth and v not in (None, 0)]
-        assert (res.report["year"], res.report["format_version"]) == (s.year, s.template), s.file
+        assert (res.report.year, res.report.format_version) == (s.year, s.template), s.file
     assert wrong == []
     assert_accounted(results)
     assert n_read / n_truth >= 0.9, (cls, n_read, n_truth)  # each class is read, not only withheld

@@ -49,7 +49,7 @@ def test_pdf_blank_boxes_read_as_blank_cells():
     for k in blanks:
         assert k in facts and facts[k].value is None, k  # a row with value NULL, not 0
     assert {k: f.value for k, f in facts.items()} == {(t, k1, k2): v for t, k1, k2, v in s.cells}
-    assert r.report["parse_status"] == "ok" and r.report["file_format"] == "pdf"
+    assert r.report.parse_status == "ok" and r.report.file_format == "pdf"
     # in the text, an empty ruled box is one space between TABs
     assert re.search(r"\t \t", r.text)
 

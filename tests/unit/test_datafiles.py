@@ -144,6 +144,6 @@ def test_a_label_group_with_alternatives_reads_the_table(label_data):
     before = extract_report(sample("003").read_bytes(), "003.txt")
     _set_t3_pattern(label_data, "withheld", "(?:不予|不)公开|^\\(三\\)不$|^予公开$")
     after = extract_report(sample("003").read_bytes(), "003.txt")
-    assert after.report["parse_status"] == before.report["parse_status"]
+    assert after.report.parse_status == before.report.parse_status
     assert [f.astuple() for f in after.facts] == [f.astuple() for f in before.facts]
     assert any(f.key1.startswith("withheld.") and f.value is not None for f in after.facts)

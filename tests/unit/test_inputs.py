@@ -13,7 +13,7 @@ def test_encodings_give_the_same_cells(enc):
     ref = extract_report(text.encode("utf-8"), "x.txt")
     res = extract_report(text.encode(enc, errors="replace" if enc == "gbk" else "strict"), "x.txt")
     assert {f.key: f.value for f in res.facts} == {f.key: f.value for f in ref.facts}
-    assert res.report["agency"] == "衡水市桃城区人民政府"
+    assert res.report.agency == "衡水市桃城区人民政府"
 
 
 @pytest.mark.parametrize("data,reason", [
@@ -26,8 +26,8 @@ def test_encodings_give_the_same_cells(enc):
 ])
 def test_bad_input_is_a_failed_report_with_a_reason(data, reason):
     res = extract_report(data, "bad.bin")
-    assert res.report["parse_status"] == "failed"
-    assert reason in res.report["status_detail"]
+    assert res.report.parse_status == "failed"
+    assert reason in res.report.status_detail
     assert [c.check for c in res.checks] == ["parse"] and not res.checks[0].passed
     assert res.facts == []
 
@@ -71,8 +71,8 @@ def test_pdf_without_text_layer_is_failed_needs_ocr():
     from test_formats import make_pdf
 
     res = extract_report(make_pdf(b"0 0 1 rg 10 10 100 100 re f"), "scan.pdf")
-    assert res.report["parse_status"] == "failed" and res.report["file_format"] == "pdf"
-    assert "OCR" in res.report["status_detail"]
+    assert res.report.parse_status == "failed" and res.report.file_format == "pdf"
+    assert "OCR" in res.report.status_detail
     assert res.checks[0].check == "parse"
 
 
@@ -99,6 +99,6 @@ def test_docx_report_read_like_text(tmp_path):
     doc.save(str(path))
     res = extract_report(path.read_bytes(), "r.docx")
     f = {(x.table, x.key1, x.key2): x.value for x in res.facts}
-    assert res.report["file_format"] == "docx"
+    assert res.report.file_format == "docx"
     assert f[("fct_applications", "new_received", "natural_person")] == 5
     assert f[("fct_applications", "new_received", "total")] == 6

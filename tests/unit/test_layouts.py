@@ -52,7 +52,7 @@ def test_subtotal_rows_published_and_checked():
     assert f[("fct_outcomes", "total", "total")] == 25
     failed = [c for c in res.checks if not c.passed]
     assert failed == []
-    assert res.report["format_version"] == "f2021" and res.report["parse_status"] == "ok"
+    assert res.report.format_version == "f2021" and res.report.parse_status == "ok"
     assert f[("fct_proactive_disclosures", "administrative_fees", "amount_10k_yuan")] == 12.5
     assert f[("fct_review_litigation", "litigation_direct", "pending")] == 1
 
@@ -87,8 +87,8 @@ def test_pre2019_prose_breakdowns():
             "某某市国土资源局\n2013年3月20日\n")
     res = extract_report(text.encode("gb18030"), "old.txt")
     f = {(x.table, x.key1, x.key2): x.value for x in res.facts}
-    assert res.report["format_version"] == "pre2019" and res.report["year"] == 2012
-    assert res.report["agency"] == "某某市国土资源局"
+    assert res.report.format_version == "pre2019" and res.report.year == 2012
+    assert res.report.agency == "某某市国土资源局"
     assert f == {
         ("fct_proactive_disclosures", "all_information", "count"): 356,
         ("fct_applications", "new_received", "total"): 12,
@@ -155,8 +155,8 @@ def _html_report():
 
 def test_html_report_with_rowspans_end_to_end():
     res = extract_report(_html_report(), "report.html")
-    assert res.report["file_format"] == "html" and res.report["parse_status"] == "ok"
-    assert (res.report["agency"], res.report["year"], res.report["format_version"]) == ("某某县人民政府", 2022, "f2021")
+    assert res.report.file_format == "html" and res.report.parse_status == "ok"
+    assert (res.report.agency, res.report.year, res.report.format_version) == ("某某县人民政府", 2022, "f2021")
     f = {(x.table, x.key1, x.key2): x.value for x in res.facts}
     assert len(f) == 201
     assert f[("fct_outcomes", "total", "total")] == 25
@@ -175,14 +175,14 @@ def test_table_with_many_broken_identities_is_withheld():
     assert not any(t in ("fct_applications", "fct_outcomes") for t, _ in keys)
     c = [c for c in res.checks if c.check == "t3.digits_suspect"]
     assert c and not c[0].passed and "not published" in c[0].detail
-    assert res.report["parse_status"] == "partial"
+    assert res.report.parse_status == "partial"
 
 
 def test_title_inside_book_marks_and_cumulative_prose():
     text = ("关于印发《某某县人民政府2020年政府信息公开工作年度报告》的通知\n"
             "截至目前累计公开政府信息12000条，本年主动公开政府信息450条。\n")
     res = extract_report(text.encode(), "t.txt")
-    assert res.report["agency"] == "某某县人民政府" and res.report["year"] == 2020
+    assert res.report.agency == "某某县人民政府" and res.report.year == 2020
     f = {(x.table, x.key1, x.key2): x.value for x in res.facts}
     assert f[("fct_proactive_disclosures", "all_information", "count")] == 450
 
@@ -208,7 +208,7 @@ def test_pre2019_statistics_table_2015_style():
             + "\n".join("\t".join(r) for r in rows) + "\n")
     res = extract_report(text.encode(), "old.html.txt")
     f = {(x.table, x.key1, x.key2): x.value for x in res.facts}
-    assert res.report["format_version"] == "pre2019"
+    assert res.report.format_version == "pre2019"
     assert f == {
         ("fct_proactive_disclosures", "all_information", "count"): 1520,
         ("fct_applications", "new_received", "total"): 12,

@@ -96,9 +96,21 @@ def test_misleading_place_names(text, province):
 
 
 def test_renamed_county_found_under_its_new_suffix():
-    # 荔浦县 became 荔浦市 (2018): the snapshot's 荔浦县 is the same place
+    # 荔浦县 became 荔浦市 (2018): the snapshot's 荔浦县 is the same place (its code), named
+    # as the report names it (../shared/corpus/pages: county as printed)
     r = meta("根据《条例》规定,现公布荔浦市2022年政府信息公开工作年度报告。\n")
-    assert (r["province"], r["city"], r["county"]) == ("广西壮族自治区", "桂林市", "荔浦县")
+    assert (r["province"], r["city"], r["county"], r["region_code"]) == ("广西壮族自治区", "桂林市", "荔浦市", "450331")
+    r = meta("根据《条例》规定,现公布高陵县2011年政府信息公开工作年度报告。\n")
+    assert (r["province"], r["city"], r["county"]) == ("陕西省", "西安市", "高陵县")
+
+
+def test_county_level_city_under_its_province_is_the_city():
+    # 琼海市 (Hainan), 天门市 (Hubei): no prefecture above them, the city column names them;
+    # a municipality's district stays in county
+    r = meta("胡市镇人民政府2019年政府信息公开工作年度报告\n根据《天门市人民政府办公室关于做好年度报告工作的通知》编制。\n")
+    assert (r["province"], r["city"], r["county"], r["level"]) == ("湖北省", "天门市", None, "town")
+    r = meta("上海市闵行区人民政府2020年政府信息公开工作年度报告\n")
+    assert (r["province"], r["city"], r["county"]) == ("上海市", None, "闵行区")
 
 
 def test_era_from_structure_else_year_never_from_a_cited_notice():
@@ -141,3 +153,162 @@ def test_a_central_ministry_takes_no_region_from_places_it_names():
     r = meta("中华人民共和国教育部2010年政府信息公开工作年度报告\n根据《条例》,北京市、上海市……"
              "电话:010-66096114\n")
     assert (r["agency"], r["province"], r["level"]) == ("中华人民共和国教育部", None, "department-of-central")
+
+
+# --- issue 15 item 5: the agency from the body's other phrasings, the region from the page
+
+def test_compiler_named_with_its_grounds_between():
+    # 本报告由<body>根据《…》精神编制完成: the compiler, fuller than the title's bare town
+    r = meta("青石镇2020年度政府信息公开工作年度报告\n本报告由青石镇人民政府根据《中华人民共和国政府信息公开条例》、"
+             "《某县人民政府办公室关于编制公布2020年度政府信息公开工作年度报告的通知》精神编制完成。\n")
+    assert (r["agency"], r["year"]) == ("青石镇人民政府", 2020)
+
+
+def test_compiler_with_a_parenthetical_second_name():
+    r = meta("本年报是根据《条例》要求,由拱墅区行政审批服务管理办公室(公共资源交易管理委员会办公室)编制的"
+             "2018年度政府信息公开工作年度报告。\n")
+    assert r["agency"] == "拱墅区行政审批服务管理办公室(公共资源交易管理委员会办公室)" and r["year"] == 2018
+    assert r["province"] == "浙江省" and r["level"] == "department-of-county"
+
+
+def test_area_summary_compiled_from_its_parts_reports():
+    r = meta("本报告根据《条例》和本县有关工作制度,以及2013年通许县各乡镇、各部门等政府信息公开工作年度报告编制。"
+             "如有疑问请与spam.example办公室联系。\n")
+    assert (r["agency"], r["year"], r["province"], r["level"]) == ("通许县", 2013, "河南省", "county")
+    # the phrase names the area only when the name is a division's, whole
+    assert meta("以及2013年某某公司各部门政府信息公开工作年度报告编制。\n")["agency"] is None
+
+
+def test_relative_office_stands_for_the_place_the_body_names():
+    summary = ("本年度报告根据《条例》和《重庆市政府信息公开规定》的要求,由市政府办公厅根据各区县政府和市政府各部门的"
+               "政府信息公开工作年度报告编制而成。统计期限为2016年1月1日至12月31日。\n2016年,重庆市进一步加大…\n")
+    r = meta(summary)
+    assert (r["agency"], r["province"], r["level"]) == ("重庆市", "重庆市", "province")
+    r = meta("本年度报告由市政府办公室编制。统计期限为2016年1月1日至12月31日。\n2016年,南宁市认真贯彻《南宁市政府信息公开规定》…\n")
+    assert (r["agency"], r["province"], r["city"]) == ("南宁市人民政府", "广西壮族自治区", "南宁市")
+    # a county-level city's office says 市政府 too: the body names the prefecture and the city
+    r = meta("本年度报告由市政府办公室编制。2015年,大安市在白城市政府的领导下…\n")
+    assert r["agency"] != "白城市人民政府"
+
+
+def test_town_before_government_information_disclosure_completed_as_printed():
+    text = "根据《条例》,现将2010年度青石镇政府信息公开年度报告公布如下。\n"
+    assert meta(text)["agency"] == "青石镇"
+    assert meta(text + "推进政府信息公开是青石镇人民政府贯彻落实《条例》的重要举措。\n")["agency"] == "青石镇人民政府"
+
+
+def test_title_below_navigation_chrome():
+    chrome = ("当前位置:首页 > 信息公开年报\n\n" + "".join(f"  • 栏目{i}\n\n" for i in range(30))
+              + "".join(f"分类{i}\n\n" for i in range(10)))
+    r = meta(chrome + "芜湖市人民政府2015年度政府信息公开工作年度报告\n发布单位:市政府办公室\n本报告综合各县区报告而成。\n")
+    assert (r["agency"], r["year"], r["level"]) == ("芜湖市人民政府", 2015, "city")
+
+
+def test_street_office_named_through_its_district_government():
+    r = meta("本报告中所列数据的统计期限自2009年1月1日起,至2009年12月31日止。如对报告有任何疑问,"
+             "请与东城区政府和平里街道办事处信息公开办公室联系。\n一、概述\n2008年5月1日起东城区和平里街道办事处正式施行政府信息公开工作。\n")
+    assert r["agency"] == "东城区和平里街道办事处"
+
+
+def test_self_named_report_takes_the_one_place_of_its_kind():
+    body = ("本年度报告根据《条例》和《天津市政府信息公开规定》编制。统计期限自2018年1月1日起至2018年12月31日止。\n"
+            "2018年我区认真贯彻落实国务院和天津市人民政府的有关决策部署。结合我区实际,制定了《2018年南开区政务公开重点工作安排》。\n")
+    r = meta(body)
+    assert (r["agency"], r["province"], r["level"]) == ("南开区", "天津市", "county")
+    # two districts named: no guess
+    assert meta(body + "与河西区开展交流。\n")["agency"] is None
+    # a department that says 我县 once speaks as its county's department, not as the county
+    assert meta("2018年,推动我县卫健系统信息公开,制定了《2018年嵩明县政务公开工作要点》。\n")["agency"] is None
+    # a department's self-reference rules the rule out
+    assert meta(body + "我局高度重视。\n")["agency"] is None
+
+
+def test_self_named_town_and_its_printed_government():
+    r = meta("一、总体情况\n2023年,我镇认真贯彻落实上级规定。统计期限自2023年1月1日起至2023年12月31日止。修改完善了"
+             "《海口市琼山区大坡镇政府信息公开指南》,推动我镇信息公开制度化。\n")
+    assert r["agency"].endswith("大坡镇") and r["year"] == 2023 and r["level"] == "town"
+    r = meta("编制2019年度我乡信息公开工作年度报告。统计时间段:2019年1月1日起至2019年12月31日止。\n一、总体情况\n"
+             "2019年我乡高度重视。截至2019年12月31日,马街乡人民政府通过信息平台公开信息3条。通过乡政府政务公开栏公开信息12期。\n")
+    assert r["agency"] == "马街乡人民政府"
+
+
+def test_own_government_named_by_its_download_site():
+    text = ("根据《条例》有关规定,特向社会公布2018年度本级政府(机关)信息公开年度报告。本报告中所列数据的统计期限自2018年1月1日起,"
+            "至2018年12月31日止。本报告的电子版可在赞皇县人民政府网站(www.zhx.gov.cn)下载。\n2018年全县政府信息公开工作…\n")
+    r = meta(text)
+    assert (r["agency"], r["province"], r["level"]) == ("赞皇县人民政府", "河北省", "county")
+    # a department's report on its government's site is not the government's
+    assert meta(text.replace("2018年全县", "我局2018年"))["agency"] is None
+
+
+def test_department_named_by_its_own_site():
+    r = meta("根据《条例》以及哈尔滨市政务公开领导小组办公室的有关要求,现公布2011年我办政府信息公开工作年度报告。"
+             "统计期限自2011年1月1日起至2011年12月31日止。\n2011年,我办通过市外侨办政务外网及市政府门户网站主动发布信息200条。\n")
+    assert (r["agency"], r["province"], r["level"]) == ("市外侨办", "黑龙江省", "department-of-city")
+
+
+def test_region_from_the_credit_code_the_platform_and_never_macau():
+    r = meta("索引号: | 1133068200259085XF/2015-28256 | 公开方式: | 主动公开 |\n"
+             "2009年度下管镇政府信息公开年度报告\n根据《条例》,我镇进一步规范政府信息公开内容。\n")
+    assert r["province"] == "浙江省"
+    r = meta("URL: https://mirror.example.com/module/xxgk/xxgkAnnualReport.jsp?area=001008003014074&fbtime=2016\n\n"
+             "现公布委农办(县农业局)2016年政府信息公开工作年度报告。\n")
+    assert r["province"] == "浙江省"
+    r = meta("2017年,澳门金沙城中心水务局严格按照《条例》要求开展工作。现将我局2017年政府信息公开工作年度报告如下:\n")
+    assert r["province"] is None
+
+
+def test_source_address_refines_a_body_that_names_the_province_only():
+    r = meta("URL: http://www.qinzhou.gov.cn/zfxxgk/1.shtml\n\n根据《广西壮族自治区人民政府办公厅关于做好2022年政府信息"
+             "公开工作年度报告发布和报送工作的通知》要求,现将我委2022年度工作情况报告如下:\n")
+    assert (r["province"], r["city"], r["level"]) == ("广西壮族自治区", "钦州市", "department-of-city")
+
+
+def test_a_department_speaking_of_its_city_is_a_department():
+    r = meta("URL: http://www.example.com/1.shtml\n\n2017年,在句容市委、市政府的正确领导下,在全市其他部门支持下,"
+             "我部门进一步加强信息公开工作。\n")
+    assert r["level"] == "department-of-county"
+
+
+def test_autonomous_county_by_its_short_name():
+    # reports shorten 长阳土家族自治县 to 长阳县, 莫力达瓦达斡尔族自治旗 to 莫力达瓦
+    r = meta("长阳县人民政府2016年政府信息公开工作年度报告\n根据《条例》规定编制。\n")
+    assert (r["province"], r["city"], r["county"], r["level"]) == ("湖北省", "宜昌市", "长阳土家族自治县", "county")
+    r = meta("根据《条例》有关规定,现公布莫旗政府2012年政府信息公开工作年度报告。本报告的电子版可在莫力达瓦政府门户网站下载。\n")
+    assert (r["agency"], r["province"], r["county"]) == ("莫旗政府", "内蒙古自治区", "莫力达瓦达斡尔族自治旗")
+
+
+def test_a_district_name_two_cities_share_is_placed_by_the_body():
+    # 和平区 is a district of 天津 and of 沈阳: the body's 天津市 decides
+    r = meta("和平区2018年政府信息公开工作年度报告\n本年度报告根据《条例》和《天津市政府信息公开规定》编制。\n")
+    assert (r["province"], r["county"]) == ("天津市", "和平区")
+
+
+def test_source_address_gives_the_county_of_a_city_office():
+    # 市政府办公室 of 大安市 (a county-level city of 白城市): the body names 白城市, the address 大安
+    r = meta("URL: http://daan.jlbc.gov.cn/root267_45/dasrmzf/1.html\n\n市政府办公室2015年度政府信息公开工作年度报告\n"
+             "根据《条例》的规定和省、白城市政府的工作安排,办公室编制了2015年政府信息公开工作年度报告。\n")
+    assert (r["city"], r["county"], r["level"]) == ("白城市", "大安市", "department-of-county")
+
+
+def test_a_body_answering_to_a_district_government_is_a_district_body():
+    r = meta("2011年教育局政府信息公开工作年度报告\n本年度报告是根据《条例》和《广州市政府信息公开规定》要求编制。"
+             "根据区政府办关于政府信息公开工作的部署……\n")
+    assert (r["province"], r["city"], r["level"]) == ("广东省", "广州市", "department-of-county")
+    # 自治区人民政府 is not a district's government
+    r = meta("2022年教育局政府信息公开工作年度报告\n根据《广西壮族自治区人民政府办公厅关于做好年度报告工作的通知》、"
+             "《钦州市政府信息公开规定》编制。\n")
+    assert r["level"] != "department-of-county"
+
+
+def test_contact_office_that_is_a_body_of_its_own_names_no_author():
+    # 请与X办公室联系: X's government where X is a place, X where X is a body; an office that
+    # is a body of its own is only the contact (a government's report may name it)
+    assert meta("统计期限为2022年1月1日至2022年12月31日。如对本报告有疑问,请与全州县政务服务管理办公室联系。\n")["agency"] is None
+    assert meta("统计期限为2020年1月1日至2020年12月31日。如有疑问,请与邹桥乡党政办公室联系。\n")["agency"] == "邹桥乡人民政府"
+    assert meta("统计期限为2020年1月1日至2020年12月31日。如有疑问,请与泰安市教育局办公室联系。\n")["agency"] == "泰安市教育局"
+
+
+def test_a_publishing_channel_is_never_the_agency():
+    r = meta("统计期限为2024年1月1日至2024年12月31日。\n一、总体情况\n2024年,政府门户网站主动公开信息3546条。\n")
+    assert r["agency"] is None

@@ -22,7 +22,7 @@ def run(text: str, name: str = "x.txt"):
 ])
 def test_agency_from_titles_signatures_and_wrappers(text, agency, year):
     res, _ = run(text)
-    assert (res.report["agency"], res.report["year"]) == (agency, year)
+    assert (res.report.agency, res.report.year) == (agency, year)
 
 
 @pytest.mark.parametrize("agency,want", [
@@ -46,7 +46,7 @@ def test_template_report_with_image_tables_is_partial_not_pre2019():
                  "二、主动公开政府信息情况\n（见附图）\n三、收到和处理政府信息公开申请情况\n（见附图）\n"
                  "四、政府信息公开行政复议、行政诉讼情况\n（见附图）\n五、存在的主要问题及改进情况\n无。\n")
     # the template told by the section headings and the year (CONTRACT.md), the status by the tables
-    assert res.report["format_version"] == "f2021" and res.report["parse_status"] == "partial"
+    assert res.report.format_version == "f2021" and res.report.parse_status == "partial"
     assert f == {("fct_proactive_disclosures", "all_information", "count"): 1536}
 
 

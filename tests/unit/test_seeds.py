@@ -23,14 +23,14 @@ def test_every_gold_cell_is_read(prefix, seed_gold):
 
 def test_000_one_cell_per_line_single_other_row():
     res, f = facts_of("000")
-    assert res.report["format_version"] == "f2021"
+    assert res.report.format_version == "f2021"
     assert f[("fct_outcomes", "other", "natural_person")].value == 10
     assert ("fct_outcomes", "other.other", "total") not in f
     assert f[("fct_outcomes", "partially_granted", "total")].value == 18
     assert f[("fct_proactive_disclosures", "administrative_fees", "amount_10k_yuan")].value == 379.2
     assert f[("fct_review_litigation", "litigation_direct", "total")].value == 6
-    assert res.report["agency"] == "石家庄高新技术产业开发区"
-    assert (res.report["province"], res.report["city"], res.report["county"]) == ("河北省", "石家庄市", None)
+    assert res.report.agency == "石家庄高新技术产业开发区"
+    assert (res.report.province, res.report.city, res.report.county) == ("河北省", "石家庄市", None)
 
 
 def test_001_stray_cells_dropped_and_collapsed_row_derived():
@@ -46,15 +46,15 @@ def test_001_stray_cells_dropped_and_collapsed_row_derived():
     assert f[("fct_proactive_disclosures", "all_information", "count")].value == 422
     assert f[("fct_proactive_disclosures", "all_information", "count")].source == "narrative"
     assert any(c.check == "t3.row_read" and c.subject == "granted" and c.passed for c in res.checks)
-    assert res.report["parse_status"] == "ok"
+    assert res.report.parse_status == "ok"
 
 
 def test_002_prose_only_pre2019():
     res, f = facts_of("002")
-    assert res.report["format_version"] == "pre2019"
-    assert res.report["year"] == 2017
-    assert res.report["agency"] == "石家庄市新华区人民政府"
-    assert (res.report["county"], res.report["region_code"]) == ("新华区", "130105")
+    assert res.report.format_version == "pre2019"
+    assert res.report.year == 2017
+    assert res.report.agency == "石家庄市新华区人民政府"
+    assert (res.report.county, res.report.region_code) == ("新华区", "130105")
     t = f[("fct_outcomes", "total", "total")]
     assert t.value == 23 and t.source == "narrative"
     assert res.text[t.span_start:t.span_end] == "23"
@@ -64,8 +64,8 @@ def test_002_prose_only_pre2019():
 
 def test_003_table4_unreadable_falls_back_to_prose():
     res, f = facts_of("003")
-    assert res.report["agency"] == "衡水市桃城区人民政府"
-    assert res.report["parse_status"] == "partial"
+    assert res.report.agency == "衡水市桃城区人民政府"
+    assert res.report.parse_status == "partial"
     chk = [c for c in res.checks if c.check == "t4.read"]
     assert chk and not chk[0].passed and "8 numbers for 15 cells" in chk[0].detail
     assert f[("fct_review_litigation", "administrative_review", "total")].value == 4
@@ -80,8 +80,8 @@ def test_003_table4_unreadable_falls_back_to_prose():
 
 def test_004_pipe_cells_f2019_blank_cell():
     res, f = facts_of("004")
-    assert res.report["format_version"] == "f2019"
-    assert res.report["year"] == 2020
+    assert res.report.format_version == "f2019"
+    assert res.report.year == 2020
     blank = f[("fct_outcomes", "not_processed.confirm_or_reissue", "natural_person")]
     assert blank.value is None  # printed blank, not 0
     assert f[("fct_outcomes", "not_processed.confirm_or_reissue", "total")].value == 0
@@ -89,7 +89,7 @@ def test_004_pipe_cells_f2019_blank_cell():
     assert f[("fct_proactive_disclosures", "centralized_procurement", "procurement_amount_10k_yuan")].value == 19696.99
     assert f[("fct_proactive_disclosures", "normative_documents", "newly_published")].value == 7
     assert ("fct_proactive_disclosures", "administrative_fees", "decisions") not in f
-    assert res.report["agency"] == "福州高新技术产业开发区"
+    assert res.report.agency == "福州高新技术产业开发区"
 
 
 def test_spans_point_at_the_printed_number():

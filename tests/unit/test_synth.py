@@ -107,9 +107,9 @@ def test_extraction_returns_exactly_the_generated_cells(seed, index, layout, tem
     got = _rounded((f.table, f.key1, f.key2, f.value) for f in r.facts)
     assert got == _rounded(s.cells)
     rep = r.report
-    assert rep["parse_status"] == "ok"
-    assert (rep["agency"], rep["year"], rep["format_version"]) == (s.agency, s.year, s.template)
-    assert (rep["province"] or "", rep["city"] or "", rep["county"] or "") == (s.province, s.city, s.county)
+    assert rep.parse_status == "ok"
+    assert (rep.agency, rep.year, rep.format_version) == (s.agency, s.year, s.template)
+    assert (rep.province or "", rep.city or "", rep.county or "") == (s.province, s.city, s.county)
 
 
 def test_the_issue_15_classes_render_what_they_name():

@@ -276,7 +276,7 @@ def test_the_count_rule_in_a_statistics_label_is_no_figure(sep):
     res, f = _facts(text)
     assert {k: f.get(k, "missing") for k in STAT_TRUTH} == STAT_TRUTH
     assert not [k for k, v in f.items() if k not in STAT_TRUTH]
-    assert res.report["format_version"] == "pre2019"
+    assert res.report.format_version == "pre2019"
 
 
 PROSE_2014 = ("某某市统计局2014年政府信息公开工作年度报告\n本报告所列数据的统计期限自2014年1月1日起至2014年12月31日止。\n"
@@ -292,7 +292,7 @@ def test_prose_only_report_statements_of_zero_and_its_total():
                  ("fct_review_litigation", "administrative_review", "total"): 0,
                  ("fct_review_litigation", "litigation", "total"): 0,
                  ("fct_review_litigation", "complaint", "total"): 0}
-    assert res.report["year"] == 2014 and res.report["format_version"] == "pre2019"
+    assert res.report.year == 2014 and res.report.format_version == "pre2019"
     assert all(x.source == "narrative" and not x.verified for x in res.facts)
 
 
