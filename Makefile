@@ -6,8 +6,9 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 RAW ?= raw
 WAREHOUSE ?= warehouse
 N ?= 20000
+DASK_N ?= 5000
 
-.PHONY: run test eval bench bench-hostile docs audit venv compiled
+.PHONY: run test eval bench bench-hostile bench-dask docs audit venv compiled
 .PHONY: chromium notebook
 
 # pip prints each package as it goes (a first install takes a few minutes)
@@ -39,6 +40,11 @@ eval: compiled
 bench: compiled
 	$(VENV)/bin/ogi bench --n $(N)
 	$(VENV)/bin/ogi bench --hostile
+	$(VENV)/bin/ogi bench --dask --n $(DASK_N)
+
+# issue 19: the default path and the Dask executor on a local cluster of 2 workers, same corpus, side by side
+bench-dask: compiled
+	$(VENV)/bin/ogi bench --dask --n $(DASK_N)
 
 # issue 17's hostile folder alone: one run's time, peak memory per process, each bad path's fate
 bench-hostile: compiled

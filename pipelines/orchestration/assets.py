@@ -9,6 +9,7 @@ schema as a blocking check). The tables are the specs of one writer step (a
 this file only wires them.
 """
 
+import contextlib
 import hashlib
 import os
 import pathlib
@@ -23,12 +24,17 @@ from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
     AssetIn,
+    AssetsDefinition,
     AssetSpec,
     ConfigurableResource,
     DefaultScheduleStatus,
     DefaultSensorStatus,
     Failure,
+    In,
     MaterializeResult,
+    OpExecutionContext,
+    Out,
+    Output,
     RunRequest,
     ScheduleDefinition,
     SensorEvaluationContext,
@@ -38,7 +44,9 @@ from dagster import (
     TableSchema,
     asset,
     define_asset_job,
+    graph_asset,
     multi_asset,
+    op,
     sensor,
 )
 
@@ -47,6 +55,9 @@ from .. import PARSER_VERSION
 from ..stage import runlock
 from ..stage.batch import MANIFEST, Extraction, discover, extract_all, finish
 from ..publish.writer import TableRows, prepare, read_marker, write
+from ..stage import shards
+from ..stage.shards import ShardResult
+from ..stage.staging import stage_url
 
 # each an asset of the one writer step below: every table of schemas/tables.yaml (from the
 # reports, the listing of the raw folder, the agency tables built from all reports'
@@ -56,13 +67,19 @@ CORE_TABLES = tuple(schemas.tables())
 
 class OgiSettings(ConfigurableResource):
     """Where reports are read from and the warehouse is written to (env: OGI_RAW_DIR,
-    OGI_WAREHOUSE_DIR, OGI_WORKERS, OGI_CACHE)."""
+    OGI_WAREHOUSE_DIR, OGI_WORKERS, OGI_CACHE, OGI_STAGE_URL), and how a run spreads:
+    `workers` parsing processes per shard step; `stage_url` the staging location every
+    worker reaches (staging.py; empty: `<warehouse>/staged`); `lock_elsewhere` when the
+    process that launched the run holds the warehouse's lock for its steps (a run whose
+    steps run on a Dask cluster)."""
 
     raw_dir: str = "raw"
     warehouse_dir: str = "warehouse"
     workers: int = 1
     use_cache: bool = True
     progress: bool = True
+    stage_url: str = ""
+    lock_elsewhere: bool = False
 
     @property
     def raw_path(self) -> pathlib.Path:
@@ -72,12 +89,20 @@ class OgiSettings(ConfigurableResource):
     def warehouse_path(self) -> pathlib.Path:
         return pathlib.Path(self.warehouse_dir)
 
+    @property
+    def stage(self) -> str:
+        return stage_url(self.warehouse_dir, self.stage_url or None)
+
+    def lock_scope(self):
+        """Inside a step: the run's lock is this process's to take, or held elsewhere."""
+        return runlock.held_elsewhere(self.warehouse_path) if self.lock_elsewhere else contextlib.nullcontext()
+
 
 def settings_from_env(**overrides) -> OgiSettings:
     env = os.environ
     base = dict(raw_dir=env.get("OGI_RAW_DIR", "raw"), warehouse_dir=env.get("OGI_WAREHOUSE_DIR", "warehouse"),
                 workers=int(env.get("OGI_WORKERS", str(min(2, os.cpu_count() or 1)))),
-                use_cache=env.get("OGI_CACHE", "1") != "0")
+                use_cache=env.get("OGI_CACHE", "1") != "0", stage_url=env.get("OGI_STAGE_URL", ""))
     base.update({k: v for k, v in overrides.items() if v is not None})
     return OgiSettings(**base)
 
@@ -85,11 +110,12 @@ def settings_from_env(**overrides) -> OgiSettings:
 @asset(group_name="raw", description="Report files found under the raw folder: path, size, sha256 (files "
                                       "unchanged since the last run are not read again).")
 def raw_report_files(context: AssetExecutionContext, ogi: OgiSettings) -> pd.DataFrame:
-    # the run holds the warehouse's lock from here to its last step (one writer at a time)
-    runlock.hold(ogi.warehouse_path, context.run.run_id)
-    # (lazy: on a first run the parsing workers hash what they read)
-    df = discover(ogi.raw_path, ogi.warehouse_path / MANIFEST if ogi.use_cache else None, lazy=True,
-                  exclude=[ogi.warehouse_path])
+    with ogi.lock_scope():
+        # the run holds the warehouse's lock from here to its last step (one writer at a time)
+        runlock.hold(ogi.warehouse_path, context.run.run_id)
+        # (lazy: on a first run the parsing workers hash what they read)
+        df = discover(ogi.raw_path, ogi.warehouse_path / MANIFEST if ogi.use_cache else None, lazy=True,
+                      exclude=[ogi.warehouse_path])
     context.add_output_metadata({"files": len(df), "hashed": df.attrs.get("hashed", len(df)),
                                  "left_to_the_workers": df.attrs.get("unhashed", 0), "raw_dir": str(ogi.raw_path)})
     return df
@@ -125,15 +151,78 @@ class StagedHandleIO(ConfigurableIOManager):
             return None  # (none stored, or by another version of the code: extracted again)
 
 
-@asset(group_name="staged", io_manager_key="staged_io", description="Each report decoded, normalised, split into sections and its "
-                                         "table cells and prose figures read, in a process pool, into staged "
-                                         "Parquet segments; reports the warehouse already holds are not parsed.")
-def extracted_reports(context: AssetExecutionContext, ogi: OgiSettings,
-                      raw_report_files: pd.DataFrame) -> Extraction:
-    ext = extract_all(raw_report_files, ogi.warehouse_path, ogi.workers, ogi.progress, ogi.use_cache)
-    context.add_output_metadata({k: v for k, v in ext.stats.items() if v is not None}
-                                | {"parser_version": PARSER_VERSION})
-    return ext
+def _dask_worker() -> str | None:
+    """The address of the Dask worker running this step, if one is."""
+    try:
+        from distributed import get_worker
+
+        return get_worker().address
+    except (ImportError, ValueError):
+        return None
+
+
+def extracted_reports_asset(n: int) -> AssetsDefinition:
+    """The staged extraction as a graph of steps: a plan, `n` shard steps (each parses the
+    files whose path hashes to it, into segments at the staging location) and a gather.
+
+    A static fan-out, not a dynamic map: dagster-dask builds its task graph once, from the
+    plan's steps known before the run starts, and never runs the steps of a dynamic map
+    (they are resolved only by executors that plan as they go); partitions would make each
+    shard a run of its own (a backfill), leaving an executor one step per run and the
+    publishing step to a second job. So `n` (OGI_SHARDS, or `ogi run --shards`) shapes the
+    graph: every process that loads the job must see the same value."""
+
+    outs = {"plan": Out(description="the plan (shards.Plan), for the gather")}
+    outs.update({f"shard_{k}": Out(description=f"the files of shard {k} (shards.ShardWork)") for k in range(n)})
+
+    @op(out=outs, description="Decide what to parse (contents neither the warehouse nor a complete staged "
+                              f"segment holds) and split it into {n} shards by a hash of the relative path.")
+    def plan_shards(context: OpExecutionContext, ogi: OgiSettings, raw_report_files: pd.DataFrame):
+        with ogi.lock_scope(), runlock.run_lock(ogi.warehouse_path):
+            p, works = shards.plan(raw_report_files, ogi.warehouse_path, ogi.use_cache, n, ogi.stage)
+        context.log.info(f"{sum(len(w.items) for w in works)} files to parse in {n} shards "
+                         f"({', '.join(str(len(w.items)) for w in works)}); staging at {p.stage}; "
+                         f"{len(p.reuse)} staged segments reused")
+        yield Output(p, "plan")
+        for w in works:
+            yield Output(w, f"shard_{w.shard}", metadata={"files": len(w.items)})
+
+    @op(description="Parse one shard's files in a process pool under the per-file limits into segments at "
+                    "the staging location.")
+    def extract_shard(context: OpExecutionContext, ogi: OgiSettings, work) -> ShardResult:
+        r = shards.run_shard(work, ogi.workers, ogi.progress and n == 1)
+        where = _dask_worker() or "this process"
+        context.log.info(f"shard {r.shard}: {r.files} files parsed on {where} (host {r.host}, pid {r.pid}) in "
+                         f"{r.seconds} s ({len(r.segments)} segments, {r.failed} failed reports)")
+        context.add_output_metadata({"files": r.files, "segments": len(r.segments), "failed": r.failed,
+                                     "worker": where, "host": r.host, "pid": r.pid, "seconds": r.seconds})
+        return r
+
+    # (one input per shard, not a fan-in list: a step run alone in a Dask worker does not
+    # know which upstream outputs exist, and would load a fan-in list as empty)
+    @op(ins={"plan": In(), **{f"shard_{k}": In() for k in range(n)}}, out=Out(io_manager_key="staged_io"),
+        description="The shards' segments and counts as one extraction for the writer.")
+    def gather_shards(context: OpExecutionContext, ogi: OgiSettings, plan, **results) -> Extraction:
+        with ogi.lock_scope(), runlock.run_lock(ogi.warehouse_path):
+            ext = shards.gather(plan, list(results.values()))
+        context.add_output_metadata({k: v for k, v in ext.stats.items() if v is not None and k != "shard_seconds"}
+                                    | {"parser_version": PARSER_VERSION})
+        return ext
+
+    @graph_asset(name="extracted_reports", group_name="staged",
+                 description="Each report decoded, normalised, split into sections and its table cells and prose "
+                             f"figures read, in {n} shard step(s) each with a process pool, into staged Parquet "
+                             "segments; reports the warehouse (or a complete staged segment) already holds are not "
+                             "parsed.")
+    def extracted_reports(raw_report_files: pd.DataFrame):
+        planned = plan_shards(raw_report_files)
+        results = [extract_shard.alias(f"extract_shard_{k}")(getattr(planned, f"shard_{k}")) for k in range(n)]
+        return gather_shards(plan=planned.plan, **{f"shard_{k}": r for k, r in enumerate(results)})
+
+    return extracted_reports
+
+
+extracted_reports = extracted_reports_asset(shards.shard_count())  # (OGI_SHARDS; build_defs takes a count)
 
 
 def column_schema(table: str) -> TableSchema:
@@ -195,14 +284,22 @@ def _current(ext: Extraction | None) -> bool:
                          "reports only the selected ones.")
 def warehouse_tables(context: AssetExecutionContext, ogi: OgiSettings, warehouse_writer: WarehouseWriter,
                      extracted_reports: Extraction | None):
-    ext = extracted_reports
+    with ogi.lock_scope():
+        yield from _publish(context, ogi, warehouse_writer, extracted_reports)
+
+
+def _publish(context: AssetExecutionContext, ogi: OgiSettings, warehouse_writer: WarehouseWriter,
+             ext: Extraction | None):
+    if ext is not None:
+        ext = shards.localize(ext)  # (segments on an object store: downloaded)
     if ext is None or not _current(ext):
         context.log.info("no staged extraction of this run handed over: listing and extracting again")
         ext = extract_all(discover(ogi.raw_path, ogi.warehouse_path / MANIFEST if ogi.use_cache else None, lazy=True,
                                    exclude=[ogi.warehouse_path]),
-                          ogi.warehouse_path, ogi.workers, ogi.progress, ogi.use_cache)
+                          ogi.warehouse_path, ogi.workers, ogi.progress, ogi.use_cache, stage=ogi.stage)
     p = prepare(pathlib.Path(ext.warehouse), ext.files, ext.segments, ext.base, ext.signature, ext.inputs,
                 ext.unchanged, ext.stats, listing=getattr(ext, "listing", None))
+    p.stage = getattr(ext, "stage", "")  # (batch.finish clears it after the publish)
     selected = {k.to_user_string() for k in context.selected_asset_keys}
     results = {t: TableRows(p, t).validate() for t in CORE_TABLES}
     bad = {t: r for t, r in results.items() if r["failures"]}

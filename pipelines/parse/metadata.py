@@ -53,7 +53,8 @@ class Metadata:
 _WS_RUN: Final = re.compile(r"\s+")
 _ISSUED: Final = re.compile(r"^(?:印发|发布|公布)")
 _NOT_IN_AGENCY: Final = re.compile(r"[>»/\\|。,;:\d]")
-_FIELD_NAME: Final = re.compile(r"^(?:文章标题|信息名称|标题|题目|名称)\s*[:：]\s*")
+# a page's field label before the title: 标题: …, or 标   题 … (spaced, no colon)
+_FIELD_NAME: Final = re.compile(r"^(?:文章标题|信息名称|标\s*题|题\s*目|名\s*称)(?:\s*[:：]\s*|\s+(?=\S))")
 _BOOK_TITLE: Final = re.compile(r"^[^《]*《([^》]*报告)》.*$")
 _YEAR_OF_DISCLOSURE: Final = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?(?:政府)?信息公开")
 _BRACKETS: Final = re.compile(r"[()\[\]【】（）《》\"'“”]")
@@ -72,9 +73,14 @@ def _clean_agency(a: str) -> str:
     a = _ISSUED.sub("", a)
     if a.endswith("人民"):
         a += "政府"  # 2008年度湖南省人民政府信息公开…: the name runs into 政府信息公开
+    a = _TEMPLATE_PAREN.sub("", a)  # 青龙镇政府(机关): the template's 本级政府(机关) filled in
+    for n in range(3, len(a) // 2 + 1):
+        if a[:n] == a[n:2 * n] and a[n - 1] in "省市县区旗盟州":
+            return a[n:]  # 北京市大兴区北京市大兴区发展和改革委员会: a place printed twice
     return a
 
 
+_TEMPLATE_PAREN: Final = re.compile(r"(?<=.)\((?:机关|单位|部门|本级)\)$")
 _GENERIC_AGENCY: Final = re.compile(r"^(?:本|我|该)?(?:省|市|县|区|镇|乡|街道)?(?:人民)?(?:政府|局|委|厅|办|机关|单位|部门)"
                              r"(?:办公室|办公厅|办)?$")
 
@@ -434,9 +440,25 @@ def _self_named(flat: str) -> str | None:
         found = {m.group("name") + m.group("suffix") for m in rules["town"].finditer(flat)
                  if m.group("suffix") == suf and not m.group("name").startswith(rules["not_agency_start"])
                  and not any(c in m.group("name") for c in "我本全各该乡镇县区市省")}
-        return _as_named(found.pop(), flat) if len(found) == 1 else None
+        return _as_named(_with_printed_place(found.pop(), flat), flat) if len(found) == 1 else None
     found = {n for n in county_names(flat) if n.endswith(suf)}
     return _as_named(found.pop(), flat) if len(found) == 1 else None
+
+
+def _with_printed_place(town: str, flat: str) -> str:
+    """A town with the places the opening prints before it, the longest such form
+    (三门坡镇 → 海口市琼山区三门坡镇 from 《海口市琼山区三门坡镇政府信息公开指南》)."""
+    best = town
+    i = flat.find(town)
+    while i >= 0:
+        for n in range(min(i, 14), 1, -1):
+            pre = flat[i - n:i]
+            if place_prefix(pre) == (n, place_prefix(pre)[1]) and place_prefix(pre)[1] is not None:
+                if n + len(town) > len(best):
+                    best = pre + town
+                break
+        i = flat.find(town, i + 1)
+    return best
 
 
 def _as_named(place: str, flat: str) -> str:
@@ -541,7 +563,11 @@ def read_metadata(text: str, tables_found: list[str], key: str | None = None) ->
                 # the office of a place (请与邹桥乡党政办公室联系) is its government's, a
                 # body's office (请与市教育局办公室联系) the body's; an office that is a body
                 # of its own (兴安盟行署外事办公室, 全州县政务服务管理办公室) names no author
-                agency = a + "人民政府" if _is_place(a) else a
+                if _is_place(a):
+                    named = _as_named(a, _compact(mt))
+                    agency = named if named != a else a + "人民政府"
+                else:
+                    agency = a
     subject = _body_agency(flat, ("subject",))
     if agency is None and subject:
         agency = subject[0]

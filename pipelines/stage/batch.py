@@ -675,6 +675,7 @@ class Extraction:
     unchanged: bool = False
     stats: dict = field(default_factory=dict)
     listing: object = None                             # the `inputs` table (Arrow), None when unchanged
+    stage: str = ""                                    # the staging location's URL (staging.py)
 
 
 def staged_root(warehouse: pathlib.Path) -> pathlib.Path:
@@ -730,7 +731,7 @@ def _stale_limit_failures(base) -> set[str]:
             if s and s.startswith("limit: ") and not limits.still_holds(s)}
 
 
-def _parse_items(items: list, todo_sizes: list[int], root: pathlib.Path, workers: int, done) -> None:
+def _parse_items(items: list, todo_sizes: list[int], root: pathlib.Path, workers: int, done, tag: str = "") -> None:
     """Parse the items (biggest first) in chunks across a pool of `workers` processes
     (one at least: a file never runs in the process that publishes). A pool that loses a
     worker is replaced and the lost jobs' files run again in chunks; the files being
@@ -745,10 +746,10 @@ def _parse_items(items: list, todo_sizes: list[int], root: pathlib.Path, workers
             _chunks(items, 1, lo=1000, hi=1000, sizes=sizes)
         if rounds > 3:
             chunks = [[x] for x in items]  # (a pool that keeps breaking without a culprit)
-        jobs = [(c, str(root / f"seg-{uuid.uuid4().hex[:12]}")) for c in chunks]
+        jobs = [(c, str(root / f"seg-{tag}{uuid.uuid4().hex[:12]}")) for c in chunks]
         items, suspects = _run_pool(jobs, max(1, min(workers, len(jobs))), done)
         for item, why in suspects:
-            seg = str(root / f"seg-{uuid.uuid4().hex[:12]}")
+            seg = str(root / f"seg-{tag}{uuid.uuid4().hex[:12]}")
             if not why:
                 r, why = _parse_alone(item, seg)
                 if r is not None:
@@ -781,149 +782,26 @@ def inputs_table(files: pd.DataFrame, met: list[tuple[str, str, str]]):
 
 
 def extract_all(files: pd.DataFrame, warehouse: pathlib.Path, workers: int = 1, progress: bool = True,
-                use_cache: bool = True) -> Extraction:
+                use_cache: bool = True, shards: int = 1, stage: str | None = None) -> Extraction:
     """Parse what the warehouse does not hold yet; returns the Extraction to publish.
-    `use_cache=False`: parse every file and rebuild the warehouse from scratch. Holds the
+    `use_cache=False`: parse every file and rebuild the warehouse from scratch; `shards`:
+    the fan-out of shards.py, run here one shard after another; `stage`: the staging
+    location (staging.py; default OGI_STAGE_URL, else `<warehouse>/staged`). Holds the
     warehouse's run lock (runlock)."""
     from .runlock import run_lock
 
     with run_lock(warehouse):
-        return _extract_all(files, warehouse, workers, progress, use_cache)
+        return _extract_all(files, warehouse, workers, progress, use_cache, shards, stage)
 
 
 def _extract_all(files: pd.DataFrame, warehouse: pathlib.Path, workers: int, progress: bool,
-                 use_cache: bool) -> Extraction:
-    from ..publish import writer as publish
+                 use_cache: bool, shards: int = 1, stage: str | None = None) -> Extraction:
+    """The fan-out of shards.py run in this process: plan, each shard in turn (each across
+    the pool of `workers`), gather."""
+    from . import shards as sh
 
-    t0 = time.perf_counter()
-    warehouse = pathlib.Path(warehouse)
-    met = list(files.attrs.get("met", []))
-    hashed0 = files.attrs.get("hashed")
-    files = files.reset_index(drop=True)
-    pfp = parser_fingerprint()
-    sig = publish.signature(pfp)
-    base = publish.read_base(warehouse, sig) if use_cache else None
-    manifest = warehouse / MANIFEST if use_cache else None
-    lazy = bool(files["sha256"].isna().any())   # a first run's discover left the hashing to the workers
-    if lazy and base is not None:
-        files, lazy = _hash_missing(files, manifest), False  # the previous warehouse may hold them: know first
-        met = list(files.attrs.get("met", met))
-    stats: dict = {"files": len(files), "reports": None, "hashed": files.attrs.get("hashed", hashed0), "parser": pfp,
-                   "paths_met": len(files) + len(met)}
-    stale = _stale_limit_failures(base)
-    inputs = ""
-    if not lazy:
-        inputs = inputs_fingerprint(files, met)
-        stats["reports"] = int(files["sha256"].nunique())
-        if base is not None and not stale and base.marker.get("inputs") == inputs and \
-                publish.duckdb_matches(warehouse / "ogi.duckdb", base.marker.get("counts", {})):
-            stats.update(parsed=0, cached=stats["reports"], failed=None, unchanged=True,
-                         seconds=round(time.perf_counter() - t0, 2))
-            return Extraction(str(warehouse), files, [], base, sig, inputs, True, stats)
-
-    # staged segments: other parser versions are of no use; this one's are reused
-    root = staged_root(warehouse)
-    if (warehouse / STAGED).is_dir():
-        for d in (warehouse / STAGED).iterdir():
-            if d != root:
-                shutil.rmtree(d, ignore_errors=True)
-    if not use_cache:
-        shutil.rmtree(root, ignore_errors=True)
-    leftovers = _leftover_segments(root)
-    if lazy and leftovers:
-        files, lazy = _hash_missing(files, manifest), False  # a failed run's segments may hold them
-        met = list(files.attrs.get("met", met))
-        inputs = inputs_fingerprint(files, met)
-        stats.update(reports=int(files["sha256"].nunique()), hashed=files.attrs.get("hashed"))
-    have = (base.ids - stale) if base is not None else set()
-    todo, reuse = [], {}
-    if lazy:
-        # every file (contents not known yet: a file holding the same bytes as another is
-        # read twice, and kept once below)
-        todo = list(zip(files["size"].tolist(), files["abs_path"].tolist(), files["path"].tolist(),
-                        [None] * len(files)))
-    else:
-        firsts = files.drop_duplicates("sha256")
-        for abs_path, rel, sha, size in zip(firsts["abs_path"].tolist(), firsts["path"].tolist(),
-                                            firsts["sha256"].tolist(), firsts["size"].tolist()):
-            if sha[:16] in have:
-                continue
-            if sha in leftovers:
-                reuse.setdefault(leftovers[sha], set()).add(sha[:16])
-                continue
-            todo.append((size, abs_path, rel, sha))
-    todo.sort(key=lambda x: (-x[0], x[2]))  # biggest first
-    items = [(a, r, s) for _, a, r, s in todo]
-
-    segments = [publish.Segment(d, frozenset(ids), n) for (d, n), ids in reuse.items()]
-    failed = 0
-    changed: list[tuple[str, str | None]] = []
-    hashed: list[tuple[str, str]] = []
-    dropped: list[tuple[str, str, str]] = []
-    if items:
-        root.mkdir(parents=True, exist_ok=True)
-        bar = None
-        if progress:
-            from tqdm import tqdm
-
-            bar = tqdm(total=len(items), desc="parsing reports", unit="report", file=sys.stderr, leave=False)
-
-        def done(r: dict) -> None:
-            nonlocal failed
-            segments.append(publish.Segment(r["seg"], frozenset(r["ids"]), len(r["ids"])))
-            changed.extend(r["changed"])
-            hashed.extend(r["hashed"])
-            dropped.extend(r["dropped"])
-            failed += r["failed"]
-            if bar:
-                bar.update(r["n"])
-
-        _warm()  # imported once here, inherited by the forked workers
-        # what the workers inherit is frozen out of the garbage collector's reach: its
-        # full collections would walk (and copy, page by page) the parent's whole heap
-        gc.freeze()
-        try:
-            _parse_items(items, [x[0] for x in todo], root, workers, done)
-        finally:
-            gc.unfreeze()
-        if bar:
-            bar.close()
-    if changed or hashed or dropped:
-        # files rewritten (or removed) while the run read them: publish what was read;
-        # files first hashed by the workers: their hashes; files that gave no report
-        # (unreadable, not a report by content) leave the reports for the inputs table
-        fix = dict(hashed)
-        fix.update(changed)
-        files = files.assign(sha256=[fix.get(p, s) for p, s in zip(files["path"].tolist(), files["sha256"].tolist())])
-        gone = {p for p, _, _ in dropped}
-        unknown = files["sha256"].isna() & ~files["path"].isin(gone)
-        if unknown.any():  # (never: every item of a lost job is run again)
-            dropped += [(p, "unreadable", "not read (its parsing worker was lost)")
-                        for p in files.loc[unknown, "path"].tolist()]
-            gone = {p for p, _, _ in dropped}
-        met = sorted(met + dropped)
-        known = files[files["sha256"].notna()]
-        # the fingerprint: the paths met as listed (a non-report found by its content stays
-        # in it, so a rerun with no change finds the same)
-        inputs = inputs_fingerprint(known, [m for m in met if m[1] != "skipped" or m[0] not in gone])
-        if lazy and manifest is not None and "hashed_ns" in files.columns:
-            write_manifest(manifest, known)
-        files = known[~known["path"].isin(gone)].reset_index(drop=True)
-    elif lazy and manifest is not None and "hashed_ns" in files.columns:
-        write_manifest(manifest, files)
-    parsed = len(items)
-    if lazy:
-        segments = _keep_once(segments)
-        parsed = len(set().union(*(s.ids for s in segments))) if segments else 0
-        stats.update(reports=int(files["sha256"].nunique()), hashed=len(hashed))
-    if not inputs:
-        inputs = inputs_fingerprint(files, met)
-    stats.update(parsed=parsed, cached=(stats["reports"] or 0) - parsed, failed=failed, unchanged=False,
-                 reused_segments=len(reuse), changed_during_run=len(changed), base=base is not None,
-                 dropped=len(dropped), seconds=round(time.perf_counter() - t0, 2))
-    ext = Extraction(str(warehouse), files, segments, base, sig, inputs, False, stats)
-    ext.listing = inputs_table(files, met)
-    return ext
+    plan, works = sh.plan(files, warehouse, use_cache, shards, stage)
+    return sh.gather(plan, [sh.run_shard(w, workers, progress) for w in works])
 
 
 def finish(prepared, counts: dict) -> None:
@@ -937,7 +815,12 @@ def finish(prepared, counts: dict) -> None:
 
 
 def _finish(wh: pathlib.Path, prepared, counts: dict) -> None:
+    from .staging import Stage, stage_url
+
     shutil.rmtree(wh / STAGED, ignore_errors=True)
+    url = getattr(prepared, "stage", "") or stage_url(wh)
+    if url.rstrip("/") != str(wh.resolve() / STAGED):
+        Stage(url).clear()  # (a staging location elsewhere: its segments are in the warehouse now)
     p = wh / "state" / "last_run.json"
     p.parent.mkdir(parents=True, exist_ok=True)
     tmp = p.with_suffix(".tmp")

@@ -82,8 +82,11 @@ def _acquire(warehouse: pathlib.Path, wait: float | None) -> int:
     return fd
 
 
-def _release_fd(fd: int) -> None:
+def _release_fd(fd: int | None) -> None:
     import fcntl
+
+    if fd is None:  # (held_elsewhere)
+        return
 
     try:
         os.ftruncate(fd, 0)
@@ -139,6 +142,26 @@ def _maybe_release(key: str) -> None:
     if st is not None and st[1] <= 0 and not st[2]:
         del _state[key]
         _release_fd(st[0])
+
+
+@contextlib.contextmanager
+def held_elsewhere(warehouse):
+    """For the block, this process acts for a run whose lock another process holds: the
+    `ogi run` that started the run on a Dask cluster holds it from the first step to the
+    last, and its steps (in worker processes, maybe on other hosts) neither take nor wait
+    for it; run_lock, hold and release inside the block are no-ops."""
+    key = _key(warehouse)
+    with _mutex:
+        mine = key not in _state
+        if mine:
+            _state[key] = [None, 1, set()]
+    try:
+        yield
+    finally:
+        if mine:
+            with _mutex:
+                if _state.get(key, [0])[0] is None:
+                    del _state[key]
 
 
 def held(warehouse) -> bool:

@@ -76,11 +76,12 @@ class PeakRSS:
         self._t.join()
 
 
-def ogi_run(raw: pathlib.Path, wh: pathlib.Path, workers: int) -> dict:
-    """`ogi run` in its own process; wall seconds, peak RSS of its process tree, counts."""
+def ogi_run(raw: pathlib.Path, wh: pathlib.Path, workers: int, extra: tuple[str, ...] = ()) -> dict:
+    """`ogi run` in its own process; wall seconds, peak RSS of its process tree, counts.
+    `extra`: more options of `ogi run` (e.g. the Dask executor's)."""
     env = {**os.environ, "OGI_WORKERS": str(workers)}
     cmd = [sys.executable, "-m", "pipelines.tools.cli", "run", "--raw", str(raw), "--warehouse", str(wh), "--quiet",
-           "--workers", str(workers)]
+           "--workers", str(workers), *extra]
     import resource
 
     t0 = time.perf_counter()
@@ -501,6 +502,45 @@ def run_bench(n: int = 20000, out: str | None = None, seed: int = 0, workers: in
         if profile:
             profile_cold(corpus, work, min(n, 2000), echo)
         return result
+    finally:
+        if not keep and not out:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def run_dask_bench(n: int = 2000, out: str | None = None, seed: int = 0, workers: int = 2, shards: int | None = None,
+                   keep: bool = False, echo=print) -> dict:
+    """The same synthetic corpus read cold twice, each run from scratch in its own process:
+    the default path (`ogi run`, steps in process, a pool of `workers`) and the Dask path
+    (`ogi run --executor dask`: a LocalCluster of `workers` worker processes started for the
+    run, `shards` shard steps, default 2 per worker, one parsing process each, staging in a
+    folder outside the warehouse); both warehouses hashed per table (tools/parity.py)."""
+    from .parity import warehouse_hashes
+
+    shards = shards or 2 * workers
+    work = pathlib.Path(out) if out else pathlib.Path(tempfile.mkdtemp(prefix="ogi-bench-dask-"))
+    work.mkdir(parents=True, exist_ok=True)
+    corpus = work / "corpus"
+    for d in (corpus, work / "wh-default", work / "wh-dask", work / "stage"):
+        shutil.rmtree(d, ignore_errors=True)
+    try:
+        echo(f"ogi bench --dask: {n} synthetic reports (seed {seed}); {workers} parsing processes either way, "
+             f"{os.cpu_count()} cores; work folder {work}")
+        synth.generate(n, corpus, seed=seed, workers=workers)
+        runs = {
+            "default (in process)": ogi_run(corpus / "reports", work / "wh-default", workers),
+            f"dask ({workers} workers, {shards} shards)": ogi_run(
+                corpus / "reports", work / "wh-dask", 1,
+                ("--executor", "dask", "--dask-workers", str(workers), "--shards", str(shards),
+                 "--stage-url", (work / "stage").resolve().as_uri())),
+        }
+        same = warehouse_hashes(work / "wh-default" / "ogi.duckdb") == warehouse_hashes(work / "wh-dask" / "ogi.duckdb")
+        echo(f"\n{'path':<28}{'wall s':>9}{'reports/s':>11}{'CPU s':>9}{'peak RSS':>11}   steps")
+        for name, r in runs.items():
+            steps = ", ".join(f"{k} {v:.1f}" for k, v in r["steps"].items())
+            echo(f"{name:<28}{r['wall']:>9.1f}{r['files'] / r['wall']:>11,.0f}{r['cpu']:>9.1f}"
+                 f"{_fmt_bytes(r['peak']):>11}   {steps}")
+        echo(f"warehouses equal row for row (per-table hashes): {'yes' if same else 'NO'}")
+        return {"n": n, "runs": runs, "equal": same}
     finally:
         if not keep and not out:
             shutil.rmtree(work, ignore_errors=True)

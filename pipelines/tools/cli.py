@@ -71,7 +71,22 @@ def main() -> None:
 @click.option("--workers", type=int, default=None, help="Parsing processes (default: OGI_WORKERS or 2).")
 @click.option("--no-cache", is_flag=True, help="Parse every file again, ignoring cached results.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def run(raw: str, warehouse: str, workers: int | None, no_cache: bool, quiet: bool) -> None:
+@click.option("--executor", type=click.Choice(["in_process", "dask"]), default=None,
+              help="Where the steps run: in this process (default; OGI_EXECUTOR) or on a Dask cluster.")
+@click.option("--dask-address", default=None, help="A running Dask scheduler (tcp://host:8786; OGI_DASK_ADDRESS); "
+                                                   "without it a local cluster is started for the run.")
+@click.option("--dask-workers", type=int, default=None, help="Worker processes of the local Dask cluster "
+                                                            "(default: OGI_DASK_WORKERS or 2).")
+@click.option("--shards", type=int, default=None, help="Shard steps the files are split into (default: OGI_SHARDS; "
+                                                      "else 1 in process, 2 per Dask worker).")
+@click.option("--stage-url", default=None, help="Staging location every worker reaches: a folder or an fsspec URL "
+                                               "(default: OGI_STAGE_URL, else WAREHOUSE/staged).")
+@click.option("--from-failure", default=None, metavar="RUN_ID",
+              help="With --executor dask: run again only the steps of this failed run that failed or did not "
+                   "finish (e.g. one shard), with its settings.")
+def run(raw: str, warehouse: str, workers: int | None, no_cache: bool, quiet: bool, executor: str | None,
+        dask_address: str | None, dask_workers: int | None, shards: int | None, stage_url: str | None,
+        from_failure: str | None) -> None:
     """Read every report under RAW and publish the warehouse."""
     _quiet_gc_imports()
     from ..orchestration.runner import format_summary, run_pipeline
@@ -79,10 +94,18 @@ def run(raw: str, warehouse: str, workers: int | None, no_cache: bool, quiet: bo
     if not pathlib.Path(raw).is_dir():
         raise click.ClickException(f"raw folder not found: {raw}")
     from ..stage.runlock import RunLocked
+    from ..orchestration.runner import RunFailed
 
     try:
-        s = run_pipeline(raw, warehouse, workers=workers, use_cache=not no_cache, progress=not quiet)
+        s = run_pipeline(raw, warehouse, workers=workers, use_cache=not no_cache, progress=not quiet,
+                         executor=executor, dask_address=dask_address, dask_workers=dask_workers, shards=shards,
+                         stage_url=stage_url, from_failure=from_failure)
     except RunLocked as e:
+        raise click.ClickException(str(e)) from None
+    except RunFailed as e:  # (a run on Dask: which step failed and why, in a few lines)
+        from ..publish.writer import record_failed_run
+
+        record_failed_run(pathlib.Path(warehouse), str(e), str(pathlib.Path(raw).resolve()))
         raise click.ClickException(str(e)) from None
     except Exception as e:  # noqa: BLE001 - recorded, then reported as a failed run (exit 1)
         from ..publish.writer import record_failed_run
@@ -298,11 +321,20 @@ def synth(n: int, out: str, seed: int, layouts: str | None, templates: str, blan
 @click.option("--hostile", is_flag=True, help="Instead: 40 good reports beside hostile files and paths (zip and "
                                                "span bombs, a huge PDF page, links, loops, a GBK name): time, "
                                                "peak memory per process, what became of each bad path.")
+@click.option("--dask", "dask", is_flag=True, help="Instead: the same corpus read cold by the default path and by "
+                                                 "the Dask executor on a local cluster of --workers (default 2) "
+                                                 "workers, side by side; both warehouses compared row for row.")
 def bench(n: int, out: str | None, seed: int, workers: int | None, profile: bool, keep: bool, pdf_n: int | None,
-          pdf_ratio: bool, hostile: bool) -> None:
+          pdf_ratio: bool, hostile: bool, dask: bool) -> None:
     """Benchmark: cold run, rerun with no change, rerun with 1% changed; throughput and memory;
     synthetic PDFs per core beside text."""
-    from .bench import pdf_ratio as measure_pdf_ratio, run_bench, run_hostile_bench
+    from .bench import pdf_ratio as measure_pdf_ratio, run_bench, run_dask_bench, run_hostile_bench
+
+    if dask:
+        r = run_dask_bench(n=n, out=out, seed=seed, workers=workers or 2, keep=keep, echo=click.echo)
+        if not r["equal"]:
+            sys.exit(1)
+        return
 
     if hostile:
         run_hostile_bench(workers=workers, out=out, keep=keep, echo=click.echo)

@@ -199,9 +199,13 @@ def agency_pool(include_gaps: bool = False) -> tuple[tuple[str, str, str, str, s
         elif (include_gaps or (name not in GENERIC_COUNTIES and len(name) <= LONGEST_NAME)) and len(name) >= 2:
             parent = city or prov
             prefix = f"{parent}{name}" if parent != name else name
-            out.append(("county", prefix, prov, city, name))
+            # a county-level city under its province directly (潜江市) is the report's city
+            # (metadata.read_metadata); a municipality's district stays a county
+            gold_city, gold_county = (name, "") if not city and name.endswith("市") and not prov.endswith("市") \
+                else (city, name)
+            out.append(("county", prefix, prov, gold_city, gold_county))
             if county_count[name] == 1 and name not in upper and len(name) >= 3:
-                out.append(("county", name, prov, city, name))  # a unique name stands alone
+                out.append(("county", name, prov, gold_city, gold_county))  # a unique name stands alone
     return tuple(out)
 
 

@@ -312,3 +312,23 @@ def test_contact_office_that_is_a_body_of_its_own_names_no_author():
 def test_a_publishing_channel_is_never_the_agency():
     r = meta("统计期限为2024年1月1日至2024年12月31日。\n一、总体情况\n2024年,政府门户网站主动公开信息3546条。\n")
     assert r["agency"] is None
+
+
+def test_name_cleanups_field_label_doubled_place_template_parenthetical():
+    # a spaced field label without colon before the title
+    r = meta("标      题 西藏自治区人民政府 2023年政府信息公开工作年度报告\n索引号 000014349/2024-00600\n")
+    assert (r["agency"], r["year"]) == ("西藏自治区人民政府", 2023)
+    # a CMS that printed the place twice
+    r = meta("本报告是根据《条例》要求,由北京市大兴区北京市大兴区发展和改革委员会编制的2013年度政府信息公开年度报告。\n")
+    assert r["agency"] == "北京市大兴区发展和改革委员会"
+    # the template's 本级政府(机关) filled in with the name
+    r = meta("根据《条例》,特向社会公布2019年度青龙镇政府(机关)信息公开年度报告。\n")
+    assert r["agency"] == "青龙镇政府"
+
+
+def test_contact_government_named_as_printed_and_town_with_its_printed_places():
+    r = meta("本报告根据《条例》编制。统计期限为2013年1月1日至2013年12月31日。如有疑问,请与邹桥乡党政办公室联系。"
+             "2013年,邹桥乡政府认真贯彻《条例》。\n")
+    assert r["agency"] == "邹桥乡政府"
+    r = meta("一、总体情况\n2023年,我镇认真贯彻落实上级规定。修改完善了《海口市琼山区大坡镇政府信息公开指南》,推动我镇信息公开制度化。\n")
+    assert r["agency"] == "海口市琼山区大坡镇"
