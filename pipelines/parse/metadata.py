@@ -209,6 +209,8 @@ def _rules() -> dict:
         "not_agency_end": tuple(raw["not_agency_end"]),
         "self_named": {suf: tuple(ws) for suf, ws in raw["self_named"].items()},
         "own_government": tuple(raw["own_government"]),
+        "suffixes": tuple(sorted(raw["agency_suffixes"], key=len, reverse=True)),
+        "clause_words": tuple(raw["clause_words"]),
         "not_report_provinces": frozenset(raw["not_report_provinces"]),
         "town": re.compile(r"(?:(?<=[省市县区旗\n,。、;:(《“ ])|^|(?<=\d年)|(?<=\d年度))(?P<name>[\u4e00-\u9fff]{2,4}?)"
                            r"(?P<suffix>镇|乡|街道)(?=" + "|".join(raw["town_followers"]) + ")"),
@@ -445,6 +447,46 @@ def _self_named(flat: str) -> str | None:
     return _as_named(found.pop(), flat) if len(found) == 1 else None
 
 
+# what may follow a body's name in its sentence: not a possessive nor its Party group (区教育局党组)
+_CLAUSE_VERB_START: Final = re.compile(r"[^的之党]")
+_YEAR_PARAGRAPH: Final = re.compile(r"(?:^|\n)[^\n,。\d]{0,8}?(?:19|20)\d{2}年度?,(?P<rest>[^,。;:\n]{2,40})")
+
+
+def _opening_subject(flat: str) -> str | None:
+    """The body a paragraph that opens with the year names first, whatever verb follows
+    (2018年,雁江区教育局及时调整…): the shortest run of the clause that ends with a body's
+    suffix (data/metadata.yaml agency_suffixes), completed where the suffix runs on
+    (卫生健康委 → 卫生健康委员会); a plausible name only."""
+    sufs = _rules()["suffixes"]
+    for m in _YEAR_PARAGRAPH.finditer(flat):
+        rest = m.group("rest")
+        for end in range(2, len(rest) + 1):
+            if rest[:end].endswith(sufs):
+                break
+        else:
+            continue
+        name = rest[:end]
+        extended = True
+        while extended:
+            extended = False
+            for k in (1, 2, 3, 4):
+                longer = rest[:end + k]
+                if end + k <= len(rest) and any(longer.endswith(x) and len(x) > k for x in sufs):
+                    end, name, extended = end + k, longer, True
+                    break
+        cand = _candidate(name)
+        if cand is not None and any(w in cand for w in _rules()["clause_words"]):
+            cand = None  # 备用网址按照国务院: the clause's verb inside, no name
+        if cand is not None and (rest.startswith("信息", end) or rest.startswith("人民", end)):
+            cand = None  # 未接收到政府信息公开申请: 政府 of 政府信息公开
+        if cand is not None and resolve_region(cand).province in (None, *_rules()["not_report_provinces"]):
+            cand = None  # a name that places itself (雁江区教育局), not a phrase or spam
+        if cand is not None and _CLAUSE_VERB_START.match(rest[end:end + 1] or "。"):
+            return cand
+        return None  # the overview's first year paragraph names no body
+    return None
+
+
 def _with_printed_place(town: str, flat: str) -> str:
     """A town with the places the opening prints before it, the longest such form
     (三门坡镇 → 海口市琼山区三门坡镇 from 《海口市琼山区三门坡镇政府信息公开指南》)."""
@@ -576,6 +618,8 @@ def read_metadata(text: str, tables_found: list[str], key: str | None = None) ->
         # report for the whole area (2016年,河北省…; 请与河北省人民政府办公厅联系)
         agency = subject[0]
     if agency is None:
+        agency = _opening_subject(flat)
+    if agency is None:
         agency = _self_named(flat)
     if agency is not None:
         others = [c[3] for c in tc] + [b[0] for b in (body, sig, subject) if b]
@@ -613,7 +657,7 @@ def read_metadata(text: str, tables_found: list[str], key: str | None = None) ->
         reg = resolve_region_text(flat, exclude=outside)
         from_text = reg.province is not None
         k = place_prefix(agency)[0] if agency and from_text else 0
-        if k:
+        if k and agency:
             # a place name several divisions share (和平区: 天津, 沈阳) in the body's province
             named = resolve_region((reg.city or reg.province or "") + agency[:k])
             if named.province == reg.province and named.county is not None and named.city == reg.city:

@@ -60,6 +60,38 @@ class ShardWork:
     sizes: list
     stage: str
     pfp: str
+    warehouse: str = ""
+    use_cache: bool = True
+
+
+def ocr_cache_dir(work: ShardWork) -> str | None:
+    """Where a shard keeps what OCR read (by content hash; formats/ocr.py, when present):
+    OGI_OCR_CACHE, else `<stage>/cache/ocr` on a staging location elsewhere that is a
+    folder or a mount (every worker reaches it), else `<warehouse>/state/ocr`; None without
+    the cache."""
+    if not work.use_cache:
+        return None
+    if os.environ.get("OGI_OCR_CACHE"):
+        return os.environ["OGI_OCR_CACHE"]
+    st = Stage(work.stage)
+    if st.local is not None and work.warehouse and st.local != pathlib.Path(work.warehouse).resolve() / batch.STAGED:
+        return str(st.local / "cache" / "ocr")
+    return str(pathlib.Path(work.warehouse) / "state" / "ocr") if work.warehouse else None
+
+
+@contextlib.contextmanager
+def _ocr_cache(work: ShardWork):
+    try:
+        from ..formats import ocr
+    except ImportError:  # (no OCR reader in this build)
+        yield
+        return
+    old = getattr(ocr, "CACHE_DIR", None)
+    ocr.CACHE_DIR = ocr_cache_dir(work)
+    try:
+        yield
+    finally:
+        ocr.CACHE_DIR = old
 
 
 @dataclass
@@ -122,7 +154,7 @@ def plan(files: pd.DataFrame, warehouse: pathlib.Path, use_cache: bool = True, s
     inputs = ""
     p = Plan(str(warehouse), st.url, files, met, base, sig, pfp, inputs, lazy, stats,
              manifest=str(manifest) if manifest else None, t0=t0)
-    empty = [ShardWork(k, shards, [], [], st.url, pfp) for k in range(shards)]
+    empty = [ShardWork(k, shards, [], [], st.url, pfp, str(warehouse), use_cache) for k in range(shards)]
     if not lazy:
         p.inputs = batch.inputs_fingerprint(files, met)
         stats["reports"] = int(files["sha256"].nunique())
@@ -227,7 +259,7 @@ def run_shard(work: ShardWork, workers: int = 1, progress: bool = False) -> Shar
     # collections would walk (and copy, page by page) the parent's whole heap
     gc.freeze()
     try:
-        with _children_allowed():
+        with _children_allowed(), _ocr_cache(work):
             batch._parse_items(work.items, work.sizes, local_root, workers, done,
                                tag=f"s{work.shard:03d}-" if work.shards > 1 else "")
     finally:

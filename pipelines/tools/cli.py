@@ -383,7 +383,14 @@ def export(warehouse: str, out: str, fmt: str, tables: tuple[str, ...], year: st
               help="Comma-separated subset of: seeds, dev, pages, synth (2,000 synthetic reports).")
 @click.option("--work", default=None, type=click.Path(file_okay=False),
               help="Keep the synthetic corpus and the warehouses here (default: a temporary folder).")
-def parity(write_to: str | None, check_against: str | None, corpora: str, work: str | None) -> None:
+@click.option("--executor", type=click.Choice(["in_process", "dask"]), default=None,
+              help="Build the warehouses with this executor (as `ogi run --executor`): e.g. check that the Dask "
+                   "path writes what the default path wrote.")
+@click.option("--dask-workers", type=int, default=None, help="Worker processes of the local Dask cluster.")
+@click.option("--dask-address", default=None, help="A running Dask scheduler instead of a local cluster.")
+@click.option("--shards", type=int, default=None, help="Shard steps (as `ogi run --shards`).")
+def parity(write_to: str | None, check_against: str | None, corpora: str, work: str | None, executor: str | None,
+           dask_workers: int | None, dask_address: str | None, shards: int | None) -> None:
     """Per-table row hashes of the warehouses built from fixed corpora: write them, or check
     that the output is unchanged (what differs is printed per corpus and table)."""
     from . import parity as par
@@ -397,7 +404,9 @@ def parity(write_to: str | None, check_against: str | None, corpora: str, work: 
     if not SHARED.is_dir():
         raise click.ClickException(f"shared folder not found at {SHARED} (set OGI_SHARED)")
     _quiet_gc_imports()
-    have = par.build(names, SHARED, pathlib.Path(work) if work else None, echo=click.echo)
+    opts = {k: v for k, v in dict(executor=executor, dask_workers=dask_workers, dask_address=dask_address,
+                                  shards=shards).items() if v is not None}
+    have = par.build(names, SHARED, pathlib.Path(work) if work else None, echo=click.echo, run_options=opts)
     if write_to:
         par.write(pathlib.Path(write_to), have)
         click.echo(f"wrote {write_to}")

@@ -116,8 +116,9 @@ def corpus_raw(name: str, shared: pathlib.Path, work: pathlib.Path) -> pathlib.P
 
 
 def build(corpora: Iterable[str], shared: pathlib.Path, work: pathlib.Path | None = None,
-          echo: Callable[[str], None] = print) -> dict:
-    """Build each corpus's warehouse (no cache) and hash it."""
+          echo: Callable[[str], None] = print, run_options: dict | None = None) -> dict:
+    """Build each corpus's warehouse (no cache) and hash it; `run_options`: more arguments of
+    run_pipeline (e.g. executor="dask", dask_workers=2: the same corpora built on Dask)."""
     from ..orchestration.runner import run_pipeline
 
     with tempfile.TemporaryDirectory(prefix="ogi-parity-") as tmp:
@@ -129,7 +130,7 @@ def build(corpora: Iterable[str], shared: pathlib.Path, work: pathlib.Path | Non
             if not raw.is_dir():
                 raise FileNotFoundError(f"corpus {name}: folder not found: {raw}")
             wh = base / "warehouses" / name
-            run_pipeline(raw, wh, use_cache=False, progress=False)
+            run_pipeline(raw, wh, use_cache=False, progress=False, **(run_options or {}))
             out["corpora"][name] = warehouse_hashes(wh / "ogi.duckdb")
             echo(f"{name}: {len(out['corpora'][name])} tables hashed ({raw})")
         return out

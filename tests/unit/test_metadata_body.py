@@ -332,3 +332,16 @@ def test_contact_government_named_as_printed_and_town_with_its_printed_places():
     assert r["agency"] == "邹桥乡政府"
     r = meta("一、总体情况\n2023年,我镇认真贯彻落实上级规定。修改完善了《海口市琼山区大坡镇政府信息公开指南》,推动我镇信息公开制度化。\n")
     assert r["agency"] == "海口市琼山区大坡镇"
+
+
+def test_a_year_paragraph_names_its_body_whatever_the_verb():
+    r = meta("本报告所列数据的统计期限自2018年1月1日起至2018年12月31日止。\n一、概述\n"
+             "2018年,雁江区教育局及时调整政务公开工作领导小组,本年度主动公开政府信息398条。\n")
+    assert (r["agency"], r["province"]) == ("雁江区教育局", "四川省")
+    # a suffix that runs on is completed (委 → 委员会)
+    r = meta("一、概述\n2011年,白城市卫生健康委员会规范政府信息公开工作。\n")
+    assert r["agency"] == "白城市卫生健康委员会"
+    # not a phrase (政府 of 政府信息公开), not the Party's committee, not a name without a place
+    assert meta("一、概述\n2017年,未接收到政府信息公开申请。\n")["agency"] is None
+    assert meta("一、概述\n2018年,河西区委、区政府高度重视政务公开。\n")["agency"] is None
+    assert meta("一、概述\n2013年,备用网址按照国务院、省政府的安排部署开展工作。\n")["agency"] is None
