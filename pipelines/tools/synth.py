@@ -19,7 +19,7 @@ behind `classes=` (`ogi synth --classes …`); each report of such a corpus is o
   the next row's list number (`…政府信息公开申请 10000012.申请人逾期…`);
 - `signed_glue`: 2019 template, table 二's 本年增/减 glued to the cell before it (`35-15`);
 - `blank_zero`: every 0 printed as an empty cell, and (half of them) the 总计 column left
-  blank on every outcome row but （七）总计 (html, markdown grids and pdf);
+  blank on every outcome row but （七）总计 (html, markdown grids, TAB grids, pdf);
 - `spaced_header`: the applicant header's labels split by spaces (`商业 企业`), long row
   labels wrapped over two lines (one-cell-per-line layouts);
 - `prose_pre2019`: a report before 2019 with no table, its figures in prose: statements
@@ -39,7 +39,10 @@ Layouts (copied from the seed reports in raw/samples/):
 - `markdown`: one markdown table per template table, `| label | n | … |`;
 - `html`: an HTML page with real `<table>`s (rowspan/colspan), site navigation around it;
 - `pdf` (not in the default mix): an A4 text-layer PDF with ruled tables, page numbers in
-  the footer, tables broken across pages (`synth_pdf.py`).
+  the footer, tables broken across pages (`synth_pdf.py`);
+- `scan` (not in the default mix): that PDF as a scanner leaves it, an image-only PDF of
+  its pages rendered at 200 dpi, each turned a little and saved as JPEG (`synth_pdf.py`;
+  read by OCR).
 """
 from __future__ import annotations
 
@@ -53,14 +56,14 @@ import random
 from dataclasses import dataclass, field
 
 DEFAULT_LAYOUTS = ("cells", "tabrows", "blanklines", "pipes", "markdown", "html")
-LAYOUTS = DEFAULT_LAYOUTS + ("pdf",)  # pdf: only when asked for (synth_pdf.py; slower to make and to read)
+LAYOUTS = DEFAULT_LAYOUTS + ("pdf", "scan")  # only when asked for (synth_pdf.py; slower to make and to read)
 TEMPLATES = ("f2019", "f2021")
-EXT = {"markdown": ".md", "html": ".html", "pdf": ".pdf"}
-BLANK_LAYOUTS = ("cells", "pipes", "pdf")  # layouts that can print a blank cell visibly
+EXT = {"markdown": ".md", "html": ".html", "pdf": ".pdf", "scan": ".pdf"}
+BLANK_LAYOUTS = ("cells", "pipes", "pdf", "scan")  # layouts that can print a blank cell visibly
 CLASSES = ("ordinal_glue", "signed_glue", "blank_zero", "spaced_header", "prose_pre2019", "untitled")
 # layouts each class is rendered in (a class's own rendering where it has one)
 CLASS_LAYOUTS = {"ordinal_glue": ("crawler",), "signed_glue": ("tabrows", "cells", "html"),
-                 "blank_zero": ("html", "markdown", "pdf"), "spaced_header": ("cells", "blanklines", "pipes", "tabrows"),
+                 "blank_zero": ("html", "markdown", "tabgrid", "pdf"), "spaced_header": ("cells", "blanklines", "pipes", "tabrows"),
                  "prose_pre2019": ("prose",), "untitled": ("cells", "tabrows", "markdown", "html")}
 
 APPLICANTS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
@@ -496,6 +499,8 @@ def _render_table(rows: list[list[Cell]], layout: str) -> list[str]:
         return out
     if layout == "tabrows":
         return ["\t".join(t for t, _ in row) for row in _collapsed_grid(rows)]
+    if layout == "tabgrid":  # a crawler's TAB rows of an HTML table: the full grid, spans ''
+        return ["\t".join(t for t, _ in row) for row in _full_grid(rows)]
     if layout == "blanklines":
         out = []
         for row in _full_grid(rows):
@@ -628,7 +633,7 @@ def _text_blocks(rng: random.Random, s: Synth, full: bool, t2, t3, t4, n_paras: 
 
 def _render_text(blocks, layout: str) -> str:
     lines: list[str] = []
-    sep = layout in ("cells", "blanklines", "markdown", "tabrows")
+    sep = layout in ("cells", "blanklines", "markdown", "tabrows", "tabgrid")
     for kind, payload in blocks:
         if kind == "p":
             lines.append(payload)  # type: ignore[arg-type]
@@ -636,10 +641,10 @@ def _render_text(blocks, layout: str) -> str:
                 lines.append("")
         else:
             body = _render_table(payload, layout)  # type: ignore[arg-type]
-            if layout in ("tabrows", "markdown") and lines and lines[-1] != "":
+            if layout in ("tabrows", "tabgrid", "markdown") and lines and lines[-1] != "":
                 lines.append("")
             lines += body
-            if layout in ("tabrows", "markdown", "cells"):
+            if layout in ("tabrows", "tabgrid", "markdown", "cells"):
                 lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -697,10 +702,12 @@ def make_report(seed: int, index: int, layouts=DEFAULT_LAYOUTS, variant: int = 0
     n_paras = min(150, int(rng.paretovariate(1.5) * 6))
     split_title = layout != "html" and rng.random() < 0.15
     blocks = _text_blocks(rng, s, full, t2, t3, t4, n_paras, sentence, split_title)
-    if layout == "pdf":
-        from .synth_pdf import render_pdf
+    if layout in ("pdf", "scan"):
+        from .synth_pdf import render_pdf, render_scan
 
         s.data = render_pdf(blocks, f"{agency}{year}年政府信息公开工作年度报告", rng)
+        if layout == "scan":
+            s.data = render_scan(s.data, rng)
     elif layout == "html":
         s.encoding = "gb18030" if rng.random() < 0.15 else "utf-8"
         page = _render_html(blocks, f"{agency}{year}年政府信息公开工作年度报告")
