@@ -489,8 +489,10 @@ def _opening_subject(flat: str) -> str | None:
             cand = None  # 备用网址按照国务院: the clause's verb inside, no name
         if cand is not None and (rest.startswith("信息", end) or rest.startswith("人民", end)):
             cand = None  # 未接收到政府信息公开申请: 政府 of 政府信息公开
-        if cand is not None and resolve_region(cand).province in (None, *_rules()["not_report_provinces"]):
-            cand = None  # a name that places itself (雁江区教育局), not a phrase or spam
+        if cand is not None:
+            placed = resolve_region(cand).province
+            if placed is None or placed in _rules()["not_report_provinces"]:
+                cand = None  # a name that places itself (雁江区教育局), not a phrase or spam
         if cand is not None and _CLAUSE_VERB_START.match(rest[end:end + 1] or "。"):
             return cand
         return None  # the overview's first year paragraph names no body
