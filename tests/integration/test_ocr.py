@@ -7,7 +7,6 @@ Marked `ocr` (`pytest -m "not ocr"` leaves them out): they run OCR, seconds per 
 pages read are cached for the whole module (OGI_OCR_CACHE), so each is read once.
 """
 import csv
-import functools
 import io
 import pathlib
 
@@ -132,29 +131,26 @@ def test_ocr_off_names_the_scan_and_reads_it_when_on_again(scan_run, tmp_path, m
     assert status in ("ok", "partial") and fmt == "scan" and n > 100
 
 
-@functools.lru_cache(maxsize=None)
-def _short_synthetic(n: int, max_pages: int = 3) -> tuple[int, ...]:
-    """Indices of the first `n` synthetic reports whose PDF has at most `max_pages` pages
-    (most have more: the OCR tests read few pages)."""
+# synthetic reports of seed 11 whose PDF has 3 pages (most have more; the OCR tests read
+# few pages): the first two such indices, found once by rendering them in turn
+SHORT = (214, 254)
+
+
+def _short_synthetic() -> tuple[int, ...]:
     import pypdfium2 as pdfium
 
-    out: list[int] = []
-    i = 0
-    while len(out) < n:
-        s = synth.make_report(11, i, layouts=("pdf",), blanks=True)
-        if len(pdfium.PdfDocument(s.data)) <= max_pages:
-            out.append(i)
-        i += 1
-    return tuple(out)
+    for i in SHORT:
+        assert len(pdfium.PdfDocument(synth.make_report(11, i, layouts=("pdf",), blanks=True).data)) <= 3
+    return SHORT
 
 
 def test_synthetic_scans_have_no_wrong_cell(ocr_cache):
-    """Synthetic reports rendered as scans (ogi synth's `scan` layout: 200 dpi, turned, JPEG):
+    """A synthetic report rendered as a scan (ogi synth's `scan` layout: 200 dpi, turned, JPEG):
     every cell published is the truth's, and most are published."""
     from pipelines.parse.extract import extract_report
 
     n_right = n_gold = 0
-    for i in _short_synthetic(2):
+    for i in _short_synthetic()[:1]:  # (the second is read as a TIFF below)
         s = synth.make_report(11, i, layouts=("scan",), blanks=True)
         res = extract_report(s.data, s.file)
         assert res.report["file_format"] == "scan"
@@ -172,7 +168,7 @@ def test_a_tiff_image_is_a_report(ocr_cache, tmp_path):
     import pypdfium2 as pdfium
     from PIL import Image
 
-    i = _short_synthetic(2)[1]
+    i = _short_synthetic()[1]
     s = synth.make_report(11, i, layouts=("pdf",), blanks=True)
     doc = pdfium.PdfDocument(s.data)
     frames = [doc[k].render(scale=200 / 72, grayscale=True).to_pil().convert("L") for k in range(len(doc))]
