@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 RAW ?= raw
 WAREHOUSE ?= warehouse
 N ?= 20000
+OPENCV := $(shell sed -n 's/.*"opencv-python-headless==\([^"]*\)".*/\1/p' pyproject.toml)
 DASK_N ?= 5000
 
 .PHONY: run test eval bench bench-hostile bench-dask docs audit venv compiled
@@ -16,6 +17,11 @@ $(STAMP): pyproject.toml
 	@echo "== [1/3] creating $(VENV) and installing the pinned dependencies"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --disable-pip-version-check --progress-bar on -e '.[test,compile]'
+	@# OCR's OpenCV as the headless build (the GUI build rapidocr asks for needs system GL libraries)
+	if $(PY) -m pip show -q opencv-python >/dev/null 2>&1; then \
+	  $(PY) -m pip uninstall -y -q opencv-python && \
+	  $(PY) -m pip install --disable-pip-version-check -q --no-deps --force-reinstall opencv-python-headless==$(OPENCV); fi
+	$(PY) -c "import cv2, rapidocr_onnxruntime" || { echo "OCR libraries cannot be imported (see above)"; exit 1; }
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 # The parsing modules compiled with mypyc beside their .py files (pipelines/compiled.py

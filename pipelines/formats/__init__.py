@@ -50,7 +50,7 @@ __all__ = [
     "join_blocks",
 ]
 
-KINDS = ("pdf", "docx", "html", "text", "binary")
+KINDS = ("pdf", "docx", "html", "text", "image", "binary")
 
 
 class FormatError(Exception):
@@ -123,6 +123,7 @@ def _looks_binary(head: bytes) -> bool:
     return ctrl / len(head) > 0.05
 
 
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")  # as formats.ocr.IMAGE_MAGIC
 _CTRL_BYTES = bytes(b for b in range(0x20) if b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B))
 
 
@@ -137,7 +138,8 @@ def _decode_head(head: bytes) -> bytes:
 
 
 def sniff(data: bytes, name: str = "") -> str:
-    """Return 'pdf', 'docx', 'html', 'text' or 'binary' for these bytes.
+    """Return 'pdf', 'docx', 'html', 'text', 'image' (PNG, JPEG, TIFF: read by OCR,
+    ``formats.ocr``) or 'binary' for these bytes.
 
     Decided by content (magic bytes, markup in the first KB, NUL / control-char
     density); the file name's extension is only a fall-back for content that says
@@ -155,6 +157,8 @@ def sniff(data: bytes, name: str = "") -> str:
         except (zipfile.BadZipFile, OSError, ValueError):
             return "binary"
         return "docx" if "word/document.xml" in names else "binary"
+    if head.startswith(_IMAGE_MAGIC):
+        return "image"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "binary"  # OLE2: legacy .doc / .xls
     if not data:
@@ -171,6 +175,44 @@ def sniff(data: bytes, name: str = "") -> str:
     if _EXT_KIND.get(ext) == "html" and b"<" in low:
         return "html"
     return "text"
+
+
+def read_pdf(data: bytes, source: str = "", notes: list[str] | None = None) -> tuple[str, str]:
+    """(text, 'pdf') of a PDF with a text layer; (text, 'scan') of one without, read by OCR
+    (``ocr``). With OCR off (OGI_OCR=0) such a PDF raises DecodeError saying so."""
+    from .pdf import pdf_to_text
+
+    try:
+        return pdf_to_text(data, notes), "pdf"
+    except NeedsOCR as e:
+        from . import ocr
+
+        if not ocr.enabled():
+            from .decode import DecodeError
+
+            raise DecodeError(f"{e}: needs OCR, which is off {ocr.OFF_SETTING}") from None
+        return ocr.ocr_pdf(data, source, notes), "scan"
+
+
+def read_image(data: bytes, source: str = "", notes: list[str] | None = None) -> str:
+    """Text of a page image (PNG, JPEG, TIFF) read by OCR. DecodeError when it is no page
+    (too small, cannot be opened) or OCR is off."""
+    from . import ocr
+    from .decode import DecodeError
+
+    why = ocr.not_a_page(data)
+    if why:
+        raise DecodeError(why)
+    if not ocr.enabled():
+        raise DecodeError(f"an image ({ocr.image_format(data[:16])}): needs OCR, which is off {ocr.OFF_SETTING}")
+    return ocr.ocr_image(data, source, notes)
+
+
+def unmark(text: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """OCR text with its marked (uncertain) digits written as digits, and their spans (``ocr.unmark``)."""
+    from .ocr import unmark as _unmark
+
+    return _unmark(text)
 
 
 def to_text(data: bytes, kind: str, notes: list[str] | None = None) -> str:
@@ -194,6 +236,10 @@ def to_text(data: bytes, kind: str, notes: list[str] | None = None) -> str:
         return html_to_text(data)
     if kind == "text":
         raise ValueError("kind 'text' is decoded by the text parser, not by pipelines.formats")
+    if kind == "image":
+        from .ocr import ocr_image
+
+        return ocr_image(data, "", notes)
     if kind == "binary":
         raise FormatError("unsupported binary content (not PDF, DOCX, HTML or text)")
     raise ValueError(f"unknown kind {kind!r}; expected one of {KINDS}")

@@ -468,8 +468,14 @@ def pdf_to_text(data: bytes, notes: list[str] | None = None) -> str:
     finally:
         R.FPDF_CloseDocument(doc)
     if nchars == 0:
-        raise NeedsOCR("PDF has no text layer (no extractable characters on any page); run OCR first")
+        raise NeedsOCR("PDF has no text layer (no extractable characters on any page)")
+    return assemble(pages)
 
+
+def assemble(pages: list[tuple[float, list[tuple[float, str, Any]]]]) -> str:
+    """The text of pages given as (height, blocks of ``_page_blocks``): page headers and
+    footers dropped, paragraphs joined, one form feed between pages (also the OCR
+    reader's last step)."""
     running = _running_lines(pages)
     items: list[tuple[str, Any]] = []
     for n, (height, blocks) in enumerate(pages):

@@ -456,3 +456,49 @@ def page_of(text: str, facts: list[Fact]) -> None:
     for f in facts:
         if f.span_start is not None:
             f.page = 1 + bisect.bisect_right(breaks, f.span_start)
+
+
+# ---------------------------------------------------------------------------
+# OCR: uncertain numbers under a failing identity are withheld
+
+OCR_WHY: Final = {"ocr_repaired": "a digit read from a look-alike letter",
+                  "ocr_low_confidence": "read with low recogniser confidence"}
+
+
+def uncertain_kind(start: int | None, end: int | None, spans: list[tuple[int, int, str]]) -> str | None:
+    """The kind of the first uncertain OCR span (formats.ocr.unmark) the cell's span meets."""
+    if start is None or end is None:
+        return None
+    for s, e, kind in spans:
+        if s < end and start < e:
+            return kind
+    return None
+
+
+def ocr_withheld(identities: list[Identity], cell_of, spans: list[tuple[int, int, str]],
+                 confirmed: set[str] | None = None) -> dict[tuple[str, int], tuple[str, Identity]]:
+    """The cells of failing identities that OCR read uncertainly (repaired from a look-alike
+    or below the confidence threshold): (row, column index) -> (kind, the identity)."""
+    out: dict[tuple[str, int], tuple[str, Identity]] = {}
+    if not spans:
+        return out
+    _, _, failing = evaluate(identities, cell_of, confirmed)
+    for ident in failing:
+        for r, c in ident[2] + ident[3]:
+            cell = cell_of(r, c)
+            if cell is None or (r, c) in out or cell.source != "table":
+                continue
+            kind = uncertain_kind(cell.start, cell.end, spans)
+            if kind is not None:
+                out[(r, c)] = (kind, ident)
+    return out
+
+
+def ocr_withheld_check(tid: str, fact_table: str, row: str, col: str, cell: Any, kind: str,
+                       ident: Identity) -> Check:
+    name = TABLE_NAMES.get(tid, tid)
+    value = "blank" if cell.value is None else format(cell.value, "g")
+    return Check(f"{tid}.ocr_withheld", row, False,
+                 f"{name}: cell {row}/{col} read by OCR as {value} ({OCR_WHY.get(kind, kind)}) is not published: "
+                 f"{ident[0]} fails for {ident[1]}", "warning", fact_table, row, col, None, cell.value,
+                 cell.start, cell.end)

@@ -11,7 +11,7 @@ and `load_data_files` raises it before any report is read.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 import hashlib
 import pathlib
@@ -19,8 +19,10 @@ import pathlib
 from schemas import READ_FROM
 
 from .. import PARSER_VERSION, compiled
-from .accounting import (T3_IDENTITY_CHECKS, account, blanks_shown_zero, confirmed_rows, page_of, pre2019_cells,
-                         t3_not_evaluated, t3_verified, t4_verified, template_cells)
+from .accounting import (T3_IDENTITY_CHECKS, Identity, account, blanks_shown_zero, confirmed_rows, ocr_withheld,
+                         ocr_withheld_check, page_of, pre2019_cells, t3_identities, t3_not_evaluated, t3_verified,
+                         t4_verified, template_cells, uncertain_kind)
+from ..formats import unmark as ocr_unmark
 from ..formats.decode import DecodeError, decode_bytes
 from .datafiles import DataFileError
 from .identities import T3_FACT_TABLES, t3_fact_table
@@ -38,6 +40,8 @@ from .textnorm import label_key, normalize_text
 
 # inputs read by pages: a fact's page is counted from the form feeds of their text
 UNPAGED_FORMATS: Final = ("text", "html", "docx")
+# inputs read by OCR (an image-only PDF, an image): every cell flagged `ocr`
+OCR_FORMATS: Final = ("scan", "image")
 
 
 def load_data_files() -> None:
@@ -92,13 +96,18 @@ def to_text(data: bytes, source_path: str, notes: list[str] | None = None) -> tu
     kind = formats.sniff(data, source_path)
     if kind == "empty" or not data.strip():
         raise DecodeError("empty file")
+    if kind == "image":
+        return formats.read_image(data, source_path, notes), "image", None
     if kind == "binary":
         if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
             raise DecodeError("legacy Word/Excel binary (OLE) file: not supported, save it as .docx or PDF")
-        if data[:4] in (b"\x89PNG", b"GIF8") or data[:3] == b"\xff\xd8\xff":
-            raise DecodeError("image file: needs OCR, not read")
+        if data[:4] == b"GIF8":
+            raise DecodeError("an image (GIF): not read (OCR reads PNG, JPEG and TIFF)")
         raise DecodeError("binary content, not a report in a known format")
-    if kind in ("pdf", "docx", "html"):
+    if kind == "pdf":
+        text, kind = formats.read_pdf(data, source_path, notes)
+        return text, kind, None
+    if kind in ("docx", "html"):
         return formats.to_text(data, kind, notes), kind, None
     text, enc = decode_bytes(data)
     return text, "text", enc
@@ -133,9 +142,16 @@ def extract_report(data: bytes, source_path: str) -> ReportResult:
     text = ""
     try:
         text = normalize_text(raw)
-        res = _extract_text(report, text)
+        uncertain: list[tuple[int, int, str]] = []
+        if kind in OCR_FORMATS:
+            text, uncertain = ocr_unmark(text)
+        res = _extract_text(report, text, uncertain if kind in OCR_FORMATS else None)
         if kind not in UNPAGED_FORMATS:
             page_of(text, res.facts)
+        if kind in OCR_FORMATS:
+            for f in res.facts:  # every cell read from an image; an uncertain one says why
+                k = uncertain_kind(f.span_start, f.span_end, uncertain) if f.source != "derived" else None
+                f.flags = tuple(f.flags) + (("ocr", k) if k else ("ocr",))
         for note in notes:  # e.g. a PDF page over a size cap, read without its tables
             res.checks.append(Check("parse.degraded", "file", False, note, "warning"))
         return res
@@ -199,13 +215,19 @@ class _Reading:
     t3_split: bool | None = None            # whether it prints 其他处理 as three rows
     pre2019_facts: list[Fact] = field(default_factory=list)
     pre2019_checks: list[Check] = field(default_factory=list)
+    # a text read by OCR: the spans of its uncertain numbers (formats.ocr.unmark)
+    uncertain: list[tuple[int, int, str]] = field(default_factory=list)
 
 
-def _extract_text(report: ReportRecord, text: str) -> ReportResult:
+def _extract_text(report: ReportRecord, text: str, uncertain: list[tuple[int, int, str]] | None = None) -> ReportResult:
+    """`uncertain`: for a text read by OCR, the spans of its uncertain numbers (repaired
+    from look-alikes or read with low confidence; formats.ocr.unmark): those under a
+    failing identity are withheld (`t3.ocr_withheld`, `t4.ocr_withheld`)."""
     secs = split_sections(text)
     key = label_key(text)
     fmt = detect_format(text, secs.found(), key)
     got = _Reading()
+    got.uncertain = uncertain or []
     templated = fmt in ("f2019", "f2021")
     if secs.t2 and fmt in ("f2019", "f2021"):
         _read_table2(got, text, secs.t2, fmt)
@@ -254,6 +276,15 @@ def _read_table3(got: _Reading, text: str, region: tuple[int, int]) -> None:
     got.checks.extend(r3.checks)
     got.t3_columns, got.t3_split = r3.columns, r3.split_other
     v3 = t3_verified(r3.rows, r3.columns, legal, conf)
+    held: dict[tuple[str, int], tuple[str, Identity]] = {}
+    if got.uncertain:
+        rows = r3.rows
+
+        def cell_of(r: str, i: int) -> Any:
+            v = rows.get(r)
+            return None if v is None else v[i]
+
+        held = ocr_withheld(t3_identities(list(rows), r3.columns, legal), cell_of, got.uncertain, conf)
     n_rows = 0
     for code, cells in r3.rows.items():
         if cells is None:
@@ -261,9 +292,14 @@ def _read_table3(got: _Reading, text: str, region: tuple[int, int]) -> None:
             continue
         n_rows += 1
         table = t3_fact_table(code)
-        for col, c in zip(r3.columns, cells):
+        for i, (col, c) in enumerate(zip(r3.columns, cells)):
             if "missing_cell" in c.flags:
                 continue  # explained in check_results (t3.missing_cell)
+            if (code, i) in held:
+                kind, ident = held[(code, i)]
+                got.checks.append(ocr_withheld_check("t3", table, code, col, c, kind, ident))
+                got.complete = False
+                continue
             got.facts.append(Fact(table, code, col, c.value, c.source, c.start, c.end, c.flags,
                                   v3.get((code, col), False)))
     if n_rows:
@@ -291,8 +327,25 @@ def _read_table4(got: _Reading, text: str, region: tuple[int, int]) -> None:
     got.checks.extend(r4.checks)
     results = templates()["t4"]["results"]
     v4 = t4_verified(r4.groups, results)
+    held: dict[tuple[str, int], tuple[str, Identity]] = {}
+    if got.uncertain:
+        groups = r4.groups
+        ti = results.index("total")
+        idents: list[Identity] = [("t4.total", p, [(p, i) for i in range(len(results)) if i != ti], [(p, ti)])
+                                  for p in groups]
+
+        def cell_of(p: str, i: int) -> Any:
+            v = groups.get(p)
+            return None if v is None else v[i]
+
+        held = ocr_withheld(idents, cell_of, got.uncertain)
     for proc, cells in r4.groups.items():
-        for res, c in zip(results, cells):
+        for i, (res, c) in enumerate(zip(results, cells)):
+            if (proc, i) in held:
+                kind, ident = held[(proc, i)]
+                got.checks.append(ocr_withheld_check("t4", "fct_review_litigation", proc, res, c, kind, ident))
+                got.complete = False
+                continue
             got.facts.append(Fact("fct_review_litigation", proc, res, c.value, c.source, c.start, c.end, c.flags,
                                   v4.get((proc, res), False)))
     if r4.groups:

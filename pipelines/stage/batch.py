@@ -54,7 +54,7 @@ FILE_COLUMNS = ["path", "abs_path", "size", "mtime_ns", "sha256"]
 NOT_REPORT_EXT = {
     ".tsv": "a .tsv table (a manifest or data file)", ".csv": "a .csv table (a manifest or data file)",
     ".js": "a script (.js)", ".mjs": "a script (.mjs)", ".css": "a style sheet (.css)", ".json": "a .json file",
-    ".map": "a source map", ".png": "an image (.png)", ".jpg": "an image (.jpg)", ".jpeg": "an image (.jpeg)",
+    ".map": "a source map",
     ".gif": "an image (.gif)", ".bmp": "an image (.bmp)", ".ico": "an icon (.ico)", ".svg": "an image (.svg)",
     ".webp": "an image (.webp)", ".woff": "a font", ".woff2": "a font", ".ttf": "a font", ".otf": "a font",
     ".eot": "a font", ".zip": "an archive (.zip)", ".rar": "an archive (.rar)", ".7z": "an archive (.7z)",
@@ -62,9 +62,10 @@ NOT_REPORT_EXT = {
     ".mp3": "audio", ".mp4": "video", ".swf": "a Flash file", ".py": "a program (.py)", ".sh": "a script (.sh)",
     ".parquet": "a Parquet file", ".duckdb": "a DuckDB file", ".wal": "a database log", ".lock": "a lock file",
 }
-# what the first bytes of a file say it is, when that is not a report in any format
+# what the first bytes of a file say it is, when that is not a report in any format (a PNG,
+# JPEG or TIFF image is a scanned page when it is page-sized: formats.ocr.not_a_page)
 NOT_REPORT_MAGIC = (
-    (b"\x89PNG\r\n\x1a\n", "an image (PNG)"), (b"\xff\xd8\xff", "an image (JPEG)"), (b"GIF87a", "an image (GIF)"),
+    (b"GIF87a", "an image (GIF)"),
     (b"GIF89a", "an image (GIF)"), (b"RIFF", "an image or media file (RIFF)"), (b"\x00\x00\x01\x00", "an icon"),
     (b"wOFF", "a font"), (b"wOF2", "a font"), (b"\x1f\x8b", "a gzip archive"), (b"Rar!", "a RAR archive"),
     (b"7z\xbc\xaf\x27\x1c", "a 7z archive"), (b"MZ", "a program"), (b"\x7fELF", "a program"),
@@ -96,6 +97,13 @@ def not_a_report(head: bytes) -> str | None:
         if what and head.startswith(magic):
             return what
     return None
+
+
+def not_a_page(data: bytes) -> str | None:
+    """Why an image is not a scanned page (too small: a logo; cannot be opened), or None."""
+    from ..formats.ocr import not_a_page as why
+
+    return why(data)
 
 
 def _inside(path: str, root: str) -> bool:
@@ -407,8 +415,15 @@ def _parse_one(data: bytes, rel: str):
     return res
 
 
+def _restart(slot: int | None, item: int) -> None:
+    """The file being parsed restarted its time limit (a new page of a scan): so does the
+    parent's watchdog."""
+    _mark(slot, item, time.time_ns())
+
+
 def _parse_chunk(args: tuple) -> dict:
     """Worker: parse a chunk of files and write them as one segment."""
+    from . import limits
     from ..publish.writer import RowBuffer, write_segment
 
     items, seg = args[0], args[1]
@@ -422,7 +437,7 @@ def _parse_chunk(args: tuple) -> dict:
         if data is not None and not data:
             data, status, why = None, "skipped", "an empty file (0 bytes)"
         if data is not None:
-            what = not_a_report(data[:16])
+            what = not_a_report(data[:16]) or not_a_page(data)
             if what:
                 if sha is None:  # (hashed all the same: a rerun finds the folder unchanged)
                     hashed.append((rel, hashlib.sha256(data).hexdigest()))
@@ -430,7 +445,11 @@ def _parse_chunk(args: tuple) -> dict:
         if data is None:
             dropped.append((rel, status, why))
             continue
-        res = _parse_one(data, rel)
+        limits.RESTART_HOOK = functools.partial(_restart, slot, i + 1)
+        try:
+            res = _parse_one(data, rel)
+        finally:
+            limits.RESTART_HOOK = None
         actual = res.report["sha256"]
         if sha is None:
             hashed.append((rel, actual))  # not hashed before (a first run): hashed here
@@ -479,7 +498,7 @@ def _alone_main(conn, item, seg) -> None:
 
     limits.worker_init()
     try:
-        conn.send(_parse_chunk(([item], seg)))
+        conn.send(_parse_chunk(([item], seg, 0)))
     finally:
         conn.close()
 
@@ -491,17 +510,25 @@ def _parse_alone(item: tuple, seg: str) -> tuple[dict | None, str]:
 
     from . import limits
 
+    global _PROGRESS
     ctx = mp.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
-    p = ctx.Process(target=_alone_main, args=(send, item, seg), daemon=True)
-    p.start()
+    progress = ctx.RawArray("q", 3)  # (as a pool's: the worker restarts its clock per page of a scan)
+    _PROGRESS = progress
+    try:
+        p = ctx.Process(target=_alone_main, args=(send, item, seg), daemon=True)
+        p.start()
+    finally:
+        _PROGRESS = None
     send.close()
     secs = limits.setting("OGI_LIMIT_SECONDS")
     mb = limits.setting("OGI_LIMIT_MEMORY_MB")
-    deadline = time.monotonic() + (2 * secs + 30 if secs > 0 else float("inf"))
+    started = time.time_ns()
     why = ""
     result = None
     while True:
+        since = max(started, progress[2]) if progress[1] else started
+        deadline = since / 1e9 + (2 * secs + 30 if secs > 0 else float("inf"))
         if recv.poll(0.2):
             try:
                 result = recv.recv()
@@ -510,7 +537,7 @@ def _parse_alone(item: tuple, seg: str) -> tuple[dict | None, str]:
             break
         if not p.is_alive():
             break
-        if time.monotonic() > deadline:
+        if time.time() > deadline:
             why = limits.reason("time", "the parsing worker did not return")
             p.kill()
             break
@@ -715,7 +742,8 @@ def _keep_once(segments: list) -> list:
 
 def _stale_limit_failures(base) -> set[str]:
     """Reports of the previous warehouse that failed on a limit whose setting has changed
-    since: parsed again (a failure is kept by content hash and the limits in force)."""
+    since, or for want of OCR that is now on: parsed again (a failure is kept by content
+    hash and the settings in force)."""
     from . import limits
 
     if base is None:
@@ -727,8 +755,11 @@ def _stale_limit_failures(base) -> set[str]:
         d = pq.read_table(str(p), columns=["report_id", "status_detail"]).to_pydict()
     except Exception:  # noqa: BLE001 - read_base checked it; a vanished file is no stale failure
         return set()
+    from ..formats import ocr
+
+    on = ocr.enabled()
     return {r for r, s in zip(d["report_id"], d["status_detail"])
-            if s and s.startswith("limit: ") and not limits.still_holds(s)}
+            if s and ((s.startswith("limit: ") and not limits.still_holds(s)) or (on and ocr.OFF_SETTING in s))}
 
 
 def _parse_items(items: list, todo_sizes: list[int], root: pathlib.Path, workers: int, done, tag: str = "") -> None:

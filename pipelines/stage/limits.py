@@ -147,30 +147,40 @@ def worker_init() -> None:
 class FileGuard:
     """Around the parsing of one file in a worker: a wall-clock alarm at
     OGI_LIMIT_SECONDS (interrupts Python code) and a CPU-time limit a little later
-    (RLIMIT_CPU: the kernel stops a worker stuck in C code, where the alarm cannot act)."""
+    (RLIMIT_CPU: the kernel stops a worker stuck in C code, where the alarm cannot act).
+    Work made of parts that each may take long (the pages of a scan read by OCR)
+    restarts both before each part (`restart_clock`): the limit then holds per part."""
 
     def __init__(self) -> None:
         self.seconds = setting("OGI_LIMIT_SECONDS")
         self._cpu = None
+        self._outer: FileGuard | None = None
+
+    def _arm(self) -> None:
+        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        try:
+            import resource
+
+            used = resource.getrusage(resource.RUSAGE_SELF)
+            spent = used.ru_utime + used.ru_stime
+            hard = resource.getrlimit(resource.RLIMIT_CPU)[1] if self._cpu is None else self._cpu
+            soft = int(spent + 2 * self.seconds + 5)
+            if hard == resource.RLIM_INFINITY or soft < hard:
+                self._cpu = hard
+                resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+        except (ImportError, ValueError, OSError):
+            pass
 
     def __enter__(self):
+        global _ACTIVE
         if self.seconds > 0:
-            signal.setitimer(signal.ITIMER_REAL, self.seconds)
-            try:
-                import resource
-
-                used = resource.getrusage(resource.RUSAGE_SELF)
-                spent = used.ru_utime + used.ru_stime
-                hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
-                soft = int(spent + 2 * self.seconds + 5)
-                if hard == resource.RLIM_INFINITY or soft < hard:
-                    self._cpu = hard
-                    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
-            except (ImportError, ValueError, OSError):
-                self._cpu = None
+            self._arm()
+        self._outer, _ACTIVE = _ACTIVE, self
         return self
 
     def __exit__(self, *exc):
+        global _ACTIVE
+        _ACTIVE = self._outer
         if self.seconds > 0:
             signal.setitimer(signal.ITIMER_REAL, 0)
             if self._cpu is not None:
@@ -178,6 +188,24 @@ class FileGuard:
 
                 resource.setrlimit(resource.RLIMIT_CPU, (self._cpu, self._cpu))
         return False
+
+
+_ACTIVE: FileGuard | None = None
+# called by restart_clock: the batch points it at the parent's watchdog record of this worker
+RESTART_HOOK = None
+
+
+def restart_clock() -> None:
+    """Start the running file's time limit again (before each page of a long scan): the
+    alarm set to OGI_LIMIT_SECONDS from now, the CPU-time limit to the CPU time spent so
+    far plus its margin, and the parent's watchdog told (RESTART_HOOK). Nothing happens
+    outside a FileGuard or with the limit off."""
+    g = _ACTIVE
+    if g is None or g.seconds <= 0:
+        return
+    g._arm()
+    if RESTART_HOOK is not None:
+        RESTART_HOOK()
 
 
 def death_reason(exitcode: int | None) -> str:

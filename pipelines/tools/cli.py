@@ -2,7 +2,7 @@
 
     ogi run [--raw DIR] [--warehouse DIR]    build DIR/ogi.duckdb and DIR/parquet/
     ogi extract FILE                          one report's facts and checks as JSON
-    ogi eval                                  seeds, dev corpus and pages scored against gold
+    ogi eval                                  seeds, dev corpus, scans (OCR) and pages scored against gold
     ogi verified [WAREHOUSE …]                share of table cells verified, per fact table
     ogi export --out DIR [--format xlsx] [--year 2024] …   tables and views as CSV or XLSX
     ogi parity --write FILE | --check FILE    per-table row hashes of fixed corpora (output unchanged?)
@@ -156,7 +156,8 @@ def _score(gold: pathlib.Path, db: pathlib.Path) -> str:
 @main.command("eval")
 @click.option("--warehouse", default="warehouse/eval", show_default=True)
 def eval_(warehouse: str) -> None:
-    """Build warehouses for the seeds, the dev corpus and the pages and score them against gold."""
+    """Build warehouses for the seeds, the dev corpus, the scans (read by OCR) and the pages and score them
+    against gold."""
     from ..orchestration.runner import run_pipeline
 
     if not (SHARED / "tools" / "score.py").exists():
@@ -168,7 +169,40 @@ def eval_(warehouse: str) -> None:
         click.echo(f"== {name}: {raw}")
         click.echo(_score(gold, wh / "ogi.duckdb"))
         click.echo(verified_share(wh / "ogi.duckdb"))
+    _eval_scans(pathlib.Path(warehouse) / "scans")
     _eval_pages(pathlib.Path(warehouse) / "pages")
+
+
+def _eval_scans(wh: pathlib.Path) -> None:
+    """The dev PDFs as scans (image-only PDFs read by OCR): the score, and the time OCR took
+    per page (as recorded when the pages were read: a rerun takes them from the OCR cache)."""
+    import time
+
+    from ..formats import ocr
+    from ..orchestration.runner import run_pipeline
+
+    raw, gold = SHARED / "corpus" / "scans", SHARED / "gold" / "scans"
+    if not raw.is_dir():
+        click.echo(f"== scans: {raw} not found, skipped")
+        return
+    t0 = time.perf_counter()
+    run_pipeline(raw, wh, progress=False)
+    secs = time.perf_counter() - t0
+    click.echo(f"== scans: {raw}")
+    click.echo(_score(gold, wh / "ogi.duckdb"))
+    click.echo(verified_share(wh / "ogi.duckdb"))
+    from ..stage import shards
+
+    ocr.CACHE_DIR = shards.ocr_cache_dir(shards.ShardWork(0, 1, [], [], shards.stage_url(wh), "", str(wh)))
+    try:
+        times = [t for f in sorted(raw.glob("*.pdf")) for t in (ocr.page_times(f.read_bytes()) or [])]
+    finally:
+        ocr.CACHE_DIR = None
+    if times:
+        wall = sum(t[0] for t in times) / len(times)
+        cpu = sum(t[1] for t in times) / len(times)
+        click.echo(f"OCR: {len(times)} pages, {wall:.1f} s per page ({cpu:.1f} CPU-s) when read "
+                   f"(one worker's page; this run: {secs:.1f} s in all)")
 
 
 def _eval_pages(wh: pathlib.Path) -> None:

@@ -105,7 +105,21 @@ def pdf_page(chars: int = 400_000) -> bytes:
     return bytes(out)
 
 
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(200)
+def png(width: int, height: int, grey: int = 200) -> bytes:
+    """A valid greyscale PNG of one colour (no image library needed)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\x00" + bytes([grey]) * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+PNG = png(120, 40)  # a logo: an image too small for a page
+BAD_PNG = b"\x89PNG\r\n\x1a\n" + bytes(200)  # PNG magic, nothing an image library can open
 
 
 def make_hostile(root: pathlib.Path, good: list[pathlib.Path], outside: pathlib.Path, big: bool = False) -> dict[str, str]:
@@ -136,7 +150,7 @@ def make_hostile(root: pathlib.Path, good: list[pathlib.Path], outside: pathlib.
     made["app.js"] = "not-report"
     (root / "style.css").write_text("p {}", encoding="utf-8")
     made["style.css"] = "not-report"
-    (root / "logo-named.txt").write_bytes(PNG)
+    (root / "logo-named.txt").write_bytes(BAD_PNG)
     made["logo-named.txt"] = "not-report-content"
     (root / ".hidden.txt").write_text("x", encoding="utf-8")
     made[".hidden.txt"] = "hidden"

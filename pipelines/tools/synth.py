@@ -39,7 +39,10 @@ Layouts (copied from the seed reports in raw/samples/):
 - `markdown`: one markdown table per template table, `| label | n | … |`;
 - `html`: an HTML page with real `<table>`s (rowspan/colspan), site navigation around it;
 - `pdf` (not in the default mix): an A4 text-layer PDF with ruled tables, page numbers in
-  the footer, tables broken across pages (`synth_pdf.py`).
+  the footer, tables broken across pages (`synth_pdf.py`);
+- `scan` (not in the default mix): that PDF as a scanner leaves it, an image-only PDF of
+  its pages rendered at 200 dpi, each turned a little and saved as JPEG (`synth_pdf.py`;
+  read by OCR).
 """
 from __future__ import annotations
 
@@ -53,10 +56,10 @@ import random
 from dataclasses import dataclass, field
 
 DEFAULT_LAYOUTS = ("cells", "tabrows", "blanklines", "pipes", "markdown", "html")
-LAYOUTS = DEFAULT_LAYOUTS + ("pdf",)  # pdf: only when asked for (synth_pdf.py; slower to make and to read)
+LAYOUTS = DEFAULT_LAYOUTS + ("pdf", "scan")  # only when asked for (synth_pdf.py; slower to make and to read)
 TEMPLATES = ("f2019", "f2021")
-EXT = {"markdown": ".md", "html": ".html", "pdf": ".pdf"}
-BLANK_LAYOUTS = ("cells", "pipes", "pdf")  # layouts that can print a blank cell visibly
+EXT = {"markdown": ".md", "html": ".html", "pdf": ".pdf", "scan": ".pdf"}
+BLANK_LAYOUTS = ("cells", "pipes", "pdf", "scan")  # layouts that can print a blank cell visibly
 CLASSES = ("ordinal_glue", "signed_glue", "blank_zero", "spaced_header", "prose_pre2019", "untitled")
 # layouts each class is rendered in (a class's own rendering where it has one)
 CLASS_LAYOUTS = {"ordinal_glue": ("crawler",), "signed_glue": ("tabrows", "cells", "html"),
@@ -699,10 +702,12 @@ def make_report(seed: int, index: int, layouts=DEFAULT_LAYOUTS, variant: int = 0
     n_paras = min(150, int(rng.paretovariate(1.5) * 6))
     split_title = layout != "html" and rng.random() < 0.15
     blocks = _text_blocks(rng, s, full, t2, t3, t4, n_paras, sentence, split_title)
-    if layout == "pdf":
-        from .synth_pdf import render_pdf
+    if layout in ("pdf", "scan"):
+        from .synth_pdf import render_pdf, render_scan
 
         s.data = render_pdf(blocks, f"{agency}{year}年政府信息公开工作年度报告", rng)
+        if layout == "scan":
+            s.data = render_scan(s.data, rng)
     elif layout == "html":
         s.encoding = "gb18030" if rng.random() < 0.15 else "utf-8"
         page = _render_html(blocks, f"{agency}{year}年政府信息公开工作年度报告")

@@ -127,3 +127,38 @@ def render_pdf(blocks: list, title: str, rng: random.Random) -> bytes:
                             bottomMargin=margin, title="", author="", invariant=1)
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buf.getvalue()
+
+
+SCAN_DPI = 200  # the resolution a scanned page is rendered at
+SCAN_MAX_TURN = 0.6  # degrees a scanned page is turned at most
+
+
+def render_scan(pdf: bytes, rng: random.Random) -> bytes:
+    """A text-layer PDF as a scanner leaves it: each page rendered at SCAN_DPI in grey,
+    turned by up to SCAN_MAX_TURN degrees, slightly blurred and saved as JPEG, in a PDF of
+    those images with no text layer. Deterministic for the same bytes and generator."""
+    import pypdfium2 as pdfium
+    from PIL import Image, ImageFilter
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    doc = pdfium.PdfDocument(pdf)
+    out = io.BytesIO()
+    c = canvas.Canvas(out, invariant=1)
+    try:
+        for i in range(len(doc)):
+            page = doc[i]
+            w, h = page.get_size()
+            img = page.render(scale=SCAN_DPI / 72, grayscale=True).to_pil().convert("L")
+            img = img.rotate(rng.uniform(-SCAN_MAX_TURN, SCAN_MAX_TURN), resample=Image.BILINEAR, fillcolor=255)
+            img = img.filter(ImageFilter.GaussianBlur(0.6))
+            buf = io.BytesIO()
+            img.save(buf, "JPEG", quality=80)
+            buf.seek(0)
+            c.setPageSize((w, h))
+            c.drawImage(ImageReader(buf), 0, 0, width=w, height=h)
+            c.showPage()
+    finally:
+        doc.close()
+    c.save()
+    return out.getvalue()

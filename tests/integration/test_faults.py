@@ -275,6 +275,54 @@ def test_time_limit_interrupts_a_slow_file(tmp_path, monkeypatch):
     assert len(reports(wh)) == len(GOOD) + 1
 
 
+def test_time_limit_holds_per_page_of_a_long_scan(tmp_path, monkeypatch):
+    """Work in parts (the pages of a scan read by OCR) restarts the file's clock before
+    each part (limits.restart_clock): a file whose pages each take less than
+    OGI_LIMIT_SECONDS is read however many pages it has; one page past it still stops it."""
+    from pipelines.parse import extract
+    from pipelines.stage import limits
+
+    monkeypatch.setenv("OGI_LIMIT_SECONDS", "1")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    text = GOOD[0].read_text(encoding="utf-8")
+    (raw / "pages.txt").write_text(text + "\npages\n", encoding="utf-8")
+    (raw / "slowpage.txt").write_text(text + "\nslowpage\n", encoding="utf-8")
+
+    def spin(seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            sum(range(1000))
+
+    def pages():  # four pages of 0.6 s: 2.4 s in all
+        for _ in range(4):
+            limits.restart_clock()
+            spin(0.6)
+
+    def slow_page():
+        limits.restart_clock()
+        spin(0.3)
+        limits.restart_clock()
+        spin(5)
+
+    real = extract.extract_report
+
+    def fake(data, rel):
+        if "slowpage" in rel:
+            slow_page()
+        elif "pages" in rel:
+            pages()
+        return real(data, rel)
+
+    monkeypatch.setattr(extract, "extract_report", fake)
+    wh = tmp_path / "wh"
+    run_pipeline(raw, wh, workers=1, progress=False)
+    got = reports(wh)
+    assert got["pages.txt"][0] in ("ok", "partial"), got["pages.txt"]
+    st, detail = got["slowpage.txt"]
+    assert st == "failed" and detail.startswith("limit: time (OGI_LIMIT_SECONDS=1)"), detail
+
+
 def test_time_limit_holds_in_code_the_alarm_cannot_interrupt(tmp_path, monkeypatch):
     """The alarm blocked (as in C code that never returns to Python): the CPU-time limit
     stops the worker; the file is retried alone, stopped again, and failed."""
@@ -495,9 +543,10 @@ def test_empty_raw_folder_publishes_an_empty_warehouse(tmp_path):
 def test_non_report_files_are_rows_not_reports(hostile_run):
     _, wh, _, _, _ = hostile_run
     rows, rep = inputs(wh), reports(wh)
-    for name, why in (("SOURCES.tsv", "not a report: a .tsv table"), ("logo.png", "not a report: an image (.png)"),
+    for name, why in (("SOURCES.tsv", "not a report: a .tsv table"),
+                      ("logo.png", "not a report: an image of 120 x 40 pixels (PNG), too small for a page"),
                       ("app.js", "not a report: a script (.js)"), ("style.css", "not a report: a style sheet"),
-                      ("logo-named.txt", "not a report: an image (PNG)")):
+                      ("logo-named.txt", "not a report: an image (PNG) that cannot be opened (UnidentifiedImageError)")):
         assert rows[name][1] == "skipped" and rows[name][2].startswith(why), (name, rows[name])
         assert name not in rep
 

@@ -19,9 +19,10 @@ def test_every_shipped_data_file_loads():
 
 
 # read by other code than the parser's loaders: the region list and its companions (regions.py
-# opens them itself), the manifest headers (publish/sources.py), the audit texts (tools/audit.py)
+# opens them itself), the manifest headers (publish/sources.py), the audit texts (tools/audit.py),
+# the OCR digit look-alikes (formats/ocr.py, read when a scan is)
 NOT_PARSER_LOADED = {"regions.csv", "regions.meta.yaml", "region_aliases.csv", "ocr_confusions.csv", "manifest.yaml",
-                     "audit_checks.csv"}
+                     "audit_checks.csv", "ocr_digits.csv"}
 
 
 def test_load_data_files_reads_every_data_file():

@@ -22,7 +22,7 @@ def test_encodings_give_the_same_cells(enc):
     (bytes(range(256)) * 20, "binary"),
     ("no tables here, just words".encode("utf-8"), "no recognisable tables or figures"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "legacy Word/Excel binary (OLE) file"),
-    (b"\x89PNG\r\n\x1a\n" + bytes(600), "image file: needs OCR"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(600), "an image (PNG) that cannot be opened (UnidentifiedImageError)"),
 ])
 def test_bad_input_is_a_failed_report_with_a_reason(data, reason):
     res = extract_report(data, "bad.bin")

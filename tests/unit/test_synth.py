@@ -99,7 +99,7 @@ def test_generate_writes_gold_in_the_shared_format(tmp_path):
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 2**31), index=st.integers(0, 999_999), layout=st.sampled_from(synth.LAYOUTS),
+@given(seed=st.integers(0, 2**31), index=st.integers(0, 999_999), layout=st.sampled_from([x for x in synth.LAYOUTS if x != "scan"]),
        template=st.sampled_from(synth.TEMPLATES), blanks=st.booleans(), variant=st.integers(0, 2))
 def test_extraction_returns_exactly_the_generated_cells(seed, index, layout, template, blanks, variant):
     s = synth.make_report(seed, index, layouts=(layout,), templates=(template,), blanks=blanks, variant=variant)
