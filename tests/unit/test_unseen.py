@@ -311,3 +311,23 @@ def test_competing_proactive_figures_resolved_by_phrasing_or_withheld(passage, w
     assert f[("fct_applications", "new_received", "total")] == 0
     if want is None:
         assert [c for c in res.checks if c.check == "narrative.ambiguous" and "all_information" in c.subject]
+
+
+@pytest.mark.parametrize("cut", [0.3, 0.5, 0.7])
+def test_row_labels_split_across_lines(cut):
+    """A label wrapped over two lines (a narrow PDF column): `3.` / `其他`, `（二）部分` / `公开…`."""
+    def halves(lab):
+        lab = lab.split("\t")[-1]
+        i = max(1, min(len(lab) - 1, round(len(lab) * cut)))
+        return lab[:i] + "\n" + lab[i:]
+
+    rows = [(lab, v) for lab, v in ROWS]
+    body = "".join(f"{halves(lab)}\t" + "\t".join(map(str, v)) + "\n" for lab, v in rows)
+    res, f = _facts(HEAD + body + TAIL)
+    truth = _t3_truth(rows)
+    assert not [k for k in truth if k in f and f[k] != truth[k]]  # never a wrong cell
+    if cut == 0.5:  # (a cut inside 3. or 其他 may leave a row unread: named, never guessed)
+        assert {k: f.get(k, "missing") for k in truth} == truth
+    missing = {k[1] for k in truth if k not in f} - {"withheld", "unable", "not_processed", "other"}
+    named = {c.subject for c in res.checks if c.check == "t3.withheld"}  # (subtotal rows are no template cells)
+    assert missing <= named
