@@ -384,9 +384,19 @@ def _page_blocks(pg: _Page, page_no: int, notes: list[str]) -> list[tuple[float,
             continue  # its text is read as prose (not as one giant cell)
         texts, used = table_text(rows, by_mid, mids)
         # a ruled box with nothing in it is a blank cell, marked by one space; a slot
-        # under a merged cell is padding, ''
+        # under a merged cell is padding, ''. A row of empty boxes only is kept where a row
+        # above it prints text (a row printed all blank, as reports print 0: table 四's
+        # only row), not at the table's top (a ruling artefact)
         cleaned = [[None if t is None else clean_cell(t) for t in r] for r in texts]
-        lines = table_lines([[" " if t == "" else t for t in r] for r in cleaned if any(r)], clean=False)
+        seen_text = False
+        keep = []
+        for r in cleaned:
+            if any(r):
+                seen_text = True
+                keep.append(r)
+            elif seen_text and sum(1 for t in r if t is not None) > 1:
+                keep.append(r)
+        lines = table_lines([[" " if t == "" else t for t in r] for r in keep], clean=False)
         if not lines:
             continue
         kept.append((box, t))

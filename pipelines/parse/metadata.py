@@ -2,10 +2,20 @@
 year, the template (pre2019 / f2019 / f2021, from the tables' labels, not the year) and
 the region (regions.py).
 
-Agency: the title (`<agency><year>年政府信息公开工作年度报告`, or `<year>年<agency>政府
-信息公开工作年度报告`), else the signature above the closing date, else the office named in
-`请与…联系`. Year: the title's year, else the statistics period (统计期限自2017年1月1日),
-else the year before the closing date.
+Agency, first found of: the title (`<agency><year>年政府信息公开工作年度报告`, or `<year>年
+<agency>政府信息公开工作年度报告`, below any navigation chrome); the body's naming phrases
+(data/metadata.yaml `agency`: 《…年度报告》, 现公布/现将…, 由××编制 — a government's office
+compiling the report stands for the government, its summary of the area for the area, an
+office named relative to its place for the place the body names —, an area's summary
+built from its parts' reports); the signature above the closing date; the office named in
+`请与…联系` (a place's office: its government); the overview's subject (2021年,沈阳市人民
+政府坚持…); else a report that names itself only as 我区/我镇/我乡 (the one place of that
+kind it names), 本级政府 (the government site it names) or 我办/我局 (its own site). Never a
+guess between two names: a wrong agency is worse than none.
+Year: the title's year, else the statistics period (统计期限自2017年1月1日), else the year
+before the closing date. Region: the agency's name, else the places the body names, the
+body's credit code (索引号), the source address (host pinyin, a province's platform), the
+phone area codes.
 """
 from __future__ import annotations
 
@@ -659,9 +669,9 @@ def read_metadata(text: str, tables_found: list[str], key: str | None = None) ->
         k = place_prefix(agency)[0] if agency and from_text else 0
         if k and agency:
             # a place name several divisions share (和平区: 天津, 沈阳) in the body's province
-            named = resolve_region((reg.city or reg.province or "") + agency[:k])
-            if named.province == reg.province and named.county is not None and named.city == reg.city:
-                reg = named
+            placed = resolve_region((reg.city or reg.province or "") + agency[:k])
+            if placed.province == reg.province and placed.county is not None and placed.city == reg.city:
+                reg = placed
     if reg.province is None and not central:
         reg = resolve_region_credit_code(flat)  # the body's unified social credit code (索引号)
     url = resolve_region_url(text)  # the source address a crawler saved on the first line

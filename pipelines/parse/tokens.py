@@ -70,12 +70,13 @@ def tokenize(text: str, start: int, end: int) -> list[Tok]:
     blank_at: list[int] = []   # positions in toks of separator-only lines
     sep = content = multi = 0
     pos = start
-    grid = _markdown_grids(lines) if "|" in text[start:end] else {}
+    grid = _grids(lines)
     for ln_no, line in enumerate(lines):
         line_start = pos
         pos += len(line) + 1
         if ln_no in grid:
-            _grid_row(line, line_start, ln_no, grid[ln_no], toks)
+            first, md = grid[ln_no]
+            _grid_row(line, line_start, ln_no, first, md, toks)
             content += 1
             multi += 1
             continue
@@ -171,56 +172,75 @@ def _md_cells(line: str) -> list[tuple[int, str]]:
     return out
 
 
-def _markdown_grids(lines: list[str]) -> dict[int, int]:
-    """Markdown tables printed as a full grid (every row the same number of cells): line
-    number -> the first column that holds numbers. In such a grid an empty cell from that
-    column on is a cell printed blank (reports print 0 so); before it, the slot of a
-    spanned label."""
-    out: dict[int, int] = {}
-    block: list[int] = []
-    for i in range(len(lines) + 1):
-        ln = lines[i] if i < len(lines) else ""
-        if _MD_ROW.fullmatch(ln) and "\t" not in ln:
-            block.append(i)
-            continue
-        rows = [j for j in block if not _MD_SEP.fullmatch(lines[j])]
-        block = []
-        if len(rows) < 2:
-            continue
-        cells = [_md_cells(lines[j]) for j in rows]
-        width = len(cells[0])
-        if width < 2 or any(len(c) != width for c in cells):
-            continue  # not a full grid: empty cells could be lost ones
-        numeric = [k for c in cells for k, (_o, t) in enumerate(c) if _PLAIN_NUMBER.fullmatch(t)]
-        if not numeric:
-            # a grid without a number: a row of empty cells is a row printed all blank
-            for j, c in zip(rows, cells):
-                if not any(t.strip() for _o, t in c):
-                    out[j] = 0
-            continue
-        # the first value column: the first column the header labels (自然人 …) after the
-        # last label column of the rows from the first one with a number; else the column
-        # after those labels; never past the first number (columns of blanks before a
-        # column found too late are then not read as cells: a row falls short, not shifts)
-        first = min(numeric)
-        body = next(i for i, c in enumerate(cells) if any(_PLAIN_NUMBER.fullmatch(t) for _o, t in c))
-        labels = [k for c in cells[body:] for k, (_o, t) in enumerate(c) if t.strip() and not _PLAIN_NUMBER.fullmatch(t)]
-        last = max(labels, default=-1)
-        heads = [k for c in cells[:body] for k, (_o, t) in enumerate(c) if t.strip() and k > last]
-        start = min(heads) if heads else last + 1
-        if start <= first:
-            first = start
-        for j, c in zip(rows, cells):
-            # a row of numbers and empty cells only (no label: table 四's row) is all cells
-            texts = [t for _o, t in c if t.strip()]
-            out[j] = 0 if texts and all(_PLAIN_NUMBER.fullmatch(t) for t in texts) else first
+def _tab_cells(line: str) -> list[tuple[int, str]]:
+    """(offset in the line, text) of the cells of a TAB row."""
+    out = []
+    i = 0
+    for part in line.split("\t"):
+        out.append((i, part))
+        i += len(part) + 1
     return out
 
 
-def _grid_row(line: str, line_start: int, ln_no: int, first: int, out: list[Tok]) -> None:
-    """A row of a markdown grid: its cells, a blank one for each empty cell from column
-    `first` on."""
-    for k, (off, cell) in enumerate(_md_cells(line)):
+def _grids(lines: list[str]) -> dict[int, tuple[int, bool]]:
+    """Tables printed as a full grid, every row the same number of cells: markdown tables,
+    and TAB rows that do not mark an empty box apart from a spanned slot (the converters'
+    `' '`): line number -> (the first value column, markdown or not). In such a grid an
+    empty cell from that column on is a cell printed blank (reports print 0 so); before
+    it, the slot of a spanned label."""
+    out: dict[int, tuple[int, bool]] = {}
+    for md in (True, False):
+        block: list[int] = []
+        for i in range(len(lines) + 1):
+            ln = lines[i] if i < len(lines) else ""
+            if (_MD_ROW.fullmatch(ln) and "\t" not in ln) if md else ("\t" in ln and "|" not in ln):
+                block.append(i)
+                continue
+            rows = [j for j in block if not (md and _MD_SEP.fullmatch(lines[j]))]
+            block = []
+            if len(rows) >= 2:
+                for j, first in _grid_first(lines, rows, md).items():
+                    out[j] = (first, md)
+    return out
+
+
+def _grid_first(lines: list[str], rows: list[int], md: bool) -> dict[int, int]:
+    out: dict[int, int] = {}
+    cells = [_md_cells(lines[j]) if md else _tab_cells(lines[j]) for j in rows]
+    width = len(cells[0])
+    if width < (2 if md else 3) or any(len(c) != width for c in cells):
+        return out  # not a full grid: empty cells could be lost ones
+    if not md and any(t == " " for c in cells for _o, t in c):
+        return out  # the converter marks empty boxes itself
+    numeric = [k for c in cells for k, (_o, t) in enumerate(c) if _PLAIN_NUMBER.fullmatch(t)]
+    if not numeric:
+        # a grid without a number: a row of empty cells is a row printed all blank
+        for j, c in zip(rows, cells):
+            if not any(t.strip() for _o, t in c):
+                out[j] = 0
+        return out
+    # the first value column: the first column the header labels (自然人 …) after the
+    # last label column of the rows from the first one with a number; else the column
+    # after those labels; never past the first number (columns of blanks before a
+    # column found too late are then not read as cells: a row falls short, not shifts)
+    first = min(numeric)
+    body = next(i for i, c in enumerate(cells) if any(_PLAIN_NUMBER.fullmatch(t) for _o, t in c))
+    labels = [k for c in cells[body:] for k, (_o, t) in enumerate(c) if t.strip() and not _PLAIN_NUMBER.fullmatch(t)]
+    last = max(labels, default=-1)
+    heads = [k for c in cells[:body] for k, (_o, t) in enumerate(c) if t.strip() and k > last]
+    start = min(heads) if heads else last + 1
+    if start <= first:
+        first = start
+    for j, c in zip(rows, cells):
+        # a row of numbers and empty cells only (no label: table 四's row) is all cells
+        texts = [t for _o, t in c if t.strip()]
+        out[j] = 0 if texts and all(_PLAIN_NUMBER.fullmatch(t) for t in texts) else first
+    return out
+
+
+def _grid_row(line: str, line_start: int, ln_no: int, first: int, md: bool, out: list[Tok]) -> None:
+    """A row of a grid: its cells, a blank one for each empty cell from column `first` on."""
+    for k, (off, cell) in enumerate(_md_cells(line) if md else _tab_cells(line)):
         if cell.strip():
             _cell_tokens(cell, line_start + off, ln_no, out)
         elif k >= first:

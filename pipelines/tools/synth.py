@@ -19,7 +19,7 @@ behind `classes=` (`ogi synth --classes …`); each report of such a corpus is o
   the next row's list number (`…政府信息公开申请 10000012.申请人逾期…`);
 - `signed_glue`: 2019 template, table 二's 本年增/减 glued to the cell before it (`35-15`);
 - `blank_zero`: every 0 printed as an empty cell, and (half of them) the 总计 column left
-  blank on every outcome row but （七）总计 (html, markdown grids and pdf);
+  blank on every outcome row but （七）总计 (html, markdown grids, TAB grids, pdf);
 - `spaced_header`: the applicant header's labels split by spaces (`商业 企业`), long row
   labels wrapped over two lines (one-cell-per-line layouts);
 - `prose_pre2019`: a report before 2019 with no table, its figures in prose: statements
@@ -60,7 +60,7 @@ BLANK_LAYOUTS = ("cells", "pipes", "pdf")  # layouts that can print a blank cell
 CLASSES = ("ordinal_glue", "signed_glue", "blank_zero", "spaced_header", "prose_pre2019", "untitled")
 # layouts each class is rendered in (a class's own rendering where it has one)
 CLASS_LAYOUTS = {"ordinal_glue": ("crawler",), "signed_glue": ("tabrows", "cells", "html"),
-                 "blank_zero": ("html", "markdown", "pdf"), "spaced_header": ("cells", "blanklines", "pipes", "tabrows"),
+                 "blank_zero": ("html", "markdown", "tabgrid", "pdf"), "spaced_header": ("cells", "blanklines", "pipes", "tabrows"),
                  "prose_pre2019": ("prose",), "untitled": ("cells", "tabrows", "markdown", "html")}
 
 APPLICANTS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
@@ -496,6 +496,8 @@ def _render_table(rows: list[list[Cell]], layout: str) -> list[str]:
         return out
     if layout == "tabrows":
         return ["\t".join(t for t, _ in row) for row in _collapsed_grid(rows)]
+    if layout == "tabgrid":  # a crawler's TAB rows of an HTML table: the full grid, spans ''
+        return ["\t".join(t for t, _ in row) for row in _full_grid(rows)]
     if layout == "blanklines":
         out = []
         for row in _full_grid(rows):
@@ -628,7 +630,7 @@ def _text_blocks(rng: random.Random, s: Synth, full: bool, t2, t3, t4, n_paras: 
 
 def _render_text(blocks, layout: str) -> str:
     lines: list[str] = []
-    sep = layout in ("cells", "blanklines", "markdown", "tabrows")
+    sep = layout in ("cells", "blanklines", "markdown", "tabrows", "tabgrid")
     for kind, payload in blocks:
         if kind == "p":
             lines.append(payload)  # type: ignore[arg-type]
@@ -636,10 +638,10 @@ def _render_text(blocks, layout: str) -> str:
                 lines.append("")
         else:
             body = _render_table(payload, layout)  # type: ignore[arg-type]
-            if layout in ("tabrows", "markdown") and lines and lines[-1] != "":
+            if layout in ("tabrows", "tabgrid", "markdown") and lines and lines[-1] != "":
                 lines.append("")
             lines += body
-            if layout in ("tabrows", "markdown", "cells"):
+            if layout in ("tabrows", "tabgrid", "markdown", "cells"):
                 lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 

@@ -179,15 +179,21 @@ def _to_markdown(text: str) -> str:
     return "\n".join(out)
 
 
+def _to_tab_text(text: str) -> str:
+    """A crawler's text of the page: TAB rows, empty cells and span slots alike ''."""
+    return "\n".join("\t".join("" if c == " " else c for c in ln.split("\t")) for ln in text.split("\n"))
+
+
 @pytest.mark.parametrize("blank_totals", [True, False])
-@pytest.mark.parametrize("fmt", ["html", "markdown"])
+@pytest.mark.parametrize("fmt", ["html", "markdown", "tabtext"])
 def test_blank_for_zero_tables_publish_the_printed_cells(fmt, blank_totals):
-    """Zeros printed as empty cells (HTML boxes, a markdown grid's empty cells) are cells
-    with value NULL; a blank 总计 fails no row: its sums are not evaluated."""
+    """Zeros printed as empty cells (HTML boxes, the empty cells of a markdown or TAB grid)
+    are cells with value NULL; a blank 总计 fails no row: its sums are not evaluated."""
     from pipelines.formats.html import html_to_text
 
     page = _blank_html(ROWS, blank_totals)
-    data, name = (page, "b.html") if fmt == "html" else (_to_markdown(html_to_text(page.encode())), "b.md")
+    data, name = {"html": (page, "b.html"), "markdown": (_to_markdown(html_to_text(page.encode())), "b.md"),
+                  "tabtext": (_to_tab_text(html_to_text(page.encode())), "b.txt")}[fmt]
     res, f = _facts(data, name)
     truth = _blank_truth(ROWS, blank_totals)
     got = {k: f.get(k, "missing") for k in truth}

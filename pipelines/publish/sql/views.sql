@@ -2340,5 +2340,5 @@ COMMENT ON COLUMN v_review_litigation_wide_verified."format_version" IS 'Templat
 COMMENT ON COLUMN v_review_litigation_wide_verified."parse_status" IS 'ok, partial (some tables missing or unreadable) or failed';
 COMMENT ON COLUMN v_rollup_region_level."year" IS 'Statistics year the report covers (not the publication year)';
 COMMENT ON COLUMN v_rollup_region_level."province" IS 'Province-level region named by the report';
-COMMENT ON COLUMN v_rollup_region_level."city" IS 'Prefecture-level city named by the report';
-COMMENT ON COLUMN v_rollup_region_level."county" IS 'County-level region named by the report';
+COMMENT ON COLUMN v_rollup_region_level."city" IS 'Prefecture-level city named by the report (a county-level city under its province directly, such as 琼海市 or 天门市, is its own city; NULL for the districts of 北京, 天津, 上海 and 重庆)';
+COMMENT ON COLUMN v_rollup_region_level."county" IS 'County-level region named by the report, as it names it (荔浦市 for the code list''s 荔浦县: region_code is the code list''s)';
