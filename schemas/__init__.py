@@ -174,9 +174,9 @@ def duckdb_ddl(table: str) -> list[str]:
 def pandera_schema(table: str, typed: bool = False):
     """The table's pandera schema. `typed=True`: for rows that come from an Arrow table of
     `arrow_schema(table)`, whose conversion already enforced each column's type, so the
-    schema leaves the dtypes out (pandera checks a string column's type element by element,
-    and formats a report of it, which was a third of a worker's validation time); the
-    nullability, code, range, uniqueness and column checks are the same."""
+    schema leaves the dtypes out (pandera would check a string column's type element by
+    element, and format a report of it, again); the nullability, code, range, uniqueness
+    and column checks are the same."""
     import pandera.pandas as pa
 
     t = tables()[table]

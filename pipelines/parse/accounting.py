@@ -38,7 +38,7 @@ import re
 from typing import Any, Final
 
 from .identities import GROUPS, NON_OUTCOME, t3_fact_table
-from .labels import templates
+from .layouts import layouts
 from .model import Check, Fact
 
 TABLE_NAMES: Final = {"t2": "table 二", "t3": "table 三", "t4": "table 四", "pre2019": "the statistics table"}
@@ -324,24 +324,22 @@ def template_cells(fmt: str | None, tables: list[str], t3_columns: list[str] | N
                    t3_split_other: bool | None) -> list[tuple[str, str, str, str]]:
     """(table id, fact table, key1, key2) of every cell of the template tables `tables`
     (t2, t3, t4) of template `fmt`."""
-    tpl = templates()
+    tpl = layouts()
     out: list[tuple[str, str, str, str]] = []
     if "t2" in tables:
-        for item, measures in (tpl["t2"].get(fmt or "") or tpl["t2"]["f2021"]).items():
+        for item, measures in tpl.t2.measures_of(fmt).items():
             for m in measures:
                 out.append(("t2", "fct_proactive_disclosures", item, m))
     if "t3" in tables:
-        t3 = tpl["t3"]
-        cols = t3_columns or t3["columns"]
+        cols = t3_columns or tpl.t3.columns
         split = (fmt == "f2021") if t3_split_other is None else t3_split_other
-        rows = t3["rows_head"] + (t3["rows_other_split"] if split else t3["rows_other_single"]) + t3["rows_tail"]
-        for r in rows:
+        for r in tpl.t3.rows(split):
             ft = t3_fact_table(r)
             for c in cols:
                 out.append(("t3", ft, r, c))
     if "t4" in tables:
-        for p in tpl["t4"]["proceedings"]:
-            for r in tpl["t4"]["results"]:
+        for p in tpl.t4.proceedings:
+            for r in tpl.t4.results:
                 out.append(("t4", "fct_review_litigation", p, r))
     return out
 

@@ -26,7 +26,7 @@ from ..formats import unmark as ocr_unmark
 from ..formats.decode import DecodeError, decode_bytes
 from .datafiles import DataFileError
 from .identities import T3_FACT_TABLES, t3_fact_table
-from .labels import templates
+from .layouts import layouts
 from .agencies import agency_id, body_key
 from .metadata import Metadata, agency_key, detect_format, read_metadata
 from .model import Check, Fact, ReportRecord, ReportResult
@@ -52,7 +52,7 @@ def load_data_files() -> None:
 
     for name in ("t3_rows", "t3_columns", "t2_items", "t4_columns"):
         patterns(name)
-    templates()
+    layouts()
     narrative._rules(False)
     narrative._rules(True)
     narrative._prefer()
@@ -191,9 +191,9 @@ def _blank_only_tables(facts: list[Fact], r3, r4) -> tuple[list[Fact], list[Chec
              and any(f.table in tables and f.source == "table" for f in facts)]
     if not blank:
         return facts, []
-    legal = templates()["t3"]["legal_columns"]
+    legal = layouts().t3.legal_columns
     if blanks_shown_zero(r3.rows if r3 is not None else {}, r3.columns if r3 is not None else [], legal,
-                         r4.groups if r4 is not None else {}, templates()["t4"]["results"]):
+                         r4.groups if r4 is not None else {}, layouts().t4.results):
         return facts, []
     drop = {t for tid, tables in _BLANK_TABLES if tid in blank for t in tables}
     checks = [Check(f"{tid}.read", tid, False, f"{_TABLE_NAME[tid]} prints no number, only "
@@ -271,7 +271,7 @@ def _read_table3(got: _Reading, text: str, region: tuple[int, int]) -> None:
     r3 = read_t3(text, region)
     if r3 is None:
         return
-    legal = templates()["t3"]["legal_columns"]
+    legal = layouts().t3.legal_columns
     conf = _confirm_derived_rows(r3, text, legal)
     got.checks.extend(r3.checks)
     got.t3_columns, got.t3_split = r3.columns, r3.split_other
@@ -325,7 +325,7 @@ def _confirm_derived_rows(r3: T3Reading, text: str, legal: list[str]) -> set[str
 def _read_table4(got: _Reading, text: str, region: tuple[int, int]) -> None:
     r4 = read_t4(text, region)
     got.checks.extend(r4.checks)
-    results = templates()["t4"]["results"]
+    results = layouts().t4.results
     v4 = t4_verified(r4.groups, results)
     held: dict[tuple[str, int], tuple[str, Identity]] = {}
     if got.uncertain:

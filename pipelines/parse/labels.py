@@ -14,7 +14,7 @@ from typing import final, Final
 
 
 from .. import DATA
-from .datafiles import read_csv, read_yaml, top_level_alternatives
+from .datafiles import read_csv, top_level_alternatives
 from .regexes import finditer_at, leading_literal, required_literal
 from .tokens import TEXT, Tok
 
@@ -96,11 +96,6 @@ def patterns(name: str) -> tuple[Pattern, ...]:
     for r in read_csv(f"{name}.csv", ("code", "pattern"), required=("code", "pattern"), patterns=("pattern",)):
         out.extend(_compile(r["code"], r.get("kind") or "leaf", r["pattern"]))
     return tuple(out)
-
-
-@functools.cache
-def templates() -> dict:
-    return read_yaml("templates.yaml")
 
 
 @functools.lru_cache(maxsize=4096)

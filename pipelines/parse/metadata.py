@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from .datafiles import read_yaml
-from .labels import templates
+from .layouts import layouts
 from .regions import (Resolved, county_names, place_prefix, province_code, province_from_phone, resolve_region,
                       resolve_region_credit_code, resolve_region_platform, resolve_region_text, resolve_region_url)
 from .textnorm import label_key
@@ -163,7 +163,7 @@ def _marker_counts(k: str) -> tuple[int, int, int]:
     """How many of the 2021, 2019 and common template markers the label key holds (some
     40 substring searches over the whole text; extraction and read_metadata both ask for
     the same report's, so the last answer is kept)."""
-    marks = templates()["format_markers"]
+    marks = layouts().format_markers
     return (sum(1 for w in marks["f2021"] if w in k), sum(1 for w in marks["f2019"] if w in k),
             sum(1 for w in marks["template"] if w in k))
 

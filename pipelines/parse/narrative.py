@@ -12,17 +12,10 @@ from typing import Final
 
 import functools
 import re
-from dataclasses import dataclass
 
 from .datafiles import read_yaml
 from .regexes import Scanner
 from .model import Check, Fact
-
-
-@dataclass
-class NarrativeFigure:
-    fact: Fact
-    text: str
 
 
 @functools.cache

@@ -23,7 +23,8 @@ from typing import Any, final, Final
 from .accounting import t3_not_evaluated
 from .identities import GROUPS, NON_OUTCOME, column_failures, outcome_rows, row_failures, t3_failures, t3_fact_table
 from .digitruns import candidates_text, digits_of, looks_flattened, split_run
-from .labels import find_all_labels, templates
+from .labels import find_all_labels
+from .layouts import layouts
 from .model import Check
 from .textnorm import label_key
 from .tokens import BLANK, NUM, TEXT, Tok, tokenize
@@ -59,8 +60,7 @@ class T3Reading:
 
 
 def _template_rows(split_other: bool) -> list[str]:
-    t = templates()["t3"]
-    return t["rows_head"] + (t["rows_other_split"] if split_other else t["rows_other_single"]) + t["rows_tail"]
+    return layouts().t3.rows(split_other)
 
 
 def _vals(cells: list[Cell] | None):
@@ -73,8 +73,8 @@ def _cells_from_toks(toks, flags=()) -> list[Cell]:
 
 
 def _detect_columns(header_text: str) -> list[str]:
-    t = templates()["t3"]
-    return list(t["columns_with_subtotal"]) if "小计" in label_key(header_text) else list(t["columns"])
+    t = layouts().t3
+    return list(t.columns_with_subtotal) if "小计" in label_key(header_text) else list(t.columns)
 
 
 def _check_header(toks: list[Tok], header_end: int, columns: list[str]) -> tuple[Check | None, list[str]]:
@@ -146,8 +146,7 @@ def read_t3(text: str, region: tuple[int, int]) -> T3Reading | None:
     toks = tokenize(text, *region)
     if not toks:
         return None
-    tpl = templates()["t3"]
-    legal = tpl["legal_columns"]
+    legal = layouts().t3.legal_columns
     # label events in reading order
     events = find_all_labels(toks, "t3_rows")
     first = next((e for e in events if e.code == "new_received"), None)
@@ -206,7 +205,6 @@ def _withhold_if_digits_suspect(reading: T3Reading, fails) -> None:
 def _read_by_labels(body: list[Tok], events, columns, legal, split_other) -> T3Reading:
     C = len(columns)
     rows_tpl = _template_rows(split_other)
-    transparent = {"group", "heading"}
     segs: dict[str, list[list[Tok]]] = {}
     label_span: dict[str, tuple[int, int]] = {}
     cur: str | None = None

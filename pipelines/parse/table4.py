@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .identities import t4_failures
 from .labels import find_all_labels
-from .labels import templates
+from .layouts import layouts
 from .model import Check
 from .table3 import Cell
 from .digitruns import candidates_text, digits_of, looks_flattened, split_run
@@ -48,8 +48,8 @@ class T4Reading:
 
 
 def read_t4(text: str, region: tuple[int, int]) -> T4Reading:
-    tpl = templates()["t4"]
-    procs, results = tpl["proceedings"], tpl["results"]
+    tpl = layouts().t4
+    procs, results = tpl.proceedings, tpl.results
     K = len(results)
     need = len(procs) * K
     toks = tokenize(text, *region)

@@ -330,7 +330,3 @@ def _cell_tokens(cell: str, offset: int, ln_no: int, out: list[Tok]) -> None:
     txt = cell[last:]
     if txt.strip():
         out.append(Tok(TEXT, offset + last, offset + len(cell), txt, line=ln_no))
-
-
-def numbers(toks: list[Tok]) -> list[Tok]:
-    return [t for t in toks if t.kind == NUM]

@@ -662,11 +662,61 @@ def write(p: Prepared, workers: int = 2, log=None) -> dict[str, int]:
         return _write(p, workers, log)
 
 
-def _write(p: Prepared, workers: int = 2, log=None) -> dict[str, int]:
+def _carry_over(p: Prepared, pq_tmp: pathlib.Path, tag: str, counts: dict[str, int],
+                files_rows: dict[str, int]) -> tuple[list, list]:
+    """The fact and text files: those holding no dropped report hard-linked unchanged (their
+    rows counted, from the marker where it knows them), the others as rewriting jobs
+    (size, job, table), biggest first; returns the jobs and the index rows of the linked files."""
+    import pyarrow.parquet as pq
+
+    jobs = []
+    produced = []
+    known_rows = p.base.marker.get("files", {}) if p.base is not None else {}
+    for t in SPLIT_TABLES:
+        links, tjobs = _partition_jobs(p, t, pq_tmp, tag)
+        jobs += [(size, fn, t) for size, fn in tjobs]
+        counts[t] = 0
+        made = []
+        for _t, src, dst, entry in links:
+            _link(src, dst)
+            rel = str(dst.relative_to(pq_tmp))
+            n = known_rows.get(rel) if entry is None else None
+            files_rows[rel] = n if n is not None else pq.read_metadata(str(src)).num_rows
+            counts[t] += files_rows[rel]
+            if entry is not None:
+                made.append((t, entry[0], entry[1] if entry[1] is not None else sorted(_ids_in(src))))
+        produced.append(_index_table(made))
+    jobs.sort(key=lambda j: -j[0])
+    return jobs, produced
+
+
+def _write_index(p: Prepared, dropped: list[str], produced: list, path: pathlib.Path) -> None:
+    """The index of published files (table, file, report_id): the previous one less the
+    dropped files, plus the files this run made."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
+    index = p.base.index() if p.base is not None else _index_table([])
+    if dropped:
+        index = index.filter(pc.invert(pc.is_in(index.column("file"), value_set=pa.array(dropped, pa.string()))))
+    index = pa.concat_tables([index, *produced])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(index, str(path))
+
+
+def _publish(warehouse: pathlib.Path, pq_tmp: pathlib.Path, db_tmp: pathlib.Path, tag: str, marker: dict) -> None:
+    """The marker written, the new Parquet folder and DuckDB file renamed into place, and what
+    the previous publish left (failed runs now in meta_runs, older file indexes) removed."""
+    (pq_tmp / MARKER).write_text(json.dumps(marker, indent=1), encoding="utf-8")
+    _swap_into_place(warehouse, pq_tmp, db_tmp, tag)
+    (warehouse / FAILED_RUNS).unlink(missing_ok=True)  # those runs are rows of meta_runs now
+    for f in (warehouse / "state").glob("files-*.parquet"):
+        if f.name != marker["index"]:
+            f.unlink()
+
+
+def _write(p: Prepared, workers: int = 2, log=None) -> dict[str, int]:
     if p.unchanged:
         return dict(p.base.marker["counts"]) if p.base else {}
     t0 = time.perf_counter()
@@ -702,33 +752,13 @@ def _write(p: Prepared, workers: int = 2, log=None) -> dict[str, int]:
                 insert(t, _segment_source(p, t))
         timings = {}
         # the small tables whole, the reference tables from code and data
-        for t, at in p.whole.items():
-            _write_parquet(at, pq_tmp / t / "part-0.parquet", t)
-            counts[t] = at.num_rows
-        for t, at in ref.items():
+        for t, at in {**p.whole, **ref}.items():
             _write_parquet(at, pq_tmp / t / "part-0.parquet", t)
             counts[t] = at.num_rows
         # fact tables and texts: carried over file by file, biggest jobs first on both cores
-        jobs = []
         dropped: list[str] = []
-        produced = []
-        known_rows = p.base.marker.get("files", {}) if p.base is not None else {}
         files_rows: dict[str, int] = {}   # rows per published fact/text file, kept in the marker
-        for t in SPLIT_TABLES:
-            links, tjobs = _partition_jobs(p, t, pq_tmp, tag)
-            jobs += [(size, fn, t) for size, fn in tjobs]
-            counts[t] = 0
-            made = []
-            for _t, src, dst, entry in links:
-                _link(src, dst)
-                rel = str(dst.relative_to(pq_tmp))
-                n = known_rows.get(rel) if entry is None else None
-                files_rows[rel] = n if n is not None else pq.read_metadata(str(src)).num_rows
-                counts[t] += files_rows[rel]
-                if entry is not None:
-                    made.append((t, entry[0], entry[1] if entry[1] is not None else sorted(_ids_in(src))))
-            produced.append(_index_table(made))
-        jobs.sort(key=lambda j: -j[0])
+        jobs, produced = _carry_over(p, pq_tmp, tag, counts, files_rows)
         with ThreadPoolExecutor(max_workers=max(1, workers)) as ex:
             # the DuckDB update needs only the segments and the whole tables: it runs alongside
             db_job = db_ex.submit(_duckdb_incremental, p, old_db, db_tmp, pq_tmp, workers) if incremental else None
@@ -756,12 +786,7 @@ def _write(p: Prepared, workers: int = 2, log=None) -> dict[str, int]:
             timings["parquet"] = round(time.perf_counter() - t0, 2)
             if db_job is not None:
                 timings["duckdb"] = db_job.result()
-        index = p.base.index() if p.base is not None else _index_table([])
-        if dropped:
-            index = index.filter(pc.invert(pc.is_in(index.column("file"), value_set=pa.array(dropped, pa.string()))))
-        index = pa.concat_tables([index, *produced])
-        (warehouse / "state").mkdir(parents=True, exist_ok=True)
-        pq.write_table(index, str(warehouse / "state" / index_name))
+        _write_index(p, dropped, produced, warehouse / "state" / index_name)
         # DuckDB: the previous file updated in place of a copy, or built anew (both above)
         if new_db is not None:
             t1 = time.perf_counter()
@@ -776,12 +801,7 @@ def _write(p: Prepared, workers: int = 2, log=None) -> dict[str, int]:
                   "duckdb": "incremental" if incremental else "built",
                   "reports": {"kept": len(p.keep), "dropped": len(p.dead), "added": len(p.new)}, "seconds": timings,
                   "files": files_rows}
-        (pq_tmp / MARKER).write_text(json.dumps(marker, indent=1), encoding="utf-8")
-        _swap_into_place(warehouse, pq_tmp, db_tmp, tag)
-        (warehouse / FAILED_RUNS).unlink(missing_ok=True)  # those runs are rows of meta_runs now
-        for f in (warehouse / "state").glob("files-*.parquet"):
-            if f.name != index_name:
-                f.unlink()
+        _publish(warehouse, pq_tmp, db_tmp, tag, marker)
         if log:
             log(f"published: {marker['reports']} {timings}")
     finally:

@@ -12,7 +12,7 @@ from conftest import DEV, DEV_GOLD, GOLD, SAMPLES, SHARED, load_gold
 from pipelines.tools import synth
 from pipelines.parse.accounting import template_cells
 from pipelines.parse.extract import extract_path, extract_report
-from pipelines.parse.labels import templates
+from pipelines.parse.layouts import layouts
 from schemas import codes
 
 SCANS = SHARED / "corpus" / "scans"
@@ -35,7 +35,7 @@ def _expected_template(res) -> list[tuple[str, str, str, str]]:
     keys = {(f.table, f.key1, f.key2) for f in res.facts}
     if fmt not in ("f2019", "f2021") or not rep.n_template_cells:
         return []
-    t3 = templates()["t3"]
+    t3 = layouts().t3
     split = any(k[1].startswith("other.") for k in keys) or \
         any((c.key1 or c.subject).startswith("other.") for c in res.checks if c.check.startswith("t3."))
     if not split and fmt == "f2021" and not any(k[1] == "other" for k in keys) and \
@@ -44,7 +44,7 @@ def _expected_template(res) -> list[tuple[str, str, str, str]]:
     sub = any(k[2] == "legal_person_total" for k in keys) or \
         any(c.key2 == "legal_person_total" or "legal_person_total" in c.detail for c in res.checks
             if c.check.startswith("t3."))
-    cols = t3["columns_with_subtotal"] if sub else t3["columns"]
+    cols = t3.columns_with_subtotal if sub else t3.columns
     return template_cells(fmt, ["t2", "t3", "t4"], list(cols), split)
 
 

@@ -4,7 +4,8 @@ import pytest
 
 from pipelines.parse import datafiles
 from pipelines.parse.datafiles import DataFileError, read_csv, read_yaml, top_level_alternatives
-from pipelines.parse.labels import _compile, patterns, templates
+from pipelines.parse.labels import _compile, patterns
+from pipelines.parse.layouts import layouts
 
 
 def test_every_shipped_data_file_loads():
@@ -12,7 +13,7 @@ def test_every_shipped_data_file_loads():
 
     for name in ("t3_rows", "t3_columns", "t2_items", "t4_columns"):
         assert patterns(name), name
-    assert {"t2", "t3", "t4", "format_markers"} <= set(templates())
+    assert layouts().t3.rows(True)[-2:] == ["total", "carried_to_next"] and layouts().t4.results[-1] == "total"
     assert any(r[0] == "proactive" for r in pre2019._rules())
     assert narrative._rules(True)[0]
     assert table2._bands()["regulations"] == "一"
@@ -148,3 +149,20 @@ def test_a_label_group_with_alternatives_reads_the_table(label_data):
     assert after.report.parse_status == before.report.parse_status
     assert [f.astuple() for f in after.facts] == [f.astuple() for f in before.facts]
     assert any(f.key1.startswith("withheld.") and f.value is not None for f in after.facts)
+
+
+def test_a_layout_name_not_in_codes_csv_is_named(label_data):
+    """templates.yaml's rows, columns, items and measures are codes of schemas/codes.csv:
+    a typo names its entry instead of leaving the template a row short."""
+    from pipelines.parse.layouts import layouts
+
+    path = label_data / "templates.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("withheld.state_secret,", "withheld.state_secrets,", 1),
+                    encoding="utf-8")
+    layouts.cache_clear()
+    try:
+        with pytest.raises(DataFileError, match=r"templates.yaml, t3.rows_head\[4\]: 'withheld.state_secrets' is "
+                                                r"not a stage or outcome code of schemas/codes.csv"):
+            layouts()
+    finally:
+        layouts.cache_clear()
