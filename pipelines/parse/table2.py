@@ -158,7 +158,7 @@ def _read_item(out: T2Reading, text: str, item: str, measures: list[str], printe
             # 35-15: the change column's sign glued to the cell before it (or a
             # typographic minus the tokenizer does not take for a sign)
             v = -v
-        if m in amount and (t.unit == "元" or (t.unit is None and printed.band_yuan.get(item))):
+        if v is not None and m in amount and (t.unit == "元" or (t.unit is None and printed.band_yuan.get(item))):
             v = v / 10000.0
             flags = ("yuan_to_10k_yuan",)
         out.cells[(item, m)] = Cell(v, t.start, t.end, "table", flags)
