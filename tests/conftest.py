@@ -1,7 +1,10 @@
 """Shared test fixtures (where the seeds, the shared gold and the dev corpus are) and the
 markers unit / integration / browser given by a test's folder."""
 import csv
+import os
 import pathlib
+import shutil
+import tempfile
 
 import pytest
 
@@ -35,6 +38,22 @@ def sample(name_prefix: str) -> pathlib.Path:
 # Each test is marked by its folder: unit (plain functions, seconds: `pytest -m unit`),
 # integration (whole runs, the warehouse, gold corpora), browser (the audit page in Chromium).
 LAYERS = ("unit", "integration", "browser")
+
+
+def pytest_configure(config):
+    """One OCR cache for the whole session (unless OGI_OCR_CACHE is set): the pages of a
+    scan are read by OCR once (about 5 CPU-seconds a page) however many tests read them,
+    which is most of what the scan tests cost. Tests of the OCR cache itself use their own."""
+    if not os.environ.get("OGI_OCR_CACHE"):
+        d = tempfile.mkdtemp(prefix="ogi-test-ocr-cache-")
+        os.environ["OGI_OCR_CACHE"] = d
+        config._ogi_ocr_cache = d
+
+
+def pytest_unconfigure(config):
+    d = getattr(config, "_ogi_ocr_cache", None)
+    if d:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -15,6 +15,7 @@ from typing import Any, Final
 
 import hashlib
 import pathlib
+import re
 
 from schemas import READ_FROM
 
@@ -211,6 +212,9 @@ class _Reading:
     complete: bool = True                   # every template table read, no cell withheld
     t3: T3Reading | None = None             # table 三, where it gave a row
     t4: T4Reading | None = None             # table 四, where it gave a proceeding
+    # digits printed in table 三's / 四's stretch, read or not (_printed_digits)
+    t3_digits: int = 0
+    t4_digits: int = 0
     t3_columns: list[str] | None = None     # table 三's header layout, where it was read
     t3_split: bool | None = None            # whether it prints 其他处理 as three rows
     pre2019_facts: list[Fact] = field(default_factory=list)
@@ -232,10 +236,12 @@ def _extract_text(report: ReportRecord, text: str, uncertain: list[tuple[int, in
     if secs.t2 and fmt in ("f2019", "f2021"):
         _read_table2(got, text, secs.t2, fmt)
     if secs.t3:
+        got.t3_digits = _printed_digits(text, secs.t3)
         _read_table3(got, text, secs.t3)
     elif templated:
         got.complete = False
     if secs.t4:
+        got.t4_digits = _printed_digits(text, secs.t4)
         _read_table4(got, text, secs.t4)
     elif templated:
         got.complete = False
@@ -379,7 +385,9 @@ def _read_prose(got: _Reading, text: str, prose: list[tuple[int, int]], fmt: str
         if got.pre2019_facts:
             got.facts.extend(got.pre2019_facts)
             got.found.append("stats_table")
-    got.facts, more = _merge_narrative(got.facts, nfacts, got.t3 is not None, got.t4 is not None)
+    t3_printed, t4_split_printed = _tables_printed(fmt, got.t3_digits, got.t4_digits)
+    got.facts, more = _merge_narrative(got.facts, nfacts, got.t3 is not None, got.t4 is not None,
+                                       t3_printed, t4_split_printed)
     got.checks.extend(more)
     if any(f.source == "narrative" for f in got.facts):
         got.found.append("prose")
@@ -427,8 +435,41 @@ def _set_status(report: ReportRecord, tables_format: str | None, got: _Reading) 
     report.parse_status = "ok"
 
 
-def _merge_narrative(facts: list[Fact], nfacts: list[Fact], t3_read: bool, t4_read: bool):
-    """Table cells win; prose figures fill what no table gave and are checked against it."""
+# a figure in a table's stretch, read as a cell or not (5, 5件, 1,234 glued runs): not a list
+# marker (1. 2、 3）), an ordinal (第3) or a date (2024年)
+_FIGURE: Final = re.compile(r"(?<![\d.第])\d+(?:\.\d+)?(?![\d.、)）年月日号])")
+
+
+def _printed_digits(text: str, region: tuple[int, int]) -> int:
+    """The digits of the figures a table's stretch prints, whether or not they could be
+    read as cells (a run of glued cells counts each of its digits)."""
+    return sum(len(m.group().replace(".", "")) for m in _FIGURE.finditer(text, *region))
+
+
+def _tables_printed(fmt: str | None, t3_digits: int, t4_digits: int) -> tuple[bool, bool]:
+    """Whether a template-era report's table 三 prints its figures (at least one row's
+    worth of digits) and its table 四 prints the litigation split (at least a digit per
+    cell of its 未经复议直接起诉 and 复议后起诉 rows), read or not."""
+    if fmt not in ("f2019", "f2021"):
+        return False, False
+    t3, t4 = layouts().t3, layouts().t4
+    split = [p for p in t4.proceedings if p.startswith("litigation_")]
+    return t3_digits >= len(t3.legal_columns), t4_digits >= len(split) * len(t4.results)
+
+
+def _merge_narrative(facts: list[Fact], nfacts: list[Fact], t3_read: bool, t4_read: bool,
+                     t3_printed: bool = False, t4_split_printed: bool = False):
+    """Table cells win; prose figures fill what no table gave and are checked against it.
+
+    Where a template-era table 三 prints its figures but could not be read
+    (`t3_printed`), the prose's request figures are not published in its place: they are
+    often another count (受理 including the carried-over requests, one office's share of
+    the body's requests: hongze-2024 says 17 where its table says 95); a check says so.
+
+    The prose's 行政诉讼 figures are the aggregate proceeding `litigation`, which codes.csv
+    keeps for reports that give litigation without the direct / after-review split: where
+    the report's table 四 prints that split (`t4_split_printed`) but was not read, they are
+    not published (a check says so); its cells are named by t4's own checks."""
     if not nfacts:
         return facts, []
     have = {(f.table, f.key1, f.key2): f for f in facts}
@@ -445,7 +486,20 @@ def _merge_narrative(facts: list[Fact], nfacts: list[Fact], t3_read: bool, t4_re
             continue
         if nf.table == "fct_review_litigation" and t4_read:
             continue
+        if nf.table == "fct_review_litigation" and nf.key1 == "litigation" and t4_split_printed:
+            checks.append(Check("narrative.aggregate", f"{nf.key1}/{nf.key2}", False,
+                                f"prose gives 行政诉讼 {nf.key2} {nf.value:g} as one figure, but the report's "
+                                "table 四 splits litigation into 未经复议直接起诉 and 复议后起诉 (not read): "
+                                "the aggregate is not published", "warning", nf.table, nf.key1, nf.key2,
+                                None, nf.value, nf.span_start, nf.span_end))
+            continue
         if nf.table in T3_FACT_TABLES and t3_read:
+            continue
+        if nf.table in T3_FACT_TABLES and t3_printed:
+            checks.append(Check("narrative.unread_table", f"{nf.key1}/{nf.key2}", False,
+                                f"prose gives {nf.key1}/{nf.key2} {nf.value:g}, but the report's table 三 prints "
+                                "its figures (not read): the prose figure is not published in its place",
+                                "warning", nf.table, nf.key1, nf.key2, None, nf.value, nf.span_start, nf.span_end))
             continue
         out.append(nf)
         have[nf.key] = nf

@@ -144,6 +144,24 @@ def _title_candidates(lines: list[str]) -> list[tuple[int, int, int, str, int]]:
                 if _plausible_agency(prev):
                     cands.append((0 if "年度报告" in heads[i] else 1, 2, i - 1, prev, int(m.group(1))))
     cands.sort()
+    return _wrapped_first(cands)
+
+
+def _wrapped_first(cands: list[tuple[int, int, int, str, int]]) -> list[tuple[int, int, int, str, int]]:
+    """A long title wrapped inside the agency's name (…人力资源和社会 / 保障局2020年…报告):
+    the one-line reading's agency (保障局) names no place, while the two-line reading from
+    the line above ends with it and begins with a place the region list knows. There the
+    two-line reading is the title; a line above a title that names its own place stays
+    outside it (the fewest lines win otherwise)."""
+    if not cands or cands[0][1] != 1:
+        return cands
+    full, _, i, ag, yr = cands[0]
+    if resolve_region(ag).province is not None:
+        return cands
+    for k, c in enumerate(cands):
+        if c[0] == full and c[1] == 2 and c[2] == i - 1 and c[4] == yr and c[3].endswith(ag) and c[3] != ag \
+                and resolve_region(c[3]).province is not None:
+            return [c] + cands[:k] + cands[k + 1:]
     return cands
 
 

@@ -208,6 +208,7 @@ def _read_by_labels(body: list[Tok], events, columns, legal, split_other) -> T3R
     segs: dict[str, list[list[Tok]]] = {}
     label_span: dict[str, tuple[int, int]] = {}
     cur: str | None = None
+    stacked: dict[str, str] = {}   # a row label printed right under another one that has no cells
     ei = 0
     for t in body:
         while ei < len(events) and events[ei].start <= t.start:
@@ -225,6 +226,9 @@ def _read_by_labels(body: list[Tok], events, columns, legal, split_other) -> T3R
                 continue
             if e.code not in rows_tpl:
                 continue
+            if cur is not None and cur != e.code and cur in rows_tpl and cur not in GROUPS \
+                    and rows_tpl.index(cur) < rows_tpl.index(e.code) and not _has_cells(segs[cur][-1], C):
+                stacked.setdefault(e.code, cur)  # two row labels, in template order, over one row of cells
             cur = e.code
             segs.setdefault(cur, []).append([])
             label_span.setdefault(cur, (e.start, e.end))
@@ -240,6 +244,15 @@ def _read_by_labels(body: list[Tok], events, columns, legal, split_other) -> T3R
     for code in rows_tpl:
         parts = [s for s in segs.get(code, []) if any(t.kind == NUM for t in s)
                  or sum(1 for t in s if t.kind == BLANK) >= C]
+        if len(parts) == 1 and code in stacked:
+            # labels stacked over one row (shkw-2024: 5.属于三类内部事务信息 and 1.本机关不掌握相关政府信息
+            # both precede internal_affairs' row): the row may be either label's; not read by label
+            reading.checks.append(Check("t3.row_read", code, False,
+                                        f"row {code}'s label is printed right under the label of row "
+                                        f"{stacked[code]}, which has no cells: the row below them may be "
+                                        "either's; not read by label", "warning", "fct_outcomes", code))
+            options[code] = []
+            continue
         if len(parts) != 1:
             if len(parts) > 1:
                 reading.checks.append(Check("t3.row_read", code, False,
@@ -294,6 +307,11 @@ def _read_by_labels(body: list[Tok], events, columns, legal, split_other) -> T3R
     _verify_subtotals(reading, legal)
     _derive_missing(reading, segs, label_span, legal)
     return reading
+
+
+def _has_cells(seg: list[Tok], C: int) -> bool:
+    """A segment that holds a row's worth of cells: a number, or a row of blanks."""
+    return any(t.kind == NUM for t in seg) or sum(1 for t in seg if t.kind == BLANK) >= C
 
 
 def _complete(seg: list[Tok], C: int) -> bool:
@@ -505,7 +523,8 @@ def _agrees_with_labels(order: T3Reading, labels: T3Reading) -> bool:
             continue
         if any(c.flags or c.source != "table" for c in cells):
             continue
-        if [c.value for c in cells] != [c.value for c in theirs]:
+        # a cell printed blank is the cell a template-order reading finds not printed
+        if [c.value for c in cells] != [None if "missing_cell" in c.flags else c.value for c in theirs]:
             return False
     return True
 

@@ -21,9 +21,9 @@ _SPACES: Final = re.compile(f"[{_SPACE_CHARS}]")
 # (matched with the line's leading newline, over "\n" + text: the regex engine then only
 # tries line starts)
 _PAGE_LINE: Final = re.compile(
-    r"\n[ \t]*(?:[-—–－_~]{1,3}[ \t]*\d{1,3}[ \t]*[-—–－_~]{1,3}"
+    r"\n[ \t\f]*(?:[-—–－_~]{1,3}[ \t]*\d{1,3}[ \t]*[-—–－_~]{1,3}"
     r"|第[ \t]*\d{1,3}[ \t]*页(?:[ \t]*[,，]?[ \t]*共[ \t]*\d{1,3}[ \t]*页)?"
-    r"|\d{1,3}[ \t]*/[ \t]*\d{1,3})[ \t]*(?=\n|\Z)",
+    r"|\d{1,3}[ \t]*/[ \t]*\d{1,3})[ \t\f]*(?=\n|\Z)",
 )
 # trailing spaces, but not the one space of a last cell printed empty (`\t \n`: an
 # empty box, a blank cell to the tokenizer)
@@ -45,6 +45,14 @@ def _looks_traditional(text: str) -> bool:
 
 
 _FULLWIDTH: Final = re.compile("[\uff01-\uff5e]")
+# A figure with thousands separators (1,234 · 3,985,758 · 96,171.6): ASCII commas between
+# groups of exactly three digits, matched before NFKC turns the full-width comma of a
+# list (12，345) into the same character. Not a list of figures: 1,2,3 and 2019,2020.
+_THOUSANDS: Final = re.compile(r"(?<![0-9０-９.,])[0-9０-９]{1,3}(?:,[0-9０-９]{3})+(?![0-9０-９,])")
+
+
+def _drop_thousands(m: re.Match) -> str:
+    return m.group().replace(",", "")
 _FULLWIDTH_COMMON: Final = "，（）：；"
 
 
@@ -66,6 +74,12 @@ def _nfkc(text: str) -> str:
     return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
+def _page_line(m: re.Match) -> str:
+    """A page-number line goes; the form feed of a page break printed on it stays (pages
+    are counted by them): `pdftotext -raw` puts it before the footer (`\f- 3 -`)."""
+    return "\n\f\x01" if "\f" in m.group() else "\n"  # (\f\x01: joined to the next line below)
+
+
 def normalize_text(text: str) -> str:
     """Return the normalised text of a report."""
     # (the characters looked for first: most texts hold none, and `in` is a fast scan)
@@ -74,13 +88,17 @@ def normalize_text(text: str) -> str:
     if any(c in text for c in _SPACE_CHARS):
         text = _SPACES.sub(" ", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "," in text:
+        text = _THOUSANDS.sub(_drop_thousands, text)
     text = _nfkc(text)
     if _looks_traditional(text):
         import zhconv
 
         text = zhconv.convert(text, "zh-cn")
     text = (_PINYIN if "（" in text else _PINYIN_ASCII).sub("", text)
-    text = _PAGE_LINE.sub("\n", "\n" + text)[1:]
+    text = _PAGE_LINE.sub(_page_line, "\n" + text)[1:]
+    if "\f\x01" in text:
+        text = text.replace("\f\x01\n", "\f").replace("\f\x01", "\f")
     # Trailing spaces carry no information; keep tabs and line structure.
     if " \n" in text:
         text = _TRAILING_SPACES.sub("\n", text)

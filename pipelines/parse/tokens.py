@@ -122,12 +122,14 @@ def tokenize(text: str, start: int, end: int) -> list[Tok]:
             p1 = p0 + len(core)
             ends = [i for i in (line.find("\t", p1), line.find("|", p1)) if i >= 0]
             ce = min(ends) if ends else len(line)
-            _cell_tokens(line[cs:ce], line_start + cs, ln_no, toks)
+            if not _unit_cell(line[cs:ce], line_start + cs, ln_no, toks):  # (a cell marked by its separators)
+                _cell_tokens(line[cs:ce], line_start + cs, ln_no, toks)
             continue
         # split the line into cells on tabs and pipes, keep offsets
         n_cells = 0
         if "|" not in line:
             off = line_start
+            row = sum(1 for cell in line.split("\t") if cell.strip()) > 1
             for cell in line.split("\t"):
                 if cell.strip():
                     n_cells += 1
@@ -135,17 +137,19 @@ def tokenize(text: str, start: int, end: int) -> list[Tok]:
                     if _isascii(c) and _isdigit(c):
                         a = off if c is cell else off + len(cell) - len(cell.lstrip(" "))
                         toks.append(Tok(NUM, a, a + len(c), c, float(c), None, ln_no))
-                    else:
+                    elif not (row and _unit_cell(cell, off, ln_no, toks)):
                         _cell_tokens(cell, off, ln_no, toks)
                 elif cell == " ":  # an empty box (the converters' mark, not padding): a blank cell
                     toks.append(Tok(BLANK, off, off + 1, cell, line=ln_no))
                 off += len(cell) + 1
         else:
+            row = sum(1 for m in _CELL.finditer(line) if m.group(0).strip()) > 1
             for m in _CELL.finditer(line):
                 cell = m.group(0)
                 if cell.strip():
                     n_cells += 1
-                    _cell_tokens(cell, line_start + m.start(), ln_no, toks)
+                    if not (row and _unit_cell(cell, line_start + m.start(), ln_no, toks)):
+                        _cell_tokens(cell, line_start + m.start(), ln_no, toks)
         if n_cells > 1:
             multi += 1  # a row of cells
     if blank_at:
@@ -242,7 +246,8 @@ def _grid_row(line: str, line_start: int, ln_no: int, first: int, md: bool, out:
     """A row of a grid: its cells, a blank one for each empty cell from column `first` on."""
     for k, (off, cell) in enumerate(_md_cells(line) if md else _tab_cells(line)):
         if cell.strip():
-            _cell_tokens(cell, line_start + off, ln_no, out)
+            if not _unit_cell(cell, line_start + off, ln_no, out):
+                _cell_tokens(cell, line_start + off, ln_no, out)
         elif k >= first:
             a = line_start + off
             out.append(Tok(BLANK, a, a + len(cell), cell, line=ln_no))
@@ -256,6 +261,20 @@ _THOUSANDS: Final = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?)(?![\d
 # OCR reads digits as look-alike letters; a cell made only of digits and such letters is a number
 _OCR_DIGITS: Final = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "S": "5", "B": "8"})
 _OCR_CELL: Final = re.compile(r"^(?=.*\d)(?=.*[OoDIlSB])[\dOoDIlSB]+$")
+
+
+# a table cell holding a count and its unit and nothing else (5件, 12 条), in a row of
+# cells or marked as a cell by its separators (`\t5件`, `5件 |`): its value (a figure with a
+# unit on a bare line, or inside longer text, stays prose)
+_UNIT_CELL: Final = re.compile(r"[ ]*(\d+)[ ]?(?:件|条|个|项|次|人次)[ ]*")
+
+
+def _unit_cell(cell: str, offset: int, ln_no: int, out: list[Tok]) -> bool:
+    m = _UNIT_CELL.fullmatch(cell)
+    if m is None:
+        return False
+    out.append(Tok(NUM, offset + m.start(1), offset + m.end(1), m.group(1), float(m.group(1)), None, ln_no))
+    return True
 
 
 def _cell_tokens(cell: str, offset: int, ln_no: int, out: list[Tok]) -> None:

@@ -4,9 +4,10 @@ image and synthetic scans with zero wrong cells; OGI_OCR=0 names the files it le
 they are read once OCR is on again; the OCR cache spares a second reading.
 
 Marked `ocr` (`pytest -m "not ocr"` leaves them out): they run OCR, seconds per page. The
-pages read are cached for the whole module (OGI_OCR_CACHE), so each is read once.
+pages read are cached for the whole test session (OGI_OCR_CACHE, tests/conftest.py), so each is read once.
 """
 import csv
+import os
 import io
 import pathlib
 
@@ -27,7 +28,8 @@ SCAN = "hongze-2023-scan.pdf"
 @pytest.fixture(scope="module")
 def ocr_cache(tmp_path_factory):
     mp = pytest.MonkeyPatch()
-    d = tmp_path_factory.mktemp("ocr-cache")
+    # the session's cache (tests/conftest.py), so pages other tests read are not read again
+    d = pathlib.Path(os.environ.get("OGI_OCR_CACHE") or tmp_path_factory.mktemp("ocr-cache"))
     mp.setenv("OGI_OCR_CACHE", str(d))
     mp.setenv("OGI_OCR_PROGRESS", "0")
     yield d

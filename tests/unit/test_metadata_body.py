@@ -345,3 +345,14 @@ def test_a_year_paragraph_names_its_body_whatever_the_verb():
     assert meta("一、概述\n2017年,未接收到政府信息公开申请。\n")["agency"] is None
     assert meta("一、概述\n2018年,河西区委、区政府高度重视政务公开。\n")["agency"] is None
     assert meta("一、概述\n2013年,备用网址按照国务院、省政府的安排部署开展工作。\n")["agency"] is None
+
+
+@pytest.mark.parametrize("above, agency", [
+    # a long title wrapped inside the body's name: the two lines are the title
+    ("伊犁哈萨克自治州尼勒克县人力资源和社会", "伊犁哈萨克自治州尼勒克县人力资源和社会保障局"),
+    # a line above the title that is not part of it (a site's banner naming no place) stays out
+    ("政务公开专栏", "保障局"),
+])
+def test_a_title_wrapped_inside_the_agency_name(above, agency):
+    r = meta(above + "\n保障局2020年政府信息公开工作年度报告\n" + OVERVIEW_2019 + "2020年,本局……\n")
+    assert (r["agency"], r["year"]) == (agency, 2020)

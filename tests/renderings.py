@@ -1,0 +1,254 @@
+"""Other renderings of the same report, as real sites and converters produce them: its
+tables as HTML <table>s (zeros printed as empty `&nbsp;` boxes; group labels as rowspan,
+padding as colspan), HTML tables flattened by crawlers (cells joined by tabs, by single
+newlines or by nothing), full-width digits, thousands separators (1,234), numbers with a
+unit in the cell (5件), a table row split by a page footer, Windows line endings, GBK
+bytes, and a Word file. Each renderer takes a report's text (one line per table row, cells
+separated by tabs or markdown pipes; other lines are prose or one-cell-per-line tables)
+and gives (bytes, file extension). Shared by tests/integration/test_renderings.py and the
+scoring harness (scripts or ad-hoc runs over ../shared/corpus/dev and the seeds).
+
+`blanked(kind)` says whether the rendering prints a 0 cell as an empty box: such a cell
+may then be published as NULL (or as 0, where the report's arithmetic shows blank = 0),
+never as another number.
+"""
+from __future__ import annotations
+
+import html
+import io
+import re
+
+KINDS = ["html_table", "html_nbsp", "html_span", "markdown", "cells_tab", "cells_newline", "cells_none", "fullwidth",
+         "thousands", "units", "footer_row", "crlf", "gbk", "docx"]
+
+_MD_SEP = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
+_INT_CELL = re.compile(r"^\s*(\d+)\s*$")
+
+
+def blanked(kind: str) -> bool:
+    return kind == "html_nbsp"
+
+
+def _cells(line: str) -> list[str] | None:
+    """The cells of a table row (tab-separated or a markdown pipe row), else None."""
+    if "\t" in line:  # (trailing tabs are a converter's padding)
+        return _trim([c.strip() for c in line.split("\t")])
+    s = line.strip()
+    if s.count("|") >= 2 or (s.endswith("|") and len(s) > 1) or s.startswith("|"):
+        if s.startswith("|"):
+            s = s[1:]
+        if s.endswith("|"):
+            s = s[:-1]
+        return [c.strip() for c in s.split("|")]
+    return None
+
+
+def _blocks(text: str) -> list[tuple[str, object]]:
+    """[('p', line) | ('table', [cells, …])]: consecutive row lines form one table (a
+    markdown separator line is dropped; a blank line between rows does not end it)."""
+    out: list[tuple[str, object]] = []
+    lines = text.split("\n")
+    for i, ln in enumerate(lines):
+        if _MD_SEP.match(ln) and "-" in ln:
+            continue
+        c = _cells(ln)
+        if c is not None:
+            if out and out[-1][0] == "table":
+                out[-1][1].append(c)  # type: ignore[union-attr]
+            else:
+                out.append(("table", [c]))
+            continue
+        if not ln.strip() and out and out[-1][0] == "table" and i + 1 < len(lines) and _cells(lines[i + 1]):
+            continue
+        out.append(("p", ln))
+    return out
+
+
+def _trim(row: list[str]) -> list[str]:
+    while row and not row[-1]:
+        row = row[:-1]
+    return row
+
+
+def _html(text: str, kind: str) -> str:
+    parts = ["<html><head><meta charset=\"utf-8\"><title>report</title></head><body>"]
+    for what, x in _blocks(text):
+        if what == "p":
+            parts.append(f"<p>{html.escape(str(x))}</p>" if str(x).strip() else "")
+            continue
+        rows = [list(r) for r in x]  # type: ignore[union-attr]
+        parts.append("<table border=\"1\">")
+        if kind == "html_span":
+            _spanned(rows, parts)
+        else:
+            for r in rows:
+                tds = []
+                for c in r or [""]:
+                    if kind == "html_nbsp" and _INT_CELL.match(c) and int(c) == 0:
+                        tds.append("<td>&nbsp;</td>")
+                    else:
+                        tds.append(f"<td>{html.escape(c)}</td>")
+                parts.append("<tr>" + "".join(tds) + "</tr>")
+        parts.append("</table>")
+    parts.append("</body></html>")
+    return "\n".join(p for p in parts if p)
+
+
+def _spanned(rows: list[list[str]], parts: list[str]) -> None:
+    """Rows with spans as an office suite writes them: a label in the first column over
+    rows whose first cell is empty is one cell with a rowspan; a label followed only by
+    empty cells to the end of its row is one cell with a colspan."""
+    rows = [r or [""] for r in rows]
+    covered: set[int] = set()
+    rowspan: dict[int, int] = {}
+    for i, r in enumerate(rows):
+        if r[0] and i not in covered:
+            k = i + 1
+            while k < len(rows) and not rows[k][0] and any(rows[k][1:]):
+                covered.add(k)
+                k += 1
+            if k - i > 1:
+                rowspan[i] = k - i
+    for i, r in enumerate(rows):
+        cells = r[1:] if i in covered else r
+        last = max((j for j, c in enumerate(cells) if c), default=0)
+        if _INT_CELL.match(cells[last]):
+            last = len(cells) - 1
+        tds = []
+        for j, c in enumerate(cells[:last + 1]):
+            attrs = f" rowspan=\"{rowspan[i]}\"" if j == 0 and i in rowspan else ""
+            if j == last and len(cells) - last > 1:
+                attrs += f" colspan=\"{len(cells) - last}\""
+            tds.append(f"<td{attrs}>{html.escape(c)}</td>")
+        parts.append("<tr>" + "".join(tds) + "</tr>")
+
+
+def _markdown(text: str) -> str:
+    """Tables as markdown pipe tables (a converter's: a separator row under the first)."""
+    out = []
+    for what, x in _blocks(text):
+        if what == "p":
+            out.append(str(x))
+            continue
+        rows = [list(r) or [""] for r in x]  # type: ignore[union-attr]
+        for i, r in enumerate(rows):
+            out.append("| " + " | ".join(r) + " |")
+            if i == 0:
+                out.append("|" + "---|" * len(r))
+    return "\n".join(out)
+
+
+def _flatten_cells(text: str, sep: str) -> str:
+    out = []
+    for what, x in _blocks(text):
+        if what == "p":
+            out.append(str(x))
+        else:
+            for r in x:  # type: ignore[union-attr]
+                out.append(sep.join(c for c in r if c))
+    return "\n".join(out)
+
+
+_FW = str.maketrans("0123456789", "０１２３４５６７８９")
+# an integer of 4+ digits that is a count or an amount: a table cell, or a prose figure before its unit
+_BIG_CELL = re.compile(r"(?<![\d.,])(\d{4,})(?![\d.])")
+_BIG_PROSE = re.compile(r"(?<![\d.,])(\d{4,})(?=\s*(?:件|条|万元|元|人次|个))")
+
+
+def _commas(n: str) -> str:
+    return f"{int(n):,}"
+
+
+def _map_cells(text: str, f) -> str:
+    """f applied to every cell of every table row (prose left alone)."""
+    out = []
+    for ln in text.split("\n"):
+        if "\t" in ln:
+            out.append("\t".join(f(c) for c in ln.split("\t")))
+        elif _cells(ln) is not None and not _MD_SEP.match(ln):
+            out.append("|".join(f(c) for c in ln.split("|")))
+        else:
+            out.append(ln)
+    return "\n".join(out)
+
+
+def _thousands(text: str) -> str:
+    def cell(c: str) -> str:
+        m = _INT_CELL.match(c)
+        return c.replace(m.group(1), _commas(m.group(1))) if m and len(m.group(1)) >= 4 else c
+    text = _map_cells(text, cell)
+    return _BIG_PROSE.sub(lambda m: _commas(m.group(1)), text)
+
+
+def _units(text: str) -> str:
+    def cell(c: str) -> str:
+        m = _INT_CELL.match(c)
+        return c.replace(m.group(1), m.group(1) + "件") if m else c
+    return _map_cells(text, cell)
+
+
+def _footer_row(text: str) -> str:
+    """Every 7th table row cut in two by a page break: its first cells, the footer, the rest."""
+    out, n = [], 0
+    for ln in text.split("\n"):
+        c = _cells(ln)
+        if c is not None and "\t" in ln and len([x for x in c if x]) >= 4:
+            n += 1
+            if n % 7 == 0:
+                cut = len(c) // 2
+                out += ["\t".join(c[:cut]), "", f"- {n // 7 + 1} -", "", "\t".join(c[cut:])]
+                continue
+        out.append(ln)
+    return "\n".join(out)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
+
+
+def _docx(text: str) -> bytes:
+    import docx  # python-docx
+
+    d = docx.Document()
+    text = _CONTROL.sub("", text)  # (a form feed between PDF pages: no XML character)
+    for what, x in _blocks(text):
+        if what == "p":
+            d.add_paragraph(str(x))
+            continue
+        rows = [list(r) or [""] for r in x]  # type: ignore[union-attr]
+        width = max(len(r) for r in rows)
+        t = d.add_table(rows=len(rows), cols=width)
+        for i, r in enumerate(rows):
+            for j, c in enumerate(r):
+                t.cell(i, j).text = c
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def render(text: str, kind: str) -> tuple[bytes, str]:
+    """The report's text rendered as `kind`: (bytes, file extension)."""
+    if kind in ("html_table", "html_nbsp", "html_span"):
+        return _html(text, kind).encode("utf-8"), ".html"
+    if kind == "markdown":
+        return _markdown(text).encode("utf-8"), ".md"
+    if kind == "cells_tab":
+        return _flatten_cells(text, "\t").encode("utf-8"), ".txt"
+    if kind == "cells_newline":
+        return _flatten_cells(text, "\n").encode("utf-8"), ".txt"
+    if kind == "cells_none":
+        return _flatten_cells(text, "").encode("utf-8"), ".txt"
+    if kind == "fullwidth":
+        return text.translate(_FW).encode("utf-8"), ".txt"
+    if kind == "thousands":
+        return _thousands(text).encode("utf-8"), ".txt"
+    if kind == "units":
+        return _units(text).encode("utf-8"), ".txt"
+    if kind == "footer_row":
+        return _footer_row(text).encode("utf-8"), ".txt"
+    if kind == "crlf":
+        return text.replace("\n", "\r\n").encode("utf-8"), ".txt"
+    if kind == "gbk":
+        return text.encode("gbk", errors="replace"), ".txt"
+    if kind == "docx":
+        return _docx(text), ".docx"
+    raise ValueError(kind)
