@@ -18,7 +18,7 @@ import html
 import io
 import re
 
-KINDS = ["html_table", "html_nbsp", "html_span", "markdown", "cells_tab", "cells_newline", "cells_none", "fullwidth",
+KINDS = ["html_table", "html_nbsp", "html_span", "html_span_nbsp", "markdown", "cells_tab", "cells_newline", "cells_none", "fullwidth",
          "thousands", "units", "footer_row", "crlf", "gbk", "docx"]
 
 _MD_SEP = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
@@ -26,7 +26,7 @@ _INT_CELL = re.compile(r"^\s*(\d+)\s*$")
 
 
 def blanked(kind: str) -> bool:
-    return kind == "html_nbsp"
+    return kind in ("html_nbsp", "html_span_nbsp")
 
 
 def _cells(line: str) -> list[str] | None:
@@ -78,8 +78,8 @@ def _html(text: str, kind: str) -> str:
             continue
         rows = [list(r) for r in x]  # type: ignore[union-attr]
         parts.append("<table border=\"1\">")
-        if kind == "html_span":
-            _spanned(rows, parts)
+        if kind in ("html_span", "html_span_nbsp"):
+            _spanned(rows, parts, kind == "html_span_nbsp")
         else:
             for r in rows:
                 tds = []
@@ -94,10 +94,11 @@ def _html(text: str, kind: str) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _spanned(rows: list[list[str]], parts: list[str]) -> None:
+def _spanned(rows: list[list[str]], parts: list[str], nbsp: bool = False) -> None:
     """Rows with spans as an office suite writes them: a label in the first column over
     rows whose first cell is empty is one cell with a rowspan; a label followed only by
-    empty cells to the end of its row is one cell with a colspan."""
+    empty cells to the end of its row is one cell with a colspan. `nbsp`: a 0 cell
+    printed as an empty box (`&nbsp;`)."""
     rows = [r or [""] for r in rows]
     covered: set[int] = set()
     rowspan: dict[int, int] = {}
@@ -119,7 +120,8 @@ def _spanned(rows: list[list[str]], parts: list[str]) -> None:
             attrs = f" rowspan=\"{rowspan[i]}\"" if j == 0 and i in rowspan else ""
             if j == last and len(cells) - last > 1:
                 attrs += f" colspan=\"{len(cells) - last}\""
-            tds.append(f"<td{attrs}>{html.escape(c)}</td>")
+            zero = nbsp and _INT_CELL.match(c) and int(c) == 0
+            tds.append(f"<td{attrs}>{'&nbsp;' if zero else html.escape(c)}</td>")
         parts.append("<tr>" + "".join(tds) + "</tr>")
 
 
@@ -227,7 +229,7 @@ def _docx(text: str) -> bytes:
 
 def render(text: str, kind: str) -> tuple[bytes, str]:
     """The report's text rendered as `kind`: (bytes, file extension)."""
-    if kind in ("html_table", "html_nbsp", "html_span"):
+    if kind in ("html_table", "html_nbsp", "html_span", "html_span_nbsp"):
         return _html(text, kind).encode("utf-8"), ".html"
     if kind == "markdown":
         return _markdown(text).encode("utf-8"), ".md"

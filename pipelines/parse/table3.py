@@ -209,6 +209,8 @@ def _read_by_labels(body: list[Tok], events, columns, legal, split_other) -> T3R
     label_span: dict[str, tuple[int, int]] = {}
     cur: str | None = None
     stacked: dict[str, str] = {}   # a row label printed right under another one that has no cells
+    starts = [t.start for t in body]
+    cur_line = -1                  # the line of the label that opened `cur`
     ei = 0
     for t in body:
         while ei < len(events) and events[ei].start <= t.start:
@@ -226,10 +228,14 @@ def _read_by_labels(body: list[Tok], events, columns, legal, split_other) -> T3R
                 continue
             if e.code not in rows_tpl:
                 continue
-            if cur is not None and cur != e.code and cur in rows_tpl and cur not in GROUPS \
+            line = body[max(0, bisect.bisect_right(starts, e.start) - 1)].line
+            if cur is not None and cur != e.code and cur in rows_tpl and cur not in GROUPS and line > cur_line \
                     and rows_tpl.index(cur) < rows_tpl.index(e.code) and not _has_cells(segs[cur][-1], C):
-                stacked.setdefault(e.code, cur)  # two row labels, in template order, over one row of cells
+                # two row labels, in template order, one under the other, over one row of cells (labels
+                # side by side on one line are a header or a list of them, not rows)
+                stacked.setdefault(e.code, cur)
             cur = e.code
+            cur_line = line
             segs.setdefault(cur, []).append([])
             label_span.setdefault(cur, (e.start, e.end))
         if cur is None or t.kind == TEXT:

@@ -75,8 +75,8 @@ def tokenize(text: str, start: int, end: int) -> list[Tok]:
         line_start = pos
         pos += len(line) + 1
         if ln_no in grid:
-            first, md = grid[ln_no]
-            _grid_row(line, line_start, ln_no, first, md, toks)
+            first, md, marked = grid[ln_no]
+            _grid_row(line, line_start, ln_no, first, md, marked, toks)
             content += 1
             multi += 1
             continue
@@ -186,13 +186,16 @@ def _tab_cells(line: str) -> list[tuple[int, str]]:
     return out
 
 
-def _grids(lines: list[str]) -> dict[int, tuple[int, bool]]:
-    """Tables printed as a full grid, every row the same number of cells: markdown tables,
-    and TAB rows that do not mark an empty box apart from a spanned slot (the converters'
-    `' '`): line number -> (the first value column, markdown or not). In such a grid an
-    empty cell from that column on is a cell printed blank (reports print 0 so); before
-    it, the slot of a spanned label."""
-    out: dict[int, tuple[int, bool]] = {}
+def _grids(lines: list[str]) -> dict[int, tuple[int, bool, bool]]:
+    """Tables printed as a full grid, every row the same number of cells: markdown tables
+    and TAB rows: line number -> (the first value column, markdown or not, whether the
+    converter marks an empty box apart from a spanned slot). In such a grid an empty
+    cell from that column on is a cell printed blank (reports print 0 so); before it,
+    the slot of a label: spanned, or an empty box beside it (an HTML row of
+    `<td>label</td><td></td><td></td><td>5</td>…` under a header whose first value
+    column is the fourth), which is no cell of the row. Where the converter marks empty
+    boxes (`' '`), a spanned slot (`''`) is never a cell."""
+    out: dict[int, tuple[int, bool, bool]] = {}
     for md in (True, False):
         block: list[int] = []
         for i in range(len(lines) + 1):
@@ -203,8 +206,9 @@ def _grids(lines: list[str]) -> dict[int, tuple[int, bool]]:
             rows = [j for j in block if not (md and _MD_SEP.fullmatch(lines[j]))]
             block = []
             if len(rows) >= 2:
+                marked = not md and any(c == " " for j in rows for c in lines[j].split("\t"))
                 for j, first in _grid_first(lines, rows, md).items():
-                    out[j] = (first, md)
+                    out[j] = (first, md, marked)
     return out
 
 
@@ -214,8 +218,6 @@ def _grid_first(lines: list[str], rows: list[int], md: bool) -> dict[int, int]:
     width = len(cells[0])
     if width < (2 if md else 3) or any(len(c) != width for c in cells):
         return out  # not a full grid: empty cells could be lost ones
-    if not md and any(t == " " for c in cells for _o, t in c):
-        return out  # the converter marks empty boxes itself
     numeric = [k for c in cells for k, (_o, t) in enumerate(c) if _PLAIN_NUMBER.fullmatch(t)]
     if not numeric:
         # a grid without a number: a row of empty cells is a row printed all blank
@@ -242,13 +244,15 @@ def _grid_first(lines: list[str], rows: list[int], md: bool) -> dict[int, int]:
     return out
 
 
-def _grid_row(line: str, line_start: int, ln_no: int, first: int, md: bool, out: list[Tok]) -> None:
-    """A row of a grid: its cells, a blank one for each empty cell from column `first` on."""
+def _grid_row(line: str, line_start: int, ln_no: int, first: int, md: bool, marked: bool,
+              out: list[Tok]) -> None:
+    """A row of a grid: its cells, a blank one for each empty cell from column `first` on
+    (where the converter marks empty boxes, for each marked one)."""
     for k, (off, cell) in enumerate(_md_cells(line) if md else _tab_cells(line)):
         if cell.strip():
             if not _unit_cell(cell, line_start + off, ln_no, out):
                 _cell_tokens(cell, line_start + off, ln_no, out)
-        elif k >= first:
+        elif k >= first and (not marked or cell == " "):
             a = line_start + off
             out.append(Tok(BLANK, a, a + len(cell), cell, line=ln_no))
 

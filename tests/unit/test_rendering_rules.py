@@ -185,3 +185,56 @@ def test_a_footer_after_a_form_feed_between_tables_costs_no_cell():
 
     gold = load_gold(GOLD)[sample("001").name]
     assert {k: got.get(k) for k in gold} == gold
+
+
+def _t3_html(row_tds: str, n_rows: int = 1) -> bytes:
+    """Seed 001's report with its table 三 replaced by an HTML table whose label cells are
+    followed by empty `<td></td>` boxes (not spans) and whose zeros are `&nbsp;`."""
+    text = sample("001").read_text(encoding="utf-8")
+    a, b = text.index("三、收到和处理"), text.index("四、政府信息公开行政复议")
+    head = ("<tr><td>（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td><td></td><td></td>"
+            "<td>申请人情况</td><td></td><td></td><td></td><td></td><td></td><td></td></tr>"
+            "<tr><td></td><td></td><td></td><td>自然人</td><td>法人或其他组织</td><td></td><td></td><td></td><td></td>"
+            "<td>总计</td></tr>"
+            "<tr><td></td><td></td><td></td><td></td><td>商业企业</td><td>科研机构</td><td>社会公益组织</td>"
+            "<td>法律服务机构</td><td>其他</td><td></td></tr>")
+    page = "".join(f"<p>{ln}</p>" for ln in text[:a].split("\n")) + "<p>三、收到和处理政府信息公开申请情况</p>"
+    page += f"<table>{head}{row_tds}</table>"
+    page += "".join(f"<p>{ln}</p>" for ln in text[b:].split("\n"))
+    return f"<html><body>{page}</body></html>".encode()
+
+
+def test_empty_boxes_beside_a_label_are_no_cells_of_an_html_row():
+    """huaian-2024 rendered as HTML whose label cells are followed by empty boxes (`<td></td>`,
+    not a colspan) and whose zeros print as `&nbsp;`: the row has 9 boxes after its label for
+    7 columns. The header puts 自然人 in the fourth column: the boxes before it belong to the
+    label, the ones from it on are the row's cells (blank = printed blank)."""
+    nb = "<td>&nbsp;</td>"
+    row = ("<tr><td>一、本年新收政府信息公开申请数量</td><td></td><td></td>"
+           f"<td>2</td>{nb}{nb}{nb}{nb}{nb}<td>2</td></tr>")
+    res = extract_report(_t3_html(row), "001_padded.html")
+    got = _cells(res)
+    assert got[("fct_applications", "new_received", "natural_person")] == 2
+    assert got[("fct_applications", "new_received", "total")] == 2
+    assert got[("fct_applications", "new_received", "commercial_enterprise")] is None
+
+
+def test_labels_side_by_side_on_one_line_are_not_stacked_rows():
+    """shuyang-2025's crawler text prints, inside table 三, a line of column names that are
+    row labels too (`项目 本年新收件数 上年结转件数 予以公开 …`): labels side by side are a
+    header, not labels printed one under another; the rows above and below stay read."""
+    from conftest import DEV, DEV_GOLD, load_gold
+    from renderings import render
+
+    if not DEV.is_dir():
+        pytest.skip("../shared/corpus/dev not present")
+    gold = load_gold(DEV_GOLD)["shuyang-2025.txt"]
+    data, ext = render((DEV / "shuyang-2025.txt").read_text(encoding="utf-8"), "html_nbsp")
+    res = extract_report(data, "shuyang-2025" + ext)
+    got = _cells(res)
+    assert [(k, v, gold[k]) for k, v in got.items() if k in gold and v not in (None, gold[k]) and
+            not (v is None and gold[k] == 0)] == []
+    for row in ("carried_over", "granted", "partially_granted"):
+        assert got[("fct_applications" if row == "carried_over" else "fct_outcomes", row, "natural_person")] \
+            == gold[("fct_applications" if row == "carried_over" else "fct_outcomes", row, "natural_person")]
+    assert not any(c.check == "t3.row_read" and "right under the label" in c.detail for c in res.checks)
