@@ -18,7 +18,7 @@ import html
 import io
 import re
 
-KINDS = ["html_table", "html_nbsp", "html_span", "html_span_nbsp", "markdown", "cells_tab", "cells_newline", "cells_none", "fullwidth",
+KINDS = ["html_table", "html_nbsp", "html_span", "html_span_nbsp", "markdown", "cells_tab", "cells_newline", "cells_none", "cells_space", "cells_spaces", "layout", "layout_blank", "fullwidth",
          "thousands", "units", "footer_row", "crlf", "gbk", "docx"]
 
 _MD_SEP = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
@@ -26,7 +26,7 @@ _INT_CELL = re.compile(r"^\s*(\d+)\s*$")
 
 
 def blanked(kind: str) -> bool:
-    return kind in ("html_nbsp", "html_span_nbsp")
+    return kind in ("html_nbsp", "html_span_nbsp", "layout_blank")
 
 
 def _cells(line: str) -> list[str] | None:
@@ -151,6 +151,25 @@ def _flatten_cells(text: str, sep: str) -> str:
     return "\n".join(out)
 
 
+def _layout(text: str, blank_zeros: bool = False) -> str:
+    """Tables as `pdftotext -layout` prints them: each column padded with spaces to its
+    width (an empty cell is only spaces), no separators; `blank_zeros`: a 0 cell printed
+    empty."""
+    out = []
+    for what, x in _blocks(text):
+        if what == "p":
+            out.append(str(x))
+            continue
+        rows = [list(r) for r in x]  # type: ignore[union-attr]
+        if blank_zeros:
+            rows = [["" if _INT_CELL.match(c) and int(c) == 0 else c for c in r] for r in rows]
+        width = max((len(r) for r in rows), default=0)
+        wide = [max((len(r[k]) if k < len(r) else 0) for r in rows) for k in range(width)]
+        for r in rows:
+            out.append("".join((r[k] if k < len(r) else "").ljust(wide[k] + 3) for k in range(width)).rstrip())
+    return "\n".join(out)
+
+
 _FW = str.maketrans("0123456789", "０１２３４５６７８９")
 # an integer of 4+ digits that is a count or an amount: a table cell, or a prose figure before its unit
 _BIG_CELL = re.compile(r"(?<![\d.,])(\d{4,})(?![\d.])")
@@ -239,6 +258,14 @@ def render(text: str, kind: str) -> tuple[bytes, str]:
         return _flatten_cells(text, "\n").encode("utf-8"), ".txt"
     if kind == "cells_none":
         return _flatten_cells(text, "").encode("utf-8"), ".txt"
+    if kind == "cells_space":
+        return _flatten_cells(text, " ").encode("utf-8"), ".txt"
+    if kind == "cells_spaces":
+        return _flatten_cells(text, "   ").encode("utf-8"), ".txt"
+    if kind == "layout":
+        return _layout(text).encode("utf-8"), ".txt"
+    if kind == "layout_blank":
+        return _layout(text, blank_zeros=True).encode("utf-8"), ".txt"
     if kind == "fullwidth":
         return text.translate(_FW).encode("utf-8"), ".txt"
     if kind == "thousands":

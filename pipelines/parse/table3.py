@@ -143,7 +143,7 @@ def _row_candidates(seg: list[Tok], C: int, ok=None) -> list[tuple[tuple[Tok, ..
 
 
 def read_t3(text: str, region: tuple[int, int]) -> T3Reading | None:
-    toks = tokenize(text, *region)
+    toks = tokenize(text, *region, aligned=True)
     if not toks:
         return None
     legal = layouts().t3.legal_columns

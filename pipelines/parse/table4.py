@@ -52,7 +52,7 @@ def read_t4(text: str, region: tuple[int, int]) -> T4Reading:
     procs, results = tpl.proceedings, tpl.results
     K = len(results)
     need = len(procs) * K
-    toks = tokenize(text, *region)
+    toks = tokenize(text, *region, aligned=True)
     nums = [t for t in toks if t.kind == NUM]
     cells = [t for t in toks if t.kind in (NUM, BLANK)]
     # the row of cells after the header's last label (an empty box in the header is not a cell)

@@ -59,8 +59,9 @@ _CELL: Final = re.compile(r"[^\t|]+")
 _MD_SEP: Final = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*")
 
 
-def tokenize(text: str, start: int, end: int) -> list[Tok]:
-    """Tokens of text[start:end], spans absolute in text.
+def tokenize(text: str, start: int, end: int, aligned: bool = False) -> list[Tok]:
+    """Tokens of text[start:end], spans absolute in text. `aligned`: a table whose columns
+    may be aligned by spaces, its blank cells only spaces (_aligned_blanks; tables 三, 四).
 
     Lines holding only a cell separator are blank cells in one-cell-per-line layouts,
     not in tab/pipe rows (there they are padding) nor where such a line follows every
@@ -157,7 +158,107 @@ def tokenize(text: str, start: int, end: int) -> list[Tok]:
         if not blanks:
             drop = set(blank_at)
             toks = [t for i, t in enumerate(toks) if i not in drop]
+    if aligned and "   " in text[start:end]:
+        toks = _aligned_blanks(lines, start, toks)
     return toks
+
+
+# a column gap of a table printed with spaces (`pdftotext -layout`): two spaces or more
+_GAP: Final = "  "
+_LABEL_RUN: Final = re.compile(r"\S+(?: \S+)*")   # a header label between such gaps
+
+
+def _aligned_blanks(lines: list[str], start: int, toks: list[Tok]) -> list[Tok]:
+    """A table printed with its columns aligned by spaces and no separators (`pdftotext
+    -layout`, a monospaced page copied as text), whose blank cells are only spaces: each
+    row's numbers are placed in the table's columns by where they stand on the line, and
+    a blank cell is added for each column a row leaves empty.
+
+    The columns are the spans the numbers of all its rows cover (a column's numbers
+    overlap, aligned left, right or centred), plus a column for each header label that
+    stands over no number (a column blank in every row: 科研机构 and 社会公益组织 often are)
+    nor under another such label (法人或其他组织, centred over the legal-person columns,
+    stands over 社会公益组织: the header is read from its last line up).
+    Nothing is added where that is not clean: a row with two numbers in one column, or
+    fewer than two rows of two numbers or more. A line holding only a label inside the
+    table is a row printed all blank, unless the next line holds numbers: then it may be
+    the first line of a wrapped label, and gets no cells (its row is not read). Used for
+    tables 三 and 四, not table 二: its sub-tables each have their own header, under which a single
+    figure may stand in any column of the grid."""
+    starts: list[int] = []
+    pos = start
+    for ln in lines:
+        starts.append(pos)
+        pos += len(ln) + 1
+    by_line: dict[int, list[Tok]] = {}
+    for t in toks:
+        by_line.setdefault(t.line, []).append(t)
+    rows: dict[int, list[Tok]] = {}     # line -> its numbers, a row of an aligned table
+    for ln_no, ts in by_line.items():
+        line = lines[ln_no]
+        if "\t" in line or "|" in line:
+            continue
+        k = next((i for i, t in enumerate(ts) if t.kind == NUM), -1)
+        if k < 0 or any(t.kind != NUM or t.unit or not _PLAIN_NUMBER.fullmatch(t.raw) for t in ts[k:]):
+            continue
+        a = ts[k].start - starts[ln_no]
+        if (a > 0 and not line[:a].endswith(_GAP)) or (k == 0 and a < len(_GAP) and len(ts) == 1):
+            continue
+        if any(line[t.end - starts[ln_no]:t.end - starts[ln_no] + 1] not in ("", " ") for t in ts[k:]):
+            continue
+        rows[ln_no] = ts[k:]
+    if sum(1 for r in rows.values() if len(r) >= 2) < 2:
+        return toks
+    spans = sorted((t.start - starts[t.line], t.end - starts[t.line]) for r in rows.values() for t in r)
+    # the rows' labels stand left of every number: else the rows are not aligned to one grid
+    first = min(rows)
+    label_end = max((t.start - starts[t.line] + len(t.raw.rstrip()) for ln_no in rows for t in by_line[ln_no]
+                     if t.kind == TEXT), default=0)
+    if spans[0][0] < label_end:
+        return toks
+    cols: list[list[int]] = []
+    for a, b in spans:
+        if cols and a <= cols[-1][1]:
+            cols[-1][1] = max(cols[-1][1], b)
+        else:
+            cols.append([a, b])
+    # header labels over no number: a column blank in every row (only right of the rows' labels)
+    for ln_no in range(first - 1, -1, -1):  # (from the header's last line up: its finest labels first)
+        line = lines[ln_no]
+        if "\t" in line or "|" in line or _DIGIT.search(line):
+            continue
+        for m in _LABEL_RUN.finditer(line):
+            a, b = m.start(), m.end()
+            if a >= label_end and not any(a < c[1] and c[0] < b for c in cols):
+                cols.append([a, b])
+    cols.sort()
+    if any(cols[i][1] > cols[i + 1][0] for i in range(len(cols) - 1)):
+        return toks  # header labels overlap each other: no clean columns
+    added: list[Tok] = []
+    last = max(rows)
+    for ln_no in range(first + 1, last):
+        # a line with only a label inside the table: a row printed all blank, unless the
+        # next line holds numbers (then it may be the first line of a wrapped label)
+        ts = by_line.get(ln_no)
+        nxt = next((k for k in range(ln_no + 1, last + 1) if lines[k].strip()), last)
+        if ts and ln_no not in rows and nxt not in rows and all(t.kind == TEXT for t in ts) \
+                and "\t" not in lines[ln_no] and "|" not in lines[ln_no] \
+                and len(lines[ln_no].rstrip()) <= label_end:
+            rows[ln_no] = []
+    for ln_no, nums in rows.items():
+        where = [next((i for i, c in enumerate(cols) if c[0] <= t.start - starts[ln_no] < c[1]), -1) for t in nums]
+        if -1 in where or len(set(where)) != len(where):
+            return toks  # a number in no column, or two in one: not a clean table
+        if len(nums) == len(cols):
+            continue
+        line = lines[ln_no]
+        for i, c in enumerate(cols):
+            if i not in where:
+                a = starts[ln_no] + min(c[0], len(line))
+                added.append(Tok(BLANK, a, a + (1 if c[0] < len(line) else 0), " ", line=ln_no))
+    if not added:
+        return toks
+    return sorted(toks + added, key=lambda t: (t.start, t.kind != BLANK))
 
 
 _MD_ROW: Final = re.compile(r"[ \t]*\|.*\|[ \t]*")

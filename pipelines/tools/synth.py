@@ -180,6 +180,15 @@ def _regions() -> tuple[dict, ...]:
 
 
 @functools.cache
+def _not_reporting() -> frozenset[str]:
+    """Provinces whose bodies publish no such reports (香港, 澳门, 台湾: metadata.yaml's
+    not_report_provinces): the metadata never gives them as a report's region."""
+    from ..parse.datafiles import read_yaml
+
+    return frozenset(read_yaml("metadata.yaml")["not_report_provinces"])
+
+
+@functools.cache
 def agency_pool(include_gaps: bool = False) -> tuple[tuple[str, str, str, str, str], ...]:
     """(level, name prefix, province, city, county) for every usable region."""
     regs = _regions()
@@ -189,10 +198,11 @@ def agency_pool(include_gaps: bool = False) -> tuple[tuple[str, str, str, str, s
             county_count[r["name"]] = county_count.get(r["name"], 0) + 1
     upper = {r["name"] for r in regs if r["level"] != "county"}
     shadowed = set() if include_gaps else _shadowed()
+    outside = _not_reporting()
     out = []
     for r in regs:
         name, level, prov, city = r["name"], r["level"], r["province"], r["city"]
-        if name in shadowed or (city in shadowed and level == "county"):
+        if name in shadowed or (city in shadowed and level == "county") or prov in outside:
             continue
         if level == "province":
             if include_gaps or name not in PROVINCE_GAPS:

@@ -238,3 +238,69 @@ def test_labels_side_by_side_on_one_line_are_not_stacked_rows():
         assert got[("fct_applications" if row == "carried_over" else "fct_outcomes", row, "natural_person")] \
             == gold[("fct_applications" if row == "carried_over" else "fct_outcomes", row, "natural_person")]
     assert not any(c.check == "t3.row_read" and "right under the label" in c.detail for c in res.checks)
+
+
+def test_a_table_aligned_by_spaces_gets_its_blank_cells_by_position():
+    """Table 三 as `pdftotext -layout` prints a PDF whose zeros are empty boxes: no
+    separators, columns aligned by spaces, a blank cell only spaces. Each number goes to
+    the column it stands under; 科研机构 and 社会公益组织, blank in every row, are columns
+    because their header labels stand over no number; a label-only line between rows is
+    a row printed all blank."""
+    def line(label: str, cells: list[str]) -> str:
+        # each cell centred on its column (centres 40, 50, … 100), as PDFs centre them
+        out = label.ljust(36)
+        for k, c in enumerate(cells):
+            centre = 40 + 10 * k
+            a = centre - len(c) // 2
+            out = out.ljust(a) + c if c else out
+        return out.rstrip()
+
+    legal = ["", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""]
+    lines = [
+        "三、收到和处理政府信息公开申请情况",
+        line("（本列数据的勾稽关系为：第一项加第二项）", ["", "", "", "申请人情况"]),
+        line("", ["自然人", "", "", "法人或其他组织", "", "", "总计"]),
+        line("", legal),
+        line("一、本年新收政府信息公开申请数量", ["30", "5", "", "", "2", "1", "38"]),
+        line("二、上年结转政府信息公开申请数量", ["4", "", "", "", "", "", "4"]),
+        line("三、本年度办理结果 （一）予以公开", ["20", "3", "", "", "2", "", "25"]),
+    ]
+    from pipelines.parse.tokens import BLANK, NUM, tokenize
+
+    text = "\n".join(lines) + "\n"
+    toks = tokenize(text, 0, len(text), aligned=True)
+    row = [(t.kind, t.value) for t in toks if t.line == 4 and t.kind in (NUM, BLANK)]
+    assert row == [(NUM, 30), (NUM, 5), (BLANK, None), (BLANK, None), (NUM, 2), (NUM, 1), (NUM, 38)]
+    row = [(t.kind, t.value) for t in toks if t.line == 6 and t.kind in (NUM, BLANK)]
+    assert row == [(NUM, 20), (NUM, 3), (BLANK, None), (BLANK, None), (NUM, 2), (BLANK, None), (NUM, 25)]
+    # without the flag (table 二), nothing is added
+    assert not [t for t in tokenize(text, 0, len(text)) if t.kind == BLANK]
+
+
+def test_an_aligned_table_whose_rows_do_not_share_a_grid_gets_no_blank_cells():
+    """Rows whose numbers start left of another row's label (a broken table copied as
+    text) are not one grid: no cell is placed by position."""
+    from pipelines.parse.tokens import BLANK, tokenize
+
+    text = ("信息内容   本年制发件数   本年废止件数   现行有效件数\n规章   22   235\n"
+            "行政规范性文件   34   189\n")
+    assert not [t for t in tokenize(text, 0, len(text), aligned=True) if t.kind == BLANK]
+
+
+def test_huaian_as_pdftotext_layout_with_blank_zeros_reads_table_3():
+    from conftest import DEV, DEV_GOLD, load_gold
+    from renderings import render
+    from pipelines.parse.extract import to_text
+
+    if not DEV.is_dir():
+        pytest.skip("../shared/corpus/dev not present")
+    gold = load_gold(DEV_GOLD)["huaian-2024.pdf"]
+    text = to_text((DEV / "huaian-2024.pdf").read_bytes(), "huaian-2024.pdf")[0]
+    data, ext = render(text, "layout_blank")
+    got = _cells(extract_report(data, "huaian-2024" + ext))
+    t3 = [k for k in gold if k[0] in ("fct_applications", "fct_outcomes")]
+    right = [k for k in t3 if k in got and (got[k] == gold[k] or (got[k] is None and gold[k] == 0))]
+    assert [(k, got[k], gold[k]) for k in t3 if k in got and k not in right] == []
+    assert len(right) >= 160
+    assert got[("fct_applications", "new_received", "legal_service_org")] == 61
+    assert got[("fct_applications", "new_received", "research_institution")] is None
