@@ -239,9 +239,9 @@ def _aligned_blanks(lines: list[str], start: int, toks: list[Tok]) -> list[Tok]:
     for ln_no in range(first + 1, last):
         # a line with only a label inside the table: a row printed all blank, unless the
         # next line holds numbers (then it may be the first line of a wrapped label)
-        ts = by_line.get(ln_no)
+        only = by_line.get(ln_no, [])
         nxt = next((k for k in range(ln_no + 1, last + 1) if lines[k].strip()), last)
-        if ts and ln_no not in rows and nxt not in rows and all(t.kind == TEXT for t in ts) \
+        if only and ln_no not in rows and nxt not in rows and all(t.kind == TEXT for t in only) \
                 and "\t" not in lines[ln_no] and "|" not in lines[ln_no] \
                 and len(lines[ln_no].rstrip()) <= label_end:
             rows[ln_no] = []
