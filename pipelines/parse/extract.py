@@ -43,6 +43,9 @@ from .textnorm import label_key, normalize_text
 UNPAGED_FORMATS: Final = ("text", "html", "docx")
 # inputs read by OCR (an image-only PDF, an image): every cell flagged `ocr`
 OCR_FORMATS: Final = ("scan", "image")
+# formats whose text holds every number the page prints, or misses lone ones for the page's
+# own reasons (a text layer; OCR): a cell printed with no number there is a blank box, or unknown
+EXACT_PRINT_FORMATS: Final = ("pdf",) + OCR_FORMATS
 
 
 def load_data_files() -> None:
@@ -237,7 +240,7 @@ def _extract_text(report: ReportRecord, text: str, uncertain: list[tuple[int, in
         _read_table2(got, text, secs.t2, fmt)
     if secs.t3:
         got.t3_digits = _printed_digits(text, secs.t3)
-        _read_table3(got, text, secs.t3)
+        _read_table3(got, text, secs.t3, report.file_format in EXACT_PRINT_FORMATS)
     elif templated:
         got.complete = False
     if secs.t4:
@@ -273,10 +276,16 @@ def _read_table2(got: _Reading, text: str, region: tuple[int, int], fmt: str) ->
     got.complete &= bool(r2.cells) and not any(not c.passed for c in r2.checks)
 
 
-def _read_table3(got: _Reading, text: str, region: tuple[int, int]) -> None:
+def _read_table3(got: _Reading, text: str, region: tuple[int, int], exact_print: bool = False) -> None:
+    """Table 三's cells as facts. A row derived from the identities publishes a 0 its print
+    does not show as 0 (flag `unprinted_zero`) only where such a cell can be a lost 0 and not
+    a box printed blank: not in a table that prints blank cells (a cell read as blank), nor
+    in a PDF's text layer or an OCR'd page (`exact_print`): there it is `t3.missing_cell`."""
     r3 = read_t3(text, region)
     if r3 is None:
         return
+    prints_blank = exact_print or any(c.value is None and c.source == "table"
+                                      for cells in r3.rows.values() if cells for c in cells)
     legal = layouts().t3.legal_columns
     conf = _confirm_derived_rows(r3, text, legal)
     got.checks.extend(r3.checks)
@@ -301,6 +310,13 @@ def _read_table3(got: _Reading, text: str, region: tuple[int, int]) -> None:
         for i, (col, c) in enumerate(zip(r3.columns, cells)):
             if "missing_cell" in c.flags:
                 continue  # explained in check_results (t3.missing_cell)
+            if "unprinted_zero" in c.flags and prints_blank:
+                got.checks.append(Check("t3.missing_cell", f"{code}/{col}", False,
+                                        f"cell {code}/{col} shows no number; the identities give 0, but the table "
+                                        "prints blank cells (or its print is exact): a box printed blank, not "
+                                        "published", "warning", table, code, col, 0.0, None, c.start, c.end))
+                got.complete = False
+                continue
             if (code, i) in held:
                 kind, ident = held[(code, i)]
                 got.checks.append(ocr_withheld_check("t3", table, code, col, c, kind, ident))

@@ -443,7 +443,10 @@ def _derive_missing(reading: T3Reading, segs, label_span, legal) -> None:
                                             "do not fit them; not published", "warning", "fct_outcomes", code))
                 continue
             a, b = label_span.get(code, (None, None))
-            rows[code] = [Cell(v + 0.0, a, b, "derived", ("derived",)) for v in vals]
+            # a 0 the row does not print as 0 is printed blank, or a 0 that was lost: which, the
+            # report's print decides (extract._read_table3); every 0 of the row where any is
+            fl0 = ("derived", "unprinted_zero") if vals.count(0) > printed.count(0) else ("derived",)
+            rows[code] = [Cell(v + 0.0, a, b, "derived", fl0 if v == 0 else ("derived",)) for v in vals]
             reading.checks.append(Check("t3.row_read", code, True,
                                         f"row {code} printed {len(printed)} numbers for {len(columns)} cells; "
                                         f"derived {vals} from the column identities", "info", "fct_outcomes", code))
@@ -521,8 +524,9 @@ def _row_options(nums: list[Tok], p: int, code: str, columns, legal, drops_left:
 
 def _agrees_with_labels(order: T3Reading, labels: T3Reading) -> bool:
     """A template-order reading must give every row that its label read cleanly (exactly
-    its cells, no repair) the same values: otherwise it is a shifted reading that zeros
-    happen to balance."""
+    its cells, no repair) the same values from the same printed numbers: otherwise it is a
+    shifted reading that zeros happen to balance (a cell not printed in a run of 0s put in
+    the wrong row)."""
     for code, cells in labels.rows.items():
         theirs = order.rows.get(code)
         if cells is None or theirs is None:
@@ -531,6 +535,9 @@ def _agrees_with_labels(order: T3Reading, labels: T3Reading) -> bool:
             continue
         # a cell printed blank is the cell a template-order reading finds not printed
         if [c.value for c in cells] != [None if "missing_cell" in c.flags else c.value for c in theirs]:
+            return False
+        # and the same printed numbers, not the same values one number along (a run of 0s)
+        if any(c.value is not None and t.start is not None and c.start != t.start for c, t in zip(cells, theirs)):
             return False
     return True
 
@@ -558,6 +565,13 @@ def _read_by_order(nums: list[Tok], columns, legal, split_other_hint: bool, even
     C = len(columns)
     found: dict[tuple, tuple] = {}
     codes = {e.code for e in events}
+    # a table printed a row per line (most lines with numbers hold several): there a row's
+    # cells are on one line, and a reading that takes them from two lines is shifted
+    per_line: dict[int, int] = {}
+    for t in nums:
+        per_line[t.line] = per_line.get(t.line, 0) + 1
+    line_of = {t.start: t.line for t in nums}
+    row_per_line = len(per_line) >= 5 and sum(1 for n in per_line.values() if n >= 2) >= 0.8 * len(per_line)
     variants: tuple[bool, ...]
     if split_other_hint:
         variants = (True,)
@@ -582,10 +596,17 @@ def _read_by_order(nums: list[Tok], columns, legal, split_other_hint: bool, even
         for p, dl, ml, rows in states:
             if p != len(nums):
                 continue
+            if row_per_line and any(len({line_of[c.start] for c in cells if c.start is not None}) > 1
+                                    for cells in rows):
+                continue  # a row's numbers taken from two printed rows: a shifted reading
             vals = {code: [c.value for c in cells] for code, cells in zip(rows_tpl, rows)}
             if column_failures(vals, columns):
                 continue
-            key = tuple(tuple(v) for v in vals.values())
+            # a cell found not printed is part of the reading: the same values with it in
+            # another place (a 0 not printed, in a run of 0s) are another reading
+            where = tuple((code, j) for code, cells in zip(rows_tpl, rows) for j, c in enumerate(cells)
+                          if "missing_cell" in c.flags)
+            key = (tuple(tuple(v) for v in vals.values()), where)
             found.setdefault(key, (split, rows_tpl, rows, 2 - dl, 2 - ml))
     if len(found) != 1:
         return None

@@ -304,3 +304,50 @@ def test_huaian_as_pdftotext_layout_with_blank_zeros_reads_table_3():
     assert len(right) >= 160
     assert got[("fct_applications", "new_received", "legal_service_org")] == 61
     assert got[("fct_applications", "new_received", "research_institution")] is None
+
+
+def _borderless(monkeypatch):
+    """Synthetic PDFs whose tables have no rulings (only the text): blank cells leave no mark."""
+    from pipelines.tools import synth_pdf
+
+    ruled = synth_pdf._grid
+    monkeypatch.setattr(synth_pdf, "_grid", lambda rows: (lambda g: (g[0], [c for c in g[1] if c[0] == "SPAN"],
+                                                                      g[2]))(ruled(rows)))
+
+
+def test_tables_without_rulings_publish_no_wrong_cell(monkeypatch):
+    """A PDF table drawn without rulings: its blank cells leave no trace in the text layer. A
+    row of six 0s for seven cells (重复申请, its 法律服务机构 blank) next to rows of 0s must not
+    be read by cutting the numbers in template order (the blank would land in another row: the
+    cut takes a number of the next printed row), and a 0 the identities give for a cell that
+    prints no 0 is not published in a text layer: it is a blank box."""
+    from pipelines.tools import synth
+
+    _borderless(monkeypatch)
+    wrong, right, total = [], 0, 0
+    for i in range(4):
+        for blanks in (False, True):
+            s = synth.make_report(5, i, layouts=("pdf",), blanks=blanks)
+            got = _cells(extract_report(s.data, s.file))
+            gold = {(t, a, b): v for t, a, b, v in s.cells}
+            wrong += [(s.file, k, got[k], v) for k, v in gold.items() if k in got and got[k] != v]
+            right += sum(1 for k, v in gold.items() if k in got and got[k] == v)
+            total += len(gold)
+    assert wrong == []
+    assert right >= 0.6 * total
+
+
+def test_a_zero_the_identities_give_is_not_published_where_the_table_prints_blanks():
+    """shuyang-2025 as HTML with its zeros as empty boxes: rows derived from the identities
+    give 0 for cells the page prints blank; such a cell is NULL in the data, not 0: it is
+    not published (t3.missing_cell names it)."""
+    from conftest import DEV
+    from renderings import render
+
+    if not DEV.is_dir():
+        pytest.skip("../shared/corpus/dev not present")
+    data, ext = render((DEV / "shuyang-2025.txt").read_text(encoding="utf-8"), "html_nbsp")
+    res = extract_report(data, "shuyang-2025" + ext)
+    assert not [f for f in res.facts if f.source == "derived" and f.value == 0]
+    named = {(c.key1, c.key2) for c in res.checks if c.check == "t3.missing_cell" and not c.passed}
+    assert ("total", "research_institution") in named
