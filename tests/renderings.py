@@ -281,3 +281,35 @@ def render(text: str, kind: str) -> tuple[bytes, str]:
     if kind == "docx":
         return _docx(text), ".docx"
     raise ValueError(kind)
+
+
+def stamped_pdf(report_index: int = 0, text_first_page: bool = False) -> bytes:
+    """A synthetic report's pages as images (200 dpi, grey), each stamped with a typed page
+    number; with `text_first_page`, its first page typed text instead (title and prose)."""
+    import pypdfium2 as pdfium
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    from pipelines.tools import synth
+
+    s = synth.make_report(11, report_index, layouts=("pdf",), blanks=True)
+    doc = pdfium.PdfDocument(s.data)
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    for k in range(len(doc)):
+        if k == 0 and text_first_page:
+            c.setFont("STSong-Light", 12)
+            for j, line in enumerate(doc[0].get_textpage().get_text_range().splitlines()[:40]):
+                c.drawString(72, A4[1] - 72 - 16 * j, line.strip()[:40])
+        else:
+            img = doc[k].render(scale=200 / 72, grayscale=True).to_pil()
+            c.drawImage(ImageReader(img), 0, 0, width=A4[0], height=A4[1])
+        c.setFont("STSong-Light", 10)
+        c.drawCentredString(A4[0] / 2, 30, f"第{k + 1}页 共{len(doc)}页")
+        c.showPage()
+    c.save()
+    return buf.getvalue()

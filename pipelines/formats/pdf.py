@@ -42,6 +42,10 @@ from .pdfgeom import Box, Char, TooComplex, bbox, closing_edges, dedupe, find_ta
 
 MAX_PAGE_CHARS: Final = 40_000  # characters on a page beyond which it is read as plain text
 MAX_PATHS: Final = 50_000  # drawn paths on a page beyond which its rulings are not read
+# a scanned page in a PDF with a text layer: fewer characters than this (a page number, a
+# site's stamp) over an image covering at least SCANNED_PAGE_AREA of the page
+SCANNED_PAGE_CHARS: Final = 40
+SCANNED_PAGE_AREA: Final = 0.4
 
 __all__ = ["pdf_to_text", "is_page_marker"]
 
@@ -82,10 +86,11 @@ class _Page:
     """What one page yields: its height, characters and visible rulings, or (for a page
     over the size caps) its plain text."""
 
-    __slots__ = ("height", "chars", "v", "h", "plain", "nchars")
+    __slots__ = ("height", "chars", "v", "h", "plain", "nchars", "scanned")
 
     def __init__(self, height: float) -> None:
         self.height = height
+        self.scanned = False  # an image of a page, its text layer next to nothing
         self.chars: list[Char] = []
         self.v: list[tuple[float, float, float]] = []
         self.h: list[tuple[float, float, float]] = []
@@ -288,6 +293,17 @@ def _as_rect(pts: list[tuple[float, float]]) -> tuple[float, float, float, float
     return None
 
 
+def _image_area(R: Any, page: Any) -> float:
+    """The area of the page's largest image object, in square points."""
+    best = 0.0
+    l, b, r_, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    for k in range(min(R.FPDFPage_CountObjects(page), MAX_PATHS)):
+        obj = R.FPDFPage_GetObject(page, k)
+        if R.FPDFPageObj_GetType(obj) == R.FPDF_PAGEOBJ_IMAGE and R.FPDFPageObj_GetBounds(obj, l, b, r_, t):
+            best = max(best, (r_.value - l.value) * (t.value - b.value))
+    return best
+
+
 def _read_page(R: Any, doc: Any, i: int, notes: list[str]) -> _Page:
     page = R.FPDF_LoadPage(doc, i)
     if not page:
@@ -313,6 +329,8 @@ def _read_page(R: Any, doc: Any, i: int, notes: list[str]) -> _Page:
             R.FPDFText_ClosePage(tp)
         pg.chars = dedupe(chars)  # fake-bold text is drawn twice
         pg.nchars = sum(1 for c in pg.chars if c[0] != " ")
+        if pg.nchars < SCANNED_PAGE_CHARS:
+            pg.scanned = _image_area(R, page) >= SCANNED_PAGE_AREA * float(R.FPDF_GetPageWidthF(page)) * height
         if pg.nchars:
             if _read_rulings(R, page, top_y, pg) > MAX_PATHS:
                 pg.v, pg.h = [], []
@@ -448,8 +466,10 @@ def pdf_to_text(data: bytes, notes: list[str] | None = None) -> str:
     line (``\\f``) between pages.
 
     Raises ``NeedsOCR`` if no page has an extractable character (scanned PDF),
-    ``FormatError`` if the PDF is corrupt or encrypted. ``notes`` receives a line for
-    every page read in a degraded way (over a size cap).
+    ``ScannedPages`` (a NeedsOCR holding the text layer's text) if some page is an image
+    with next to no text layer (a scan stamped with page numbers, a table pasted as a
+    picture), ``FormatError`` if the PDF is corrupt or encrypted. ``notes`` receives a
+    line for every page read in a degraded way (over a size cap).
     """
     import pypdfium2.raw as R  # local: keep module import cheap
 
@@ -461,15 +481,30 @@ def pdf_to_text(data: bytes, notes: list[str] | None = None) -> str:
             raise FormatError("corrupt PDF: no pages")
         pages: list[tuple[float, list[tuple[float, str, Any]]]] = []
         nchars = 0
+        scanned: list[int] = []
         for i in range(n_pages):
             pg = _read_page(R, doc, i, notes)
             nchars += pg.nchars
+            if pg.scanned:
+                scanned.append(i + 1)
             pages.append((pg.height, _page_blocks(pg, i + 1, notes) if pg.nchars else []))
     finally:
         R.FPDF_CloseDocument(doc)
     if nchars == 0:
         raise NeedsOCR("PDF has no text layer (no extractable characters on any page)")
+    if scanned:
+        raise ScannedPages(f"page(s) {', '.join(map(str, scanned))} of {n_pages} are images with next to no "
+                           "text layer", assemble(pages))
     return assemble(pages)
+
+
+class ScannedPages(NeedsOCR):
+    """Some pages of a PDF with a text layer are images with next to no text of their own:
+    the PDF is read by OCR, or (OCR off) from its text layer alone (`text`)."""
+
+    def __init__(self, message: str, text: str) -> None:
+        super().__init__(message)
+        self.text = text
 
 
 def assemble(pages: list[tuple[float, list[tuple[float, str, Any]]]]) -> str:

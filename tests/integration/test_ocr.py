@@ -192,3 +192,21 @@ def test_a_tiff_image_is_a_report(ocr_cache, tmp_path):
     assert sum(1 for k in gold if k in got) >= 0.9 * len(gold)
     assert all("ocr" in r["flags"] and r["page"] in range(1, len(frames) + 1) for r in got.values()
                if r["source"] == "table")
+
+
+def test_a_scan_stamped_with_page_numbers_is_read_by_ocr(ocr_cache):
+    """A scan whose site stamped a typed page number on every page has a text layer of a
+    few characters a page: it is read by OCR all the same (formats.pdf.ScannedPages), its
+    cells the truth's, with a note that says why."""
+    from pipelines.parse.extract import extract_report
+    from renderings import stamped_pdf
+
+    i = _short_synthetic()[0]
+    s = synth.make_report(11, i, layouts=("pdf",), blanks=True)
+    res = extract_report(stamped_pdf(i), "stamped.pdf")
+    assert res.report["file_format"] == "scan"
+    assert any("are images with next to no text layer: the whole PDF read by OCR" in c.detail for c in res.checks)
+    got = {f.key: f.value for f in res.facts}
+    gold = {(t, k1, k2): v for t, k1, k2, v in s.cells}
+    assert [(k, v, got[k]) for k, v in gold.items() if k in got and got[k] != v] == []
+    assert sum(1 for k in gold if k in got) >= 0.9 * len(gold)
