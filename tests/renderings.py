@@ -19,14 +19,14 @@ import io
 import re
 
 KINDS = ["html_table", "html_nbsp", "html_span", "html_span_nbsp", "markdown", "cells_tab", "cells_newline", "cells_none", "cells_space", "cells_spaces", "layout", "layout_blank", "fullwidth",
-         "thousands", "units", "footer_row", "crlf", "gbk", "docx"]
+         "thousands", "units", "footer_row", "crlf", "gbk", "docx", "docx_blank"]
 
 _MD_SEP = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
 _INT_CELL = re.compile(r"^\s*(\d+)\s*$")
 
 
 def blanked(kind: str) -> bool:
-    return kind in ("html_nbsp", "html_span_nbsp", "layout_blank")
+    return kind in ("html_nbsp", "html_span_nbsp", "layout_blank", "docx_blank")
 
 
 def _cells(line: str) -> list[str] | None:
@@ -226,7 +226,7 @@ def _footer_row(text: str) -> str:
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 
 
-def _docx(text: str) -> bytes:
+def _docx(text: str, blank_zeros: bool = False) -> bytes:
     import docx  # python-docx
 
     d = docx.Document()
@@ -240,7 +240,7 @@ def _docx(text: str) -> bytes:
         t = d.add_table(rows=len(rows), cols=width)
         for i, r in enumerate(rows):
             for j, c in enumerate(r):
-                t.cell(i, j).text = c
+                t.cell(i, j).text = "" if blank_zeros and _INT_CELL.match(c) and int(c) == 0 else c
     buf = io.BytesIO()
     d.save(buf)
     return buf.getvalue()
@@ -280,6 +280,8 @@ def render(text: str, kind: str) -> tuple[bytes, str]:
         return text.encode("gbk", errors="replace"), ".txt"
     if kind == "docx":
         return _docx(text), ".docx"
+    if kind == "docx_blank":
+        return _docx(text, blank_zeros=True), ".docx"
     raise ValueError(kind)
 
 
