@@ -237,10 +237,11 @@ def _docx(text: str, blank_zeros: bool = False) -> bytes:
             continue
         rows = [list(r) or [""] for r in x]  # type: ignore[union-attr]
         width = max(len(r) for r in rows)
-        t = d.add_table(rows=len(rows), cols=width)
-        for i, r in enumerate(rows):
+        t = d.add_table(rows=0, cols=width)
+        for r in rows:
+            cells = t.add_row().cells  # (t.cell(i, j) walks the whole table each time)
             for j, c in enumerate(r):
-                t.cell(i, j).text = "" if blank_zeros and _INT_CELL.match(c) and int(c) == 0 else c
+                cells[j].text = "" if blank_zeros and _INT_CELL.match(c) and int(c) == 0 else c
     buf = io.BytesIO()
     d.save(buf)
     return buf.getvalue()
