@@ -193,7 +193,44 @@ def _aligned_blanks(lines: list[str], start: int, toks: list[Tok]) -> list[Tok]:
     by_line: dict[int, list[Tok]] = {}
     for t in toks:
         by_line.setdefault(t.line, []).append(t)
-    rows: dict[int, list[Tok]] = {}     # line -> its numbers, a row of an aligned table
+    rows = _aligned_rows(lines, starts, by_line)
+    if sum(1 for r in rows.values() if len(r) >= 2) < 2:
+        return toks
+    # the rows' labels stand left of every number: else the rows are not aligned to one grid
+    label_end = max((t.start - starts[t.line] + len(t.raw.rstrip()) for ln_no in rows for t in by_line[ln_no]
+                     if t.kind == TEXT), default=0)
+    cols = _aligned_columns(lines, rows, starts, label_end)
+    if not cols:
+        return toks
+    first, last = min(rows), max(rows)
+    for ln_no in range(first + 1, last):
+        # a line with only a label inside the table: a row printed all blank, unless the
+        # next line holds numbers (then it may be the first line of a wrapped label)
+        only = by_line.get(ln_no, [])
+        nxt = next((k for k in range(ln_no + 1, last + 1) if lines[k].strip()), last)
+        if only and ln_no not in rows and nxt not in rows and all(t.kind == TEXT for t in only) \
+                and "\t" not in lines[ln_no] and "|" not in lines[ln_no] \
+                and len(lines[ln_no].rstrip()) <= label_end:
+            rows[ln_no] = []
+    added: list[Tok] = []
+    for ln_no, nums in rows.items():
+        where = [next((i for i, c in enumerate(cols) if c[0] <= t.start - starts[ln_no] < c[1]), -1) for t in nums]
+        if -1 in where or len(set(where)) != len(where):
+            return toks  # a number in no column, or two in one: not a clean table
+        line = lines[ln_no]
+        for i, c in enumerate(cols):
+            if i not in where:
+                a = starts[ln_no] + min(c[0], len(line))
+                added.append(Tok(BLANK, a, a + (1 if c[0] < len(line) else 0), " ", line=ln_no))
+    if not added:
+        return toks
+    return sorted(toks + added, key=lambda t: (t.start, t.kind != BLANK))
+
+
+def _aligned_rows(lines: list[str], starts: list[int], by_line: dict[int, list[Tok]]) -> dict[int, list[Tok]]:
+    """Line -> its numbers, for the lines that are rows of a table aligned by spaces: a
+    label (or nothing), then plain numbers only, each standing alone after a gap."""
+    rows: dict[int, list[Tok]] = {}
     for ln_no, ts in by_line.items():
         line = lines[ln_no]
         if "\t" in line or "|" in line:
@@ -207,15 +244,17 @@ def _aligned_blanks(lines: list[str], start: int, toks: list[Tok]) -> list[Tok]:
         if any(line[t.end - starts[ln_no]:t.end - starts[ln_no] + 1] not in ("", " ") for t in ts[k:]):
             continue
         rows[ln_no] = ts[k:]
-    if sum(1 for r in rows.values() if len(r) >= 2) < 2:
-        return toks
+    return rows
+
+
+def _aligned_columns(lines: list[str], rows: dict[int, list[Tok]], starts: list[int],
+                     label_end: int) -> list[list[int]]:
+    """[start, end) of each column on the line: the spans the rows' numbers cover, merged
+    where they overlap, and the header labels over no number; [] where the columns are
+    not clean (a number left of a row's label, header labels overlapping each other)."""
     spans = sorted((t.start - starts[t.line], t.end - starts[t.line]) for r in rows.values() for t in r)
-    # the rows' labels stand left of every number: else the rows are not aligned to one grid
-    first = min(rows)
-    label_end = max((t.start - starts[t.line] + len(t.raw.rstrip()) for ln_no in rows for t in by_line[ln_no]
-                     if t.kind == TEXT), default=0)
     if spans[0][0] < label_end:
-        return toks
+        return []
     cols: list[list[int]] = []
     for a, b in spans:
         if cols and a <= cols[-1][1]:
@@ -223,7 +262,7 @@ def _aligned_blanks(lines: list[str], start: int, toks: list[Tok]) -> list[Tok]:
         else:
             cols.append([a, b])
     # header labels over no number: a column blank in every row (only right of the rows' labels)
-    for ln_no in range(first - 1, -1, -1):  # (from the header's last line up: its finest labels first)
+    for ln_no in range(min(rows) - 1, -1, -1):  # (from the header's last line up: its finest labels first)
         line = lines[ln_no]
         if "\t" in line or "|" in line or _DIGIT.search(line):
             continue
@@ -233,32 +272,8 @@ def _aligned_blanks(lines: list[str], start: int, toks: list[Tok]) -> list[Tok]:
                 cols.append([a, b])
     cols.sort()
     if any(cols[i][1] > cols[i + 1][0] for i in range(len(cols) - 1)):
-        return toks  # header labels overlap each other: no clean columns
-    added: list[Tok] = []
-    last = max(rows)
-    for ln_no in range(first + 1, last):
-        # a line with only a label inside the table: a row printed all blank, unless the
-        # next line holds numbers (then it may be the first line of a wrapped label)
-        only = by_line.get(ln_no, [])
-        nxt = next((k for k in range(ln_no + 1, last + 1) if lines[k].strip()), last)
-        if only and ln_no not in rows and nxt not in rows and all(t.kind == TEXT for t in only) \
-                and "\t" not in lines[ln_no] and "|" not in lines[ln_no] \
-                and len(lines[ln_no].rstrip()) <= label_end:
-            rows[ln_no] = []
-    for ln_no, nums in rows.items():
-        where = [next((i for i, c in enumerate(cols) if c[0] <= t.start - starts[ln_no] < c[1]), -1) for t in nums]
-        if -1 in where or len(set(where)) != len(where):
-            return toks  # a number in no column, or two in one: not a clean table
-        if len(nums) == len(cols):
-            continue
-        line = lines[ln_no]
-        for i, c in enumerate(cols):
-            if i not in where:
-                a = starts[ln_no] + min(c[0], len(line))
-                added.append(Tok(BLANK, a, a + (1 if c[0] < len(line) else 0), " ", line=ln_no))
-    if not added:
-        return toks
-    return sorted(toks + added, key=lambda t: (t.start, t.kind != BLANK))
+        return []
+    return cols
 
 
 _MD_ROW: Final = re.compile(r"[ \t]*\|.*\|[ \t]*")
