@@ -202,9 +202,10 @@ def _withhold_if_digits_suspect(reading: T3Reading, fails) -> None:
                                 "published", "error"))
 
 
-def _read_by_labels(body: list[Tok], events, columns, legal, split_other) -> T3Reading:
-    C = len(columns)
-    rows_tpl = _template_rows(split_other)
+def _segments(body: list[Tok], events, C: int, rows_tpl: list[str], split_other: bool):
+    """The cells after each row label up to the next one: (row -> its segments, row ->
+    its label's span, row -> the row whose label is printed right above its own and has
+    no cells: `stacked`)."""
     segs: dict[str, list[list[Tok]]] = {}
     label_span: dict[str, tuple[int, int]] = {}
     cur: str | None = None
@@ -241,6 +242,13 @@ def _read_by_labels(body: list[Tok], events, columns, legal, split_other) -> T3R
         if cur is None or t.kind == TEXT:
             continue
         segs[cur][-1].append(t)
+    return segs, label_span, stacked
+
+
+def _read_by_labels(body: list[Tok], events, columns, legal, split_other) -> T3Reading:
+    C = len(columns)
+    rows_tpl = _template_rows(split_other)
+    segs, label_span, stacked = _segments(body, events, C, rows_tpl, split_other)
     reading = T3Reading(columns=columns, rows={}, method="labels", split_other=split_other)
     _drop_out_of_order(segs, rows_tpl, reading)
     options: dict[str, list[tuple[tuple[Tok, ...], tuple[str, ...]]]] = {}
