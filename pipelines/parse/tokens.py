@@ -126,32 +126,7 @@ def tokenize(text: str, start: int, end: int, aligned: bool = False) -> list[Tok
             if not _unit_cell(line[cs:ce], line_start + cs, ln_no, toks):  # (a cell marked by its separators)
                 _cell_tokens(line[cs:ce], line_start + cs, ln_no, toks)
             continue
-        # split the line into cells on tabs and pipes, keep offsets
-        n_cells = 0
-        if "|" not in line:
-            off = line_start
-            row = sum(1 for cell in line.split("\t") if cell.strip()) > 1
-            for cell in line.split("\t"):
-                if cell.strip():
-                    n_cells += 1
-                    c = cell.strip(" ")
-                    if _isascii(c) and _isdigit(c):
-                        a = off if c is cell else off + len(cell) - len(cell.lstrip(" "))
-                        toks.append(Tok(NUM, a, a + len(c), c, float(c), None, ln_no))
-                    elif not (row and _unit_cell(cell, off, ln_no, toks)):
-                        _cell_tokens(cell, off, ln_no, toks)
-                elif cell == " ":  # an empty box (the converters' mark, not padding): a blank cell
-                    toks.append(Tok(BLANK, off, off + 1, cell, line=ln_no))
-                off += len(cell) + 1
-        else:
-            row = sum(1 for m in _CELL.finditer(line) if m.group(0).strip()) > 1
-            for m in _CELL.finditer(line):
-                cell = m.group(0)
-                if cell.strip():
-                    n_cells += 1
-                    if not (row and _unit_cell(cell, line_start + m.start(), ln_no, toks)):
-                        _cell_tokens(cell, line_start + m.start(), ln_no, toks)
-        if n_cells > 1:
+        if _row_cells(line, line_start, ln_no, toks) > 1:
             multi += 1  # a row of cells
     if blank_at:
         blanks = content > 0 and multi <= content * 0.3 and sep < content * 0.6
@@ -161,6 +136,36 @@ def tokenize(text: str, start: int, end: int, aligned: bool = False) -> list[Tok
     if aligned and "   " in text[start:end]:
         toks = _aligned_blanks(lines, start, toks)
     return toks
+
+
+def _row_cells(line: str, line_start: int, ln_no: int, toks: list[Tok]) -> int:
+    """A line of cells split on tabs and pipes, offsets kept: its tokens appended to
+    `toks`; the number of non-empty cells."""
+    n_cells = 0
+    if "|" not in line:
+        off = line_start
+        row = sum(1 for cell in line.split("\t") if cell.strip()) > 1
+        for cell in line.split("\t"):
+            if cell.strip():
+                n_cells += 1
+                c = cell.strip(" ")
+                if _isascii(c) and _isdigit(c):
+                    a = off if c is cell else off + len(cell) - len(cell.lstrip(" "))
+                    toks.append(Tok(NUM, a, a + len(c), c, float(c), None, ln_no))
+                elif not (row and _unit_cell(cell, off, ln_no, toks)):
+                    _cell_tokens(cell, off, ln_no, toks)
+            elif cell == " ":  # an empty box (the converters' mark, not padding): a blank cell
+                toks.append(Tok(BLANK, off, off + 1, cell, line=ln_no))
+            off += len(cell) + 1
+    else:
+        row = sum(1 for m in _CELL.finditer(line) if m.group(0).strip()) > 1
+        for m in _CELL.finditer(line):
+            cell = m.group(0)
+            if cell.strip():
+                n_cells += 1
+                if not (row and _unit_cell(cell, line_start + m.start(), ln_no, toks)):
+                    _cell_tokens(cell, line_start + m.start(), ln_no, toks)
+    return n_cells
 
 
 # a column gap of a table printed with spaces (`pdftotext -layout`): two spaces or more
