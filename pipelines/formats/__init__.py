@@ -180,7 +180,7 @@ def sniff(data: bytes, name: str = "") -> str:
 def read_pdf(data: bytes, source: str = "", notes: list[str] | None = None) -> tuple[str, str]:
     """(text, 'pdf') of a PDF with a text layer; (text, 'scan') of one without, or with
     pages that are images with next to no text (a scan stamped with page numbers, a table
-    pasted as a picture), read by OCR (``ocr``). With OCR off (OGI_OCR=0) a PDF without a
+    pasted as a picture: those pages), read by OCR (``ocr``). With OCR off (OGI_OCR=0) a PDF without a
     text layer raises DecodeError saying so; one with scanned pages is read from its text
     layer, with a note."""
     from .pdf import pdf_to_text
@@ -196,12 +196,14 @@ def read_pdf(data: bytes, source: str = "", notes: list[str] | None = None) -> t
             if isinstance(e, ScannedPages):
                 if notes is not None:
                     notes.append(f"{e}: read from the text layer alone (OCR is off {ocr.OFF_SETTING})")
-                return e.text, "pdf"
+                return e.text_layer(), "pdf"
             from .decode import DecodeError
 
             raise DecodeError(f"{e}: needs OCR, which is off {ocr.OFF_SETTING}") from None
-        if isinstance(e, ScannedPages) and notes is not None:
-            notes.append(f"{e}: the whole PDF read by OCR")
+        if isinstance(e, ScannedPages):
+            if notes is not None:
+                notes.append(f"{e}: those pages read by OCR, the others from the text layer")
+            return ocr.ocr_pdf_pages(data, e.pages, e.scanned, source, notes), "scan"
         return ocr.ocr_pdf(data, source, notes), "scan"
 
 

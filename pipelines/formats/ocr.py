@@ -449,10 +449,12 @@ def _progress_on() -> bool:
     return os.environ.get("OGI_OCR_PROGRESS", "1").strip() not in ("0", "false", "no", "off")
 
 
-def _read_pages(data: bytes, source: str, count_render, notes: list[str]) -> list[dict]:
+def _read_pages(data: bytes, source: str, count_render, notes: list[str], sha: str | None = None) -> list[dict]:
+    """The OCR'd pages of `data` (count_render: its page count and renderer), from the
+    cache under `sha` (default: the bytes' hash) where they were read before."""
     if not enabled():
         raise NeedsOCR(OFF_NOTE)
-    sha = hashlib.sha256(data).hexdigest()
+    sha = sha or hashlib.sha256(data).hexdigest()
     cached = _cache_get(sha)
     if cached is not None:
         return cached
@@ -560,6 +562,29 @@ def ocr_pdf(data: bytes, source: str = "", notes: list[str] | None = None) -> st
     Raises NeedsOCR when OCR is off and nothing is cached."""
     notes = [] if notes is None else notes
     return _to_text(_read_pages(data, source, _pdf_pages, notes), notes)
+
+
+def ocr_pdf_pages(data: bytes, pages: list[tuple[float, list[Any]]], scanned: list[int], source: str = "",
+                  notes: list[str] | None = None) -> str:
+    """Contract text of a PDF with a text layer whose pages `scanned` (0-based) are images
+    with next to no text: those pages read by OCR (cached like a scan's), the others as the
+    text layer gave them (`pages`: pdf.pdf_to_text's height and blocks of every page)."""
+    from .pdf import _page_blocks, assemble
+
+    notes = [] if notes is None else notes
+    want = [i for i in scanned if i < MAX_PAGES]
+    key = f"{hashlib.sha256(data).hexdigest()}:pages:{','.join(map(str, want))}"
+
+    def count_render(data: bytes, notes: list[str]) -> tuple[int, Callable[[int], tuple[Any, float]]]:
+        _n, render = _pdf_pages(data, notes)
+        return len(want), lambda k: render(want[k])
+
+    read = _read_pages(data, source, count_render, notes, key)
+    out = list(pages)
+    for i, p in zip(want, read):
+        pg = _page_struct(p)
+        out[i] = (pg.height, _page_blocks(pg, i + 1, notes) if pg.nchars else [])
+    return assemble(out)
 
 
 def ocr_image(data: bytes, source: str = "", notes: list[str] | None = None) -> str:

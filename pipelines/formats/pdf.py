@@ -466,9 +466,8 @@ def pdf_to_text(data: bytes, notes: list[str] | None = None) -> str:
     line (``\\f``) between pages.
 
     Raises ``NeedsOCR`` if no page has an extractable character (scanned PDF),
-    ``ScannedPages`` (a NeedsOCR holding the text layer's text) if some page is an image
-    with next to no text layer (a scan stamped with page numbers, a table pasted as a
-    picture), ``FormatError`` if the PDF is corrupt or encrypted. ``notes`` receives a
+    ``ScannedPages`` (a NeedsOCR holding the pages read) if some page is an image with
+    next to no text layer (a scan stamped with page numbers, a table pasted as a picture), ``FormatError`` if the PDF is corrupt or encrypted. ``notes`` receives a
     line for every page read in a degraded way (over a size cap).
     """
     import pypdfium2.raw as R  # local: keep module import cheap
@@ -494,17 +493,24 @@ def pdf_to_text(data: bytes, notes: list[str] | None = None) -> str:
         raise NeedsOCR("PDF has no text layer (no extractable characters on any page)")
     if scanned:
         raise ScannedPages(f"page(s) {', '.join(map(str, scanned))} of {n_pages} are images with next to no "
-                           "text layer", assemble(pages))
+                           "text layer", pages, [i - 1 for i in scanned])
     return assemble(pages)
 
 
 class ScannedPages(NeedsOCR):
     """Some pages of a PDF with a text layer are images with next to no text of their own:
-    the PDF is read by OCR, or (OCR off) from its text layer alone (`text`)."""
+    those pages are read by OCR (`ocr.ocr_pdf_pages`), the others from the text layer
+    (`pages`: each page's height and blocks; `scanned`: the 0-based numbers of the image
+    pages), or, with OCR off, the whole PDF from its text layer (`text_layer`)."""
 
-    def __init__(self, message: str, text: str) -> None:
+    def __init__(self, message: str, pages: list[tuple[float, list[tuple[float, str, Any]]]],
+                 scanned: list[int]) -> None:
         super().__init__(message)
-        self.text = text
+        self.pages = pages
+        self.scanned = scanned
+
+    def text_layer(self) -> str:
+        return assemble(self.pages)
 
 
 def assemble(pages: list[tuple[float, list[tuple[float, str, Any]]]]) -> str:

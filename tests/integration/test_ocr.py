@@ -194,18 +194,20 @@ def test_a_tiff_image_is_a_report(ocr_cache, tmp_path):
                if r["source"] == "table")
 
 
-def test_a_scan_stamped_with_page_numbers_is_read_by_ocr(ocr_cache):
-    """A scan whose site stamped a typed page number on every page has a text layer of a
-    few characters a page: it is read by OCR all the same (formats.pdf.ScannedPages), its
-    cells the truth's, with a note that says why."""
+def test_typed_pages_beside_stamped_scans_are_read_each_their_way(ocr_cache):
+    """A PDF whose first page is typed and whose others are scans a site stamped with a
+    typed page number (a text layer of a few characters a page): the scanned pages are read
+    by OCR, the typed one from its text layer (formats.pdf.ScannedPages); its cells are the
+    truth's, and a note says which pages were read how."""
     from pipelines.parse.extract import extract_report
     from renderings import stamped_pdf
 
     i = _short_synthetic()[0]
     s = synth.make_report(11, i, layouts=("pdf",), blanks=True)
-    res = extract_report(stamped_pdf(i), "stamped.pdf")
+    res = extract_report(stamped_pdf(i, text_first_page=True), "stamped.pdf")
     assert res.report["file_format"] == "scan"
-    assert any("are images with next to no text layer: the whole PDF read by OCR" in c.detail for c in res.checks)
+    assert any(c.detail.startswith("page(s) 2") and "those pages read by OCR, the others from the text layer"
+               in c.detail for c in res.checks)
     got = {f.key: f.value for f in res.facts}
     gold = {(t, k1, k2): v for t, k1, k2, v in s.cells}
     assert [(k, v, got[k]) for k, v in gold.items() if k in got and got[k] != v] == []

@@ -14,13 +14,15 @@ def test_a_scan_stamped_with_page_numbers_needs_ocr():
     with pytest.raises(ScannedPages) as e:
         pdf_to_text(stamped_pdf())
     assert "are images with next to no text layer" in str(e.value)
-    assert not e.value.text.strip("\f\n")  # the text layer alone: page numbers, dropped as such
+    assert e.value.scanned == list(range(len(e.value.pages)))
+    assert not e.value.text_layer().strip("\f\n")  # the text layer alone: page numbers, dropped as such
 
 
 def test_typed_pages_beside_pictured_ones_name_the_pictured_pages():
     with pytest.raises(ScannedPages) as e:
         pdf_to_text(stamped_pdf(text_first_page=True))
     assert str(e.value).startswith("page(s) 2")
+    assert 0 not in e.value.scanned and 1 in e.value.scanned
 
 
 def test_with_ocr_off_the_text_layer_is_read_with_a_note(monkeypatch):
