@@ -18,7 +18,7 @@ import html
 import io
 import re
 
-KINDS = ["html_table", "html_nbsp", "html_span", "html_span_nbsp", "markdown", "cells_tab", "cells_newline", "cells_none", "cells_space", "cells_spaces", "layout", "layout_blank", "fullwidth",
+KINDS = ["html_table", "html_nbsp", "html_span", "html_span_nbsp", "markdown", "cells_tab", "cells_newline", "cells_none", "cells_space", "cells_spaces", "cells_space_blank", "cells_spaces_blank", "layout", "layout_blank", "fullwidth",
          "thousands", "units", "footer_row", "crlf", "gbk", "docx", "docx_blank"]
 
 _MD_SEP = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
@@ -26,7 +26,8 @@ _INT_CELL = re.compile(r"^\s*(\d+)\s*$")
 
 
 def blanked(kind: str) -> bool:
-    return kind in ("html_nbsp", "html_span_nbsp", "layout_blank", "docx_blank")
+    return kind in ("html_nbsp", "html_span_nbsp", "layout_blank", "docx_blank", "cells_space_blank",
+                    "cells_spaces_blank")
 
 
 def _cells(line: str) -> list[str] | None:
@@ -140,14 +141,16 @@ def _markdown(text: str) -> str:
     return "\n".join(out)
 
 
-def _flatten_cells(text: str, sep: str) -> str:
+def _flatten_cells(text: str, sep: str, keep_empty: bool = False, blank_zeros: bool = False) -> str:
     out = []
     for what, x in _blocks(text):
         if what == "p":
             out.append(str(x))
         else:
             for r in x:  # type: ignore[union-attr]
-                out.append(sep.join(c for c in r if c))
+                if blank_zeros:
+                    r = ["" if _INT_CELL.match(c) and int(c) == 0 else c for c in r]
+                out.append(sep.join(c for c in r if c or keep_empty))
     return "\n".join(out)
 
 
@@ -263,6 +266,11 @@ def render(text: str, kind: str) -> tuple[bytes, str]:
         return _flatten_cells(text, " ").encode("utf-8"), ".txt"
     if kind == "cells_spaces":
         return _flatten_cells(text, "   ").encode("utf-8"), ".txt"
+    if kind in ("cells_space_blank", "cells_spaces_blank"):
+        # an HTML table's text as a crawler joins it: every cell, an empty one too, joined
+        # by spaces (so a blank cell is only more spaces, never aligned to a column)
+        sep = " " if kind == "cells_space_blank" else "  "
+        return _flatten_cells(text, sep, keep_empty=True, blank_zeros=True).encode("utf-8"), ".txt"
     if kind == "layout":
         return _layout(text).encode("utf-8"), ".txt"
     if kind == "layout_blank":
