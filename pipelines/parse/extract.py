@@ -215,9 +215,9 @@ class _Reading:
     complete: bool = True                   # every template table read, no cell withheld
     t3: T3Reading | None = None             # table 三, where it gave a row
     t4: T4Reading | None = None             # table 四, where it gave a proceeding
-    # digits printed in table 三's / 四's stretch, read or not (_printed_digits)
-    t3_digits: int = 0
-    t4_digits: int = 0
+    # table 三's / 四's stretch of text, read or not (_tables_printed counts its digits)
+    t3_region: tuple[int, int] | None = None
+    t4_region: tuple[int, int] | None = None
     t3_columns: list[str] | None = None     # table 三's header layout, where it was read
     t3_split: bool | None = None            # whether it prints 其他处理 as three rows
     pre2019_facts: list[Fact] = field(default_factory=list)
@@ -239,12 +239,12 @@ def _extract_text(report: ReportRecord, text: str, uncertain: list[tuple[int, in
     if secs.t2 and fmt in ("f2019", "f2021"):
         _read_table2(got, text, secs.t2, fmt)
     if secs.t3:
-        got.t3_digits = _printed_digits(text, secs.t3)
+        got.t3_region = secs.t3
         _read_table3(got, text, secs.t3, report.file_format in EXACT_PRINT_FORMATS)
     elif templated:
         got.complete = False
     if secs.t4:
-        got.t4_digits = _printed_digits(text, secs.t4)
+        got.t4_region = secs.t4
         _read_table4(got, text, secs.t4)
     elif templated:
         got.complete = False
@@ -401,7 +401,9 @@ def _read_prose(got: _Reading, text: str, prose: list[tuple[int, int]], fmt: str
         if got.pre2019_facts:
             got.facts.extend(got.pre2019_facts)
             got.found.append("stats_table")
-    t3_printed, t4_split_printed = _tables_printed(fmt, got.t3_digits, got.t4_digits)
+    t3_printed = t4_split_printed = False
+    if nfacts and (got.t3 is None or got.t4 is None):  # (only an unread table decides)
+        t3_printed, t4_split_printed = _tables_printed(fmt, text, got.t3_region, got.t4_region)
     got.facts, more = _merge_narrative(got.facts, nfacts, got.t3 is not None, got.t4 is not None,
                                        t3_printed, t4_split_printed)
     got.checks.extend(more)
@@ -456,13 +458,17 @@ def _set_status(report: ReportRecord, tables_format: str | None, got: _Reading) 
 _FIGURE: Final = re.compile(r"(?<![\d.第])\d+(?:\.\d+)?(?![\d.、)）年月日号])")
 
 
-def _printed_digits(text: str, region: tuple[int, int]) -> int:
+def _printed_digits(text: str, region: tuple[int, int] | None) -> int:
     """The digits of the figures a table's stretch prints, whether or not they could be
     read as cells (a run of glued cells counts each of its digits)."""
-    return sum(len(m.group().replace(".", "")) for m in _FIGURE.finditer(text, *region))
+    if region is None:
+        return 0
+    figures = "".join(_FIGURE.findall(text, region[0], region[1]))
+    return len(figures) - figures.count(".")
 
 
-def _tables_printed(fmt: str | None, t3_digits: int, t4_digits: int) -> tuple[bool, bool]:
+def _tables_printed(fmt: str | None, text: str, t3_region: tuple[int, int] | None,
+                    t4_region: tuple[int, int] | None) -> tuple[bool, bool]:
     """Whether a template-era report's table 三 prints its figures (at least one row's
     worth of digits) and its table 四 prints the litigation split (at least a digit per
     cell of its 未经复议直接起诉 and 复议后起诉 rows), read or not."""
@@ -470,7 +476,8 @@ def _tables_printed(fmt: str | None, t3_digits: int, t4_digits: int) -> tuple[bo
         return False, False
     t3, t4 = layouts().t3, layouts().t4
     split = [p for p in t4.proceedings if p.startswith("litigation_")]
-    return t3_digits >= len(t3.legal_columns), t4_digits >= len(split) * len(t4.results)
+    return (_printed_digits(text, t3_region) >= len(t3.legal_columns),
+            _printed_digits(text, t4_region) >= len(split) * len(t4.results))
 
 
 def _merge_narrative(facts: list[Fact], nfacts: list[Fact], t3_read: bool, t4_read: bool,

@@ -282,6 +282,7 @@ def _aligned_columns(lines: list[str], rows: dict[int, list[Tok]], starts: list[
 
 
 _MD_ROW: Final = re.compile(r"[ \t]*\|.*\|[ \t]*")
+_EMPTY_BOX: Final = re.compile(r"(?:^|\t) (?=\t|$)")  # a TAB row's cell of one space: a converter's empty box
 _PLAIN_NUMBER: Final = re.compile(r"[ ]*[+-]?\d+(?:\.\d+)?[ ]*")
 
 
@@ -327,7 +328,7 @@ def _grids(lines: list[str]) -> dict[int, tuple[int, bool, bool]]:
             rows = [j for j in block if not (md and _MD_SEP.fullmatch(lines[j]))]
             block = []
             if len(rows) >= 2:
-                marked = not md and any(c == " " for j in rows for c in lines[j].split("\t"))
+                marked = not md and any(_EMPTY_BOX.search(lines[j]) for j in rows)
                 for j, first in _grid_first(lines, rows, md).items():
                     out[j] = (first, md, marked)
     return out
