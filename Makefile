@@ -37,8 +37,10 @@ run: compiled
 	@echo "== [3/3] running the pipeline on $(RAW) → $(WAREHOUSE)"
 	$(VENV)/bin/ogi run --raw $(RAW) --warehouse $(WAREHOUSE)
 
+# the suite on TEST_WORKERS processes, each test file whole on one (its module fixtures built once)
+TEST_WORKERS ?= 2
 test: compiled chromium
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 eval: compiled
 	$(VENV)/bin/ogi eval

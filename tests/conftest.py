@@ -43,7 +43,9 @@ LAYERS = ("unit", "integration", "browser")
 def pytest_configure(config):
     """One OCR cache for the whole session (unless OGI_OCR_CACHE is set): the pages of a
     scan are read by OCR once (about 5 CPU-seconds a page) however many tests read them,
-    which is most of what the scan tests cost. Tests of the OCR cache itself use their own."""
+    which is most of what the scan tests cost. Tests of the OCR cache itself use their own.
+    Under `make test` (pytest-xdist) the main process sets it before its workers start:
+    they inherit it, so the workers share the one cache."""
     if not os.environ.get("OGI_OCR_CACHE"):
         d = tempfile.mkdtemp(prefix="ogi-test-ocr-cache-")
         os.environ["OGI_OCR_CACHE"] = d
