@@ -24,6 +24,20 @@ def _cells(res):
     return {(f.table, f.key1, f.key2): f.value for f in res.facts}
 
 
+def _dev_rendered(name: str, kind: str):
+    """(gold cells, result) of the dev report `name` rendered as `kind` (tests/renderings.py);
+    skipped where ../shared is absent."""
+    from conftest import DEV, DEV_GOLD, load_gold
+    from renderings import render
+    from pipelines.parse.extract import to_text
+
+    if not DEV.is_dir():
+        pytest.skip("../shared/corpus/dev not present")
+    text = to_text((DEV / name).read_bytes(), name)[0]
+    data, ext = render(text, kind)
+    return load_gold(DEV_GOLD)[name], extract_report(data, name.rsplit(".", 1)[0] + ext)
+
+
 def test_prose_litigation_aggregate_not_published_where_table_4_prints_the_split_unread():
     """huaian-2024 as `pdftotext` (no -layout) reads it: table 四's 15 numbers come column by
     column and cannot be read; the prose gives 行政诉讼 46 as one figure. The f2021 table
@@ -96,14 +110,7 @@ def test_a_row_under_two_stacked_labels_is_not_read_by_the_nearer_one():
     `2.没有现成信息需要另行制作` / `3.补正后申请内容仍不明确` (stacked, the first without
     cells) to the nearer label: unclear_after_correction 6 where gold says needs_creation 6.
     Such a row is either label's: not read by label; the rest stays right."""
-    from conftest import DEV, DEV_GOLD, load_gold
-    from renderings import render
-
-    if not DEV.is_dir():
-        pytest.skip("../shared/corpus/dev not present")
-    gold = load_gold(DEV_GOLD)["shkw-2024.md"]
-    data, ext = render((DEV / "shkw-2024.md").read_text(encoding="utf-8"), "html_nbsp")
-    res = extract_report(data, "shkw-2024" + ext)
+    gold, res = _dev_rendered("shkw-2024.md", "html_nbsp")
     got = _cells(res)
     wrong = [(k, v, gold[k]) for k, v in got.items() if k in gold and v not in (None, gold[k])]
     assert wrong == []
@@ -119,14 +126,7 @@ def test_a_blank_cell_agrees_with_the_cell_a_template_order_reading_finds_not_pr
     box is a blank cell, which the label reading gives as blank and the template-order
     reading as not printed: they agree (else the order reading was dropped and table 三
     lost 84 cells). The cell itself is not published (t3.missing_cell); all the rest are."""
-    from conftest import DEV, DEV_GOLD, load_gold
-    from renderings import render
-
-    if not DEV.is_dir():
-        pytest.skip("../shared/corpus/dev not present")
-    gold = load_gold(DEV_GOLD)["shkw-2024.md"]
-    data, ext = render((DEV / "shkw-2024.md").read_text(encoding="utf-8"), "html_table")
-    res = extract_report(data, "shkw-2024" + ext)
+    gold, res = _dev_rendered("shkw-2024.md", "html_table")
     got = _cells(res)
     assert {k: got.get(k) for k in gold} == gold
     assert ("fct_applications", "carried_to_next", "total") not in got
@@ -223,14 +223,7 @@ def test_labels_side_by_side_on_one_line_are_not_stacked_rows():
     """shuyang-2025's crawler text prints, inside table 三, a line of column names that are
     row labels too (`项目 本年新收件数 上年结转件数 予以公开 …`): labels side by side are a
     header, not labels printed one under another; the rows above and below stay read."""
-    from conftest import DEV, DEV_GOLD, load_gold
-    from renderings import render
-
-    if not DEV.is_dir():
-        pytest.skip("../shared/corpus/dev not present")
-    gold = load_gold(DEV_GOLD)["shuyang-2025.txt"]
-    data, ext = render((DEV / "shuyang-2025.txt").read_text(encoding="utf-8"), "html_nbsp")
-    res = extract_report(data, "shuyang-2025" + ext)
+    gold, res = _dev_rendered("shuyang-2025.txt", "html_nbsp")
     got = _cells(res)
     assert [(k, v, gold[k]) for k, v in got.items() if k in gold and v not in (None, gold[k]) and
             not (v is None and gold[k] == 0)] == []
@@ -288,16 +281,8 @@ def test_an_aligned_table_whose_rows_do_not_share_a_grid_gets_no_blank_cells():
 
 
 def test_huaian_as_pdftotext_layout_with_blank_zeros_reads_table_3():
-    from conftest import DEV, DEV_GOLD, load_gold
-    from renderings import render
-    from pipelines.parse.extract import to_text
-
-    if not DEV.is_dir():
-        pytest.skip("../shared/corpus/dev not present")
-    gold = load_gold(DEV_GOLD)["huaian-2024.pdf"]
-    text = to_text((DEV / "huaian-2024.pdf").read_bytes(), "huaian-2024.pdf")[0]
-    data, ext = render(text, "layout_blank")
-    got = _cells(extract_report(data, "huaian-2024" + ext))
+    gold, res = _dev_rendered("huaian-2024.pdf", "layout_blank")
+    got = _cells(res)
     t3 = [k for k in gold if k[0] in ("fct_applications", "fct_outcomes")]
     right = [k for k in t3 if k in got and (got[k] == gold[k] or (got[k] is None and gold[k] == 0))]
     assert [(k, got[k], gold[k]) for k in t3 if k in got and k not in right] == []
@@ -341,13 +326,7 @@ def test_a_zero_the_identities_give_is_not_published_where_the_table_prints_blan
     """shuyang-2025 as HTML with its zeros as empty boxes: rows derived from the identities
     give 0 for cells the page prints blank; such a cell is NULL in the data, not 0: it is
     not published (t3.missing_cell names it)."""
-    from conftest import DEV
-    from renderings import render
-
-    if not DEV.is_dir():
-        pytest.skip("../shared/corpus/dev not present")
-    data, ext = render((DEV / "shuyang-2025.txt").read_text(encoding="utf-8"), "html_nbsp")
-    res = extract_report(data, "shuyang-2025" + ext)
+    _gold, res = _dev_rendered("shuyang-2025.txt", "html_nbsp")
     assert not [f for f in res.facts if f.source == "derived" and f.value == 0]
     named = {(c.key1, c.key2) for c in res.checks if c.check == "t3.missing_cell" and not c.passed}
     assert ("total", "research_institution") in named
