@@ -381,7 +381,6 @@ def _grid_row(line: str, line_start: int, ln_no: int, first: int, md: bool, mark
 
 _DIGIT: Final = re.compile(r"\d")
 _NIL_CELL: Final = re.compile(r"^[ ]*(?:[-—–－/／]{1,2}|——)[ ]*$")
-_THOUSANDS: Final = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?)(?![\d,])(?:[ ]?(万元|元))?")
 
 
 # OCR reads digits as look-alike letters; a cell made only of digits and such letters is a number
@@ -422,25 +421,6 @@ def _cell_tokens(cell: str, offset: int, ln_no: int, out: list[Tok]) -> None:
     if not _DIGIT.search(cell):  # label text
         if cell.strip():
             out.append(Tok(TEXT, offset, offset + len(cell), cell, None, None, ln_no))
-        return
-    if "," in cell and _THOUSANDS.search(cell):
-        # 1,234 is one number: keep offsets by tokenising the grouped figures separately
-        last = 0
-        for m in _THOUSANDS.finditer(cell):
-            if not m.group(2) and _UNIT_AFTER.match(cell[m.end():]):
-                # 12,345件: a prose figure, not a cell; keep it as text
-                if m.start() > last:
-                    _cell_tokens(cell[last:m.start()], offset + last, ln_no, out)
-                out.append(Tok(TEXT, offset + m.start(), offset + m.end(), m.group(0), line=ln_no))
-                last = m.end()
-                continue
-            if m.start() > last:
-                _cell_tokens(cell[last:m.start()], offset + last, ln_no, out)
-            v = float(m.group(1).replace(",", ""))
-            out.append(Tok(NUM, offset + m.start(), offset + m.end(), m.group(0), v, unit=m.group(2), line=ln_no))
-            last = m.end()
-        if last < len(cell):
-            _cell_tokens(cell[last:], offset + last, ln_no, out)
         return
     last = 0
     for m in _NUMBER.finditer(cell):
