@@ -178,11 +178,11 @@ def sniff(data: bytes, name: str = "") -> str:
 
 
 def read_pdf(data: bytes, source: str = "", notes: list[str] | None = None) -> tuple[str, str]:
-    """(text, 'pdf') of a PDF with a text layer; (text, 'scan') of one without, or with
-    pages that are images with next to no text (a scan stamped with page numbers, a table
-    pasted as a picture: those pages), read by OCR (``ocr``). With OCR off (OGI_OCR=0) a PDF without a
-    text layer raises DecodeError saying so; one with scanned pages is read from its text
-    layer, with a note."""
+    """(text, 'pdf') of a PDF with a text layer; (text, 'scan') of one without, read by
+    OCR (``ocr``), or of one with pages that are images with next to no text (a scan
+    stamped with page numbers, a table pasted as a picture): those pages read by OCR. With
+    OCR off (OGI_OCR=0) a PDF without a text layer raises DecodeError saying so; one with
+    scanned pages is read from its text layer, with a note."""
     from .pdf import pdf_to_text
 
     from .pdf import ScannedPages

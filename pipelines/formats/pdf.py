@@ -467,8 +467,9 @@ def pdf_to_text(data: bytes, notes: list[str] | None = None) -> str:
 
     Raises ``NeedsOCR`` if no page has an extractable character (scanned PDF),
     ``ScannedPages`` (a NeedsOCR holding the pages read) if some page is an image with
-    next to no text layer (a scan stamped with page numbers, a table pasted as a picture), ``FormatError`` if the PDF is corrupt or encrypted. ``notes`` receives a
-    line for every page read in a degraded way (over a size cap).
+    next to no text layer (a scan stamped with page numbers, a table pasted as a picture),
+    ``FormatError`` if the PDF is corrupt or encrypted. ``notes`` receives a line for
+    every page read in a degraded way (over a size cap).
     """
     import pypdfium2.raw as R  # local: keep module import cheap
 
